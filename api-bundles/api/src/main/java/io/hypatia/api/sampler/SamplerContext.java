@@ -1,0 +1,49 @@
+package io.hypatia.api.sampler;
+
+import io.hypatia.api.space.SearchSpace;
+import io.hypatia.api.study.Objective;
+import io.hypatia.api.study.Trial;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Everything a sampler may use to make one suggestion.
+ *
+ * @param studyName   the study's name
+ * @param space       the validated search space
+ * @param objectives  objectives in order
+ * @param trials      every trial of the study so far, in creation order, including RUNNING
+ *                    ones (e.g. for a constant liar); the trial being suggested is not among them
+ * @param trialNumber number the suggested trial will get
+ * @param seed        the study's seed (sampler config {@code seed}, or one derived from the name)
+ * @param config      the sampler's configuration as given at study creation
+ */
+public record SamplerContext(String studyName, SearchSpace space, List<Objective> objectives, List<Trial> trials,
+                             int trialNumber, long seed, Map<String, String> config) {
+
+    public SamplerContext {
+        trials = List.copyOf(trials);
+        config = Map.copyOf(config);
+    }
+
+    /**
+     * A random stream that depends only on the seed and the trial number, so suggestions are
+     * reproducible however asks interleave across workers and restarts.
+     */
+    public SplittableRandom random() {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + trialNumber);
+    }
+
+    /** A sampler setting parsed as a long, or {@code fallback} when absent. */
+    public long configLong(String key, long fallback) {
+        String v = config.get(key);
+        return v == null ? fallback : Long.parseLong(v.trim());
+    }
+
+    /** A sampler setting parsed as a double, or {@code fallback} when absent. */
+    public double configDouble(String key, double fallback) {
+        String v = config.get(key);
+        return v == null ? fallback : Double.parseDouble(v.trim());
+    }
+}

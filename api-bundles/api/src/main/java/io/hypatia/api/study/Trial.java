@@ -1,0 +1,32 @@
+package io.hypatia.api.study;
+
+import io.hypatia.api.space.Config;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of a trial as plugins see it.
+ *
+ * @param id            service-wide identifier
+ * @param number        0-based position within its study, in order of creation
+ * @param state         current state
+ * @param config        the configuration being evaluated
+ * @param values        final objective values, in the study's objective order; empty unless COMPLETE
+ * @param intermediates values reported during training, in report order
+ * @param budget        the fidelity budget the trial was last asked to train to (0 when the study has none)
+ * @param attributes    free-form string attributes (the engine records e.g. which sampler version suggested it)
+ */
+public record Trial(long id, int number, TrialState state, Config config, List<Double> values,
+                    List<IntermediateValue> intermediates, double budget, Map<String, String> attributes) {
+
+    public Trial {
+        values = List.copyOf(values);
+        intermediates = List.copyOf(intermediates);
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** The last reported intermediate value, or null. */
+    public IntermediateValue lastIntermediate() {
+        return intermediates.isEmpty() ? null : intermediates.get(intermediates.size() - 1);
+    }
+}
