@@ -1,0 +1,69 @@
+package io.hypatia.engine;
+
+import io.hypatia.api.study.IntermediateValue;
+import io.hypatia.api.study.TrialState;
+import io.hypatia.engine.store.Store;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/** Rebuilds the engine's in-memory studies from the store at start-up. */
+final class StoreLoader {
+    interface StudyFactory {
+        StudyState create(long id, StudySpec spec, long createdAt);
+    }
+
+    private final Store store;
+
+    StoreLoader(Store store) {
+        this.store = store;
+    }
+
+    void load(StudyFactory studies, BiConsumer<StudyState, TrialRecord> trials) throws SQLException {
+        Map<Long, StudyState> byId = new HashMap<>();
+        store.read("SELECT study_id, spec, created_at FROM studies ORDER BY study_id", rs -> {
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                byId.put(id, studies.create(id, Json.spec(Json.read(rs.getString(2))), rs.getLong(3)));
+            }
+            return null;
+        });
+        Map<Long, TrialRecord> trialById = new HashMap<>();
+        store.read("""
+                SELECT trial_id, study_id, number, state, config, trial_values, budget, attributes, fail_reason,
+                  worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id
+                FROM trials ORDER BY study_id, number""", rs -> {
+            while (rs.next()) {
+                StudyState s = byId.get(rs.getLong(2));
+                if (s == null) {
+                    continue;
+                }
+                TrialRecord t = new TrialRecord(rs.getLong(1), rs.getInt(3), Json.config(Json.read(rs.getString(5))),
+                        TrialState.valueOf(rs.getString(4)), rs.getLong(12));
+                t.values = Json.doubles(Json.read(rs.getString(6)));
+                t.budget = rs.getDouble(7);
+                t.attributes.putAll(Json.strings(Json.read(rs.getString(8))));
+                t.failReason = rs.getString(9);
+                t.worker = rs.getString(10);
+                t.leaseExpiresAt = rs.getLong(11);
+                t.finishedAt = rs.getLong(13);
+                t.attempts = rs.getInt(14);
+                t.tellRequestId = rs.getString(15);
+                trialById.put(t.id, t);
+                trials.accept(s, t);
+            }
+            return null;
+        });
+        store.read("SELECT trial_id, step, value FROM intermediate_values ORDER BY trial_id, seq", rs -> {
+            while (rs.next()) {
+                TrialRecord t = trialById.get(rs.getLong(1));
+                if (t != null) {
+                    t.intermediates.add(new IntermediateValue(rs.getDouble(2), rs.getDouble(3)));
+                    t.changed();
+                }
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package io.hypatia.engine;
+
+import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.space.SearchSpace;
+import io.hypatia.api.study.Objective;
+import java.util.List;
+
+/**
+ * Everything a study is created with.
+ *
+ * @param fidelity              the training resource new trials are asked to run to (null: none)
+ * @param leaseMillis           a RUNNING trial without heartbeat, report or tell for this long has lost its lease
+ * @param onLeaseExpired        what then happens to it
+ * @param maxAttempts           with REQUEUE, how many times a configuration is handed out before it is FAILED
+ * @param samplerTimeoutMillis  a sampler call running longer falls back to random sampling
+ * @param schedulerTimeoutMillis a scheduler call running longer answers CONTINUE
+ */
+public record StudySpec(String name, SearchSpace space, List<Objective> objectives, PluginRef sampler,
+                        PluginRef scheduler, Fidelity fidelity, long leaseMillis, LeasePolicy onLeaseExpired,
+                        int maxAttempts, long samplerTimeoutMillis, long schedulerTimeoutMillis) {
+
+    public static final long DEFAULT_LEASE_MILLIS = 300_000;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final long DEFAULT_SAMPLER_TIMEOUT_MILLIS = 30_000;
+    public static final long DEFAULT_SCHEDULER_TIMEOUT_MILLIS = 5_000;
+
+    public StudySpec {
+        objectives = List.copyOf(objectives);
+    }
+
+    /** A spec with the defaults for everything but the essentials. */
+    public static StudySpec of(String name, SearchSpace space, List<Objective> objectives, PluginRef sampler) {
+        return new StudySpec(name, space, objectives, sampler, PluginRef.of("none"), null, DEFAULT_LEASE_MILLIS,
+                LeasePolicy.REQUEUE, DEFAULT_MAX_ATTEMPTS, DEFAULT_SAMPLER_TIMEOUT_MILLIS, DEFAULT_SCHEDULER_TIMEOUT_MILLIS);
+    }
+
+    public StudySpec withScheduler(PluginRef newScheduler) {
+        return new StudySpec(name, space, objectives, sampler, newScheduler, fidelity, leaseMillis, onLeaseExpired,
+                maxAttempts, samplerTimeoutMillis, schedulerTimeoutMillis);
+    }
+
+    public StudySpec withLease(long newLeaseMillis, LeasePolicy policy, int attempts) {
+        return new StudySpec(name, space, objectives, sampler, scheduler, fidelity, newLeaseMillis, policy,
+                attempts, samplerTimeoutMillis, schedulerTimeoutMillis);
+    }
+}

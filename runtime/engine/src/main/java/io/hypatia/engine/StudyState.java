@@ -1,0 +1,41 @@
+package io.hypatia.engine;
+
+import io.hypatia.api.study.Trial;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A study held in memory: its spec and trials. Every access holds the object's lock. */
+final class StudyState {
+    final long id;
+    final StudySpec spec;
+    final long createdAt;
+    final long seed;
+    final List<TrialRecord> trials = new ArrayList<>();
+    final Map<Long, TrialRecord> byId = new HashMap<>();
+    final AtomicLong pluginFallbacks = new AtomicLong();
+    boolean deleted;
+
+    StudyState(long id, StudySpec spec, long createdAt) {
+        this.id = id;
+        this.spec = spec;
+        this.createdAt = createdAt;
+        String seedText = spec.sampler().config().get("seed");
+        this.seed = seedText != null ? Long.parseLong(seedText.trim()) : spec.name().hashCode();
+    }
+
+    void add(TrialRecord t) {
+        trials.add(t);
+        byId.put(t.id, t);
+    }
+
+    List<Trial> snapshots() {
+        List<Trial> out = new ArrayList<>(trials.size());
+        for (TrialRecord t : trials) {
+            out.add(t.trial());
+        }
+        return out;
+    }
+}

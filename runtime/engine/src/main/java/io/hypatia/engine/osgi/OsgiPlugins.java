@@ -1,0 +1,115 @@
+package io.hypatia.engine.osgi;
+
+import io.hypatia.api.PluginProperties;
+import io.hypatia.api.benchmark.Benchmark;
+import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.scheduler.Scheduler;
+import io.hypatia.engine.PluginInfo;
+import io.hypatia.engine.Plugins;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.framework.VersionRange;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Finds plugin services in the OSGi service registry. Lookups are made on every call, so a
+ * bundle that was replaced a moment ago is served by its new version on the very next ask.
+ * Among several services of one name, the highest bundle version in the requested range wins.
+ */
+public final class OsgiPlugins implements Plugins, AutoCloseable {
+    private final ServiceTracker<Sampler, Sampler> samplers;
+    private final ServiceTracker<Scheduler, Scheduler> schedulers;
+    private final ServiceTracker<Benchmark, Benchmark> benchmarks;
+
+    public OsgiPlugins(BundleContext context) {
+        samplers = new ServiceTracker<>(context, Sampler.class, null);
+        schedulers = new ServiceTracker<>(context, Scheduler.class, null);
+        benchmarks = new ServiceTracker<>(context, Benchmark.class, null);
+        samplers.open();
+        schedulers.open();
+        benchmarks.open();
+    }
+
+    @Override
+    public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
+        return find(samplers, name, versionRange);
+    }
+
+    @Override
+    public Optional<Resolved<Scheduler>> scheduler(String name, String versionRange) {
+        return find(schedulers, name, versionRange);
+    }
+
+    @Override
+    public Optional<Resolved<Benchmark>> benchmark(String name, String versionRange) {
+        return find(benchmarks, name, versionRange);
+    }
+
+    private static <T> Optional<Resolved<T>> find(ServiceTracker<T, T> tracker, String name, String versionRange) {
+        VersionRange range = versionRange == null || versionRange.isBlank() ? null : VersionRange.valueOf(versionRange);
+        Map<ServiceReference<T>, T> tracked = tracker.getTracked();
+        return tracked.entrySet().stream()
+                .filter(e -> name.equals(e.getKey().getProperty(PluginProperties.NAME)))
+                .filter(e -> range == null || range.includes(version(e.getKey())))
+                .max(Comparator.comparing((Map.Entry<ServiceReference<T>, T> e) -> version(e.getKey()))
+                        .thenComparing(Map.Entry::getKey))
+                .map(e -> new Resolved<>(e.getValue(), label(e.getKey())));
+    }
+
+    private static Version version(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        return b == null ? Version.emptyVersion : b.getVersion();
+    }
+
+    private static String label(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        return b == null ? "unregistered" : b.getSymbolicName() + "@" + b.getVersion();
+    }
+
+    @Override
+    public List<PluginInfo> list() {
+        List<PluginInfo> out = new ArrayList<>();
+        add(out, "sampler", samplers);
+        add(out, "scheduler", schedulers);
+        add(out, "benchmark", benchmarks);
+        out.sort(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name).thenComparing(PluginInfo::version));
+        return out;
+    }
+
+    private static <T> void add(List<PluginInfo> out, String kind, ServiceTracker<T, T> tracker) {
+        for (ServiceReference<T> ref : tracker.getTracked().keySet()) {
+            Bundle b = ref.getBundle();
+            if (b == null) {
+                continue;
+            }
+            Object description = ref.getProperty(PluginProperties.DESCRIPTION);
+            out.add(new PluginInfo(kind, String.valueOf(ref.getProperty(PluginProperties.NAME)), b.getSymbolicName(),
+                    b.getVersion().toString(), stateName(b.getState()), description == null ? "" : description.toString()));
+        }
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            default -> "UNINSTALLED";
+        };
+    }
+
+    @Override
+    public void close() {
+        samplers.close();
+        schedulers.close();
+        benchmarks.close();
+    }
+}

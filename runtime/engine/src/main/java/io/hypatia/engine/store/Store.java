@@ -1,0 +1,156 @@
+package io.hypatia.engine.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The durable record of studies and trials: an embedded SQLite file with write-ahead logging.
+ * The schema uses portable SQL (BIGINT, DOUBLE PRECISION, TEXT, INSERT ... ON CONFLICT) so the
+ * same statements run on PostgreSQL.
+ *
+ * <p>All writes go through one writer thread that commits whatever has queued up as a single
+ * transaction (group commit): a caller's future completes only once its change is committed,
+ * and with {@code synchronous=FULL} fsynced, so an acknowledged tell survives a crash of the
+ * process or the machine, while many concurrent clients still share each fsync.
+ */
+public final class Store implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Store.class.getName());
+    private static final int MAX_BATCH = 512;
+
+    /** One change to apply inside the writer's transaction. */
+    @FunctionalInterface
+    public interface Write {
+        void apply(Connection connection) throws SQLException;
+    }
+
+    private record Pending(Write write, CompletableFuture<Void> done) {
+    }
+
+    private static final Pending STOP = new Pending(c -> { }, new CompletableFuture<>());
+
+    private final Connection connection;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+
+    private Store(Connection connection) {
+        this.connection = connection;
+        this.writer = new Thread(this::writeLoop, "hypatia-store-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dataDir}.
+     *
+     * @param fsync true: every commit is fsynced (survives power loss); false: commits survive a
+     *              crash of the process but not of the machine
+     */
+    public static Store open(Path dataDir, boolean fsync) throws IOException {
+        Files.createDirectories(dataDir);
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("hypatia.db").toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
+                s.execute("PRAGMA busy_timeout=10000");
+                for (String ddl : Schema.DDL) {
+                    s.execute(ddl);
+                }
+            }
+            c.setAutoCommit(false);
+            return new Store(c);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Queues a change; the future completes when it is committed (or fails with the cause). */
+    public CompletableFuture<Void> submit(Write write) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!writer.isAlive()) {
+            done.completeExceptionally(new IllegalStateException("the store is closed"));
+            return done;
+        }
+        queue.add(new Pending(write, done));
+        return done;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(STOP);
+            try {
+                for (Pending p : batch) {
+                    p.write.apply(connection);
+                }
+                connection.commit();
+                batch.forEach(p -> p.done.complete(null));
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.SEVERE, "store commit failed; " + batch.size() + " changes not saved", e);
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the callers learn it from their futures
+                }
+                batch.forEach(p -> p.done.completeExceptionally(e));
+            }
+            batch.clear();
+            if (stop) {
+                STOP.done.complete(null);
+                return;
+            }
+        }
+    }
+
+    /** Reads with the writer's connection; only used at start-up, before any write is queued. */
+    public <T> T read(String sql, RowReader<T> reader) throws SQLException {
+        synchronized (connection) {
+            try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                return reader.read(rs);
+            }
+        }
+    }
+
+    /** Turns a result set into a value. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    @Override
+    public void close() {
+        if (writer.isAlive()) {
+            queue.add(STOP);
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "closing the store", e);
+        }
+    }
+}
