@@ -1,0 +1,87 @@
+package io.hypatia.launcher;
+
+import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.osgi.DeployWatcher;
+import io.hypatia.engine.osgi.FelixHost;
+import io.hypatia.engine.osgi.OsgiPlugins;
+import io.hypatia.engine.store.Store;
+import io.hypatia.gateway.GatewayServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole service in one process: the store, the OSGi framework with the deploy-folder
+ * watcher, the study engine and the gRPC gateway. Closing stops them in reverse order.
+ */
+public final class HypatiaServer implements AutoCloseable {
+
+    /**
+     * @param dataDir       the store and the framework's bundle cache
+     * @param deployDir     plugin jars, watched for changes
+     * @param systemDir     Declarative Services and shared library bundles
+     * @param benchmarkData folder with benchmark data sets (may be null)
+     * @param fsync         fsync every commit (survives power loss) rather than only process crashes
+     */
+    public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
+                          Path benchmarkData, long deployPollMillis) {
+    }
+
+    private final Store store;
+    private final FelixHost felix;
+    private final OsgiPlugins plugins;
+    private final DeployWatcher watcher;
+    private final StudyEngine engine;
+    private final GatewayServer gateway;
+
+    private HypatiaServer(Options o) throws Exception {
+        Map<String, String> frameworkProperties = new HashMap<>();
+        if (o.benchmarkData() != null) {
+            frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
+        }
+        store = Store.open(o.dataDir(), o.fsync());
+        felix = FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties);
+        plugins = new OsgiPlugins(felix.context());
+        watcher = new DeployWatcher(felix.context(), o.deployDir()).start(o.deployPollMillis());
+        engine = new StudyEngine(store, plugins);
+        gateway = GatewayServer.start(engine, o.host(), o.port());
+    }
+
+    public static HypatiaServer start(Options options) throws Exception {
+        return new HypatiaServer(options);
+    }
+
+    public StudyEngine engine() {
+        return engine;
+    }
+
+    public OsgiPlugins plugins() {
+        return plugins;
+    }
+
+    public DeployWatcher deployWatcher() {
+        return watcher;
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        gateway.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        watcher.close();
+        engine.close();
+        plugins.close();
+        try {
+            felix.close();
+        } catch (Exception e) {
+            // the framework is going away with the process anyway
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,97 @@
+package io.hypatia.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Entry point of the {@code hypatia} command. */
+public final class Main {
+    static final String USAGE = """
+            usage: hypatia <command> [options]
+
+            commands:
+              serve   run the service until interrupted
+              demo    start the service, optimise a benchmark through the gRPC API with
+                      concurrent workers, print the best trial, and exit
+              help    show this text
+
+            serve and demo options:
+              --port N              gRPC port (serve: 50051, demo: any free port)
+              --host ADDR           address to bind (default 127.0.0.1; 0.0.0.0 for remote trainers)
+              --data-dir DIR        where studies are stored (serve: ./hypatia-data, demo: a fresh temp dir)
+              --deploy-dir DIR      plugin jars, watched for changes (default: <install>/deploy)
+              --system-dir DIR      Declarative Services bundles (default: <install>/system)
+              --benchmark-data DIR  benchmark data sets folder, e.g. ../shared/data (default: $HYPATIA_BENCHMARK_DATA)
+              --no-fsync            commits survive a crash of the process, not of the machine (faster)
+
+            demo options:
+              --trials N            trials to run (default 200)
+              --workers N           concurrent worker threads (default 4)
+              --benchmark NAME      benchmark plugin to optimise (default branin)
+              --sampler NAME        sampler plugin (default random)
+              --seed N              sampler seed (default 1)
+            """;
+
+    private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data");
+    private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        String command = args.length == 0 ? "help" : args[0];
+        try {
+            switch (command) {
+                case "serve" -> serve(new Args(args, 1, SERVER_OPTIONS, Set.of("no-fsync")));
+                case "demo" -> {
+                    Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
+                    options.addAll(DEMO_OPTIONS);
+                    System.exit(Demo.run(new Args(args, 1, options, Set.of("no-fsync"))));
+                }
+                case "help", "--help", "-h" -> System.out.print(USAGE);
+                default -> throw new Args.UsageException("unknown command '" + command + "'");
+            }
+        } catch (Args.UsageException e) {
+            System.err.println("hypatia: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+    }
+
+    static HypatiaServer.Options options(Args a, int defaultPort, Path defaultDataDir) {
+        String home = System.getProperty("hypatia.home");
+        Path deploy = pathOption(a, "deploy-dir", home, "deploy");
+        Path system = pathOption(a, "system-dir", home, "system");
+        String data = a.get("benchmark-data", System.getenv("HYPATIA_BENCHMARK_DATA"));
+        return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
+                a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
+                data == null || data.isBlank() ? null : Path.of(data), 1000);
+    }
+
+    private static Path pathOption(Args a, String name, String home, String sub) {
+        String v = a.get(name, null);
+        if (v != null) {
+            return Path.of(v);
+        }
+        if (home == null) {
+            throw new Args.UsageException("--" + name + " is required when not started through bin/hypatia");
+        }
+        return Path.of(home, sub);
+    }
+
+    private static void serve(Args a) throws Exception {
+        HypatiaServer.Options o = options(a, 50051, Path.of("hypatia-data"));
+        if (!Files.isDirectory(o.systemDir())) {
+            throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
+        }
+        HypatiaServer server = HypatiaServer.start(o);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
+        System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
+                + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath());
+        server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
+                + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
+        System.out.flush();
+        server.awaitTermination();
+    }
+}
