@@ -1,0 +1,211 @@
+package io.hypatia.it.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bootDelegationPackages;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.osgi.DeployWatcher;
+import io.hypatia.engine.osgi.OsgiPlugins;
+import io.hypatia.engine.store.Store;
+import io.hypatia.gateway.GatewayServer;
+import io.hypatia.grpc.v1.AskRequest;
+import io.hypatia.grpc.v1.AskedTrial;
+import io.hypatia.grpc.v1.CreateStudyRequest;
+import io.hypatia.grpc.v1.Direction;
+import io.hypatia.grpc.v1.FloatDomain;
+import io.hypatia.grpc.v1.HypatiaServiceGrpc;
+import io.hypatia.grpc.v1.ListPluginsRequest;
+import io.hypatia.grpc.v1.Objective;
+import io.hypatia.grpc.v1.Parameter;
+import io.hypatia.grpc.v1.PluginSelection;
+import io.hypatia.grpc.v1.SearchSpace;
+import io.hypatia.grpc.v1.TellRequest;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Boots the real Felix framework with Pax Exam, runs the engine and the gRPC gateway against
+ * its service registry, and replaces the random sampler bundle by a newer version while
+ * clients keep asking and telling: the next ask is served by the new version and no RPC fails.
+ *
+ * <p>As in the product, the engine, gRPC and the API live on the class path: the API is
+ * exported by the system bundle, and the engine classes reach this probe by boot delegation.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotSwapIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        List<Option> options = new ArrayList<>();
+        options.add(frameworkProperty("org.osgi.framework.system.packages.extra").value(apiExports()));
+        options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
+        options.add(bootDelegationPackages("io.hypatia.engine", "io.hypatia.engine.*", "io.hypatia.gateway",
+                "io.hypatia.grpc.*", "io.grpc", "io.grpc.*", "com.google.*", "io.perfmark", "org.sqlite", "org.sqlite.*",
+                "com.fasterxml.*", "javax.annotation"));
+        options.add(systemProperty("hypatia.it.bundles").value(System.getProperty("hypatia.it.bundles")));
+        try (Stream<Path> jars = Files.list(Path.of(System.getProperty("hypatia.it.system")))) {
+            jars.sorted().forEach(j -> options.add(bundle(j.toUri().toString())));
+        }
+        options.add(junitBundles());
+        return options.toArray(new Option[0]);
+    }
+
+    /** The API's Export-Package header, read from its jar on the class path. */
+    private static String apiExports() throws IOException {
+        File location;
+        try {
+            location = new File(io.hypatia.api.PluginProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location)) {
+            return jar.getManifest().getMainAttributes().getValue("Export-Package");
+        }
+    }
+
+    @Test
+    public void samplerBundleIsReplacedByANewerVersionWhileAStudyRuns() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-hotswap");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        Path v1 = withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0");
+        Path v2 = withVersion(randomJar, work.resolve("random-2.0.0.jar"), "2.0.0");
+        Files.copy(v1, deploy.resolve("random-1.0.0.jar"));
+
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy).start(100);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
+
+            stub.createStudy(CreateStudyRequest.newBuilder().setName("hot-swap")
+                    .setSearchSpace(SearchSpace.newBuilder()
+                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
+                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
+                    .build());
+            assertTrue(askAndTell(stub).contains("@1.0.0"));
+
+            // Clients keep working through the swap.
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger cycles = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            askAndTell(stub);
+                            cycles.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            waitFor(() -> cycles.get() > 20, "clients to run");
+            // A jar is copied in under a temporary name and renamed, as the README tells users to.
+            Path temp = deploy.resolve(".random-2.0.0.jar.part");
+            Files.copy(v2, temp);
+            Files.move(temp, deploy.resolve("random-2.0.0.jar"), StandardCopyOption.ATOMIC_MOVE);
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("2.0.0")), "random 2.0.0 to replace 1.0.0");
+            int atSwap = cycles.get();
+            waitFor(() -> cycles.get() > atSwap + 20, "clients to go on after the swap");
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(30_000);
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("an RPC failed during the swap", failure.get());
+            }
+            assertTrue("the next ask is served by the new version", askAndTell(stub).contains("@2.0.0"));
+            assertEquals("no ask fell back to the engine's random sampling", 0,
+                    engine.getStudy("hot-swap").pluginFallbacks());
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** One ask/tell cycle; returns the label of the sampler that served the ask. */
+    private static String askAndTell(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub) {
+        AskedTrial asked = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .ask(AskRequest.newBuilder().setStudy("hot-swap").setCount(1).setWorker("w").build()).getTrials(0);
+        double x = io.hypatia.it.TrialValues.number(asked.getTrial(), "x");
+        stub.withDeadlineAfter(30, TimeUnit.SECONDS).tell(TellRequest.newBuilder().setStudy("hot-swap")
+                .setTrialId(asked.getTrial().getId())
+                .setComplete(TellRequest.Complete.newBuilder().addValues(x * x)).build());
+        return asked.getTrial().getAttributesMap().getOrDefault("sampler", "");
+    }
+
+    private static List<String> versionsOf(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name) {
+        return stub.listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
+                .filter(p -> p.getKind().equals("sampler") && p.getName().equals(name))
+                .map(p -> p.getVersion()).toList();
+    }
+
+    /** Copies a bundle jar with its Bundle-Version rewritten. */
+    private static Path withVersion(Path source, Path target, String version) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            try (OutputStream os = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(os, manifest)) {
+                for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return target;
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
