@@ -13,6 +13,8 @@ public final class Main {
               serve   run the service until interrupted
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
+              bench-rpc  measure ask+tell round trips per second and ask/tell latency
+                      through gRPC with concurrent clients; appends a row to a CSV
               help    show this text
 
             serve and demo options:
@@ -30,6 +32,13 @@ public final class Main {
               --benchmark NAME      benchmark plugin to optimise (default branin)
               --sampler NAME        sampler plugin (default random)
               --seed N              sampler seed (default 1)
+
+            bench-rpc options:
+              --clients N           concurrent clients (default 16)
+              --seconds N           measured seconds (default 20), after --warmup N seconds (default 5)
+              --sampler NAME        sampler plugin (default random)
+              --csv FILE            CSV to append to (default bench-rpc.csv)
+              --target HOST:PORT    measure a running service instead of an embedded one
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data");
@@ -48,6 +57,11 @@ public final class Main {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(DEMO_OPTIONS);
                     System.exit(Demo.run(new Args(args, 1, options, Set.of("no-fsync"))));
+                }
+                case "bench-rpc" -> {
+                    Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target"));
+                    System.exit(RpcBench.run(new Args(args, 1, options, Set.of("no-fsync"))));
                 }
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new Args.UsageException("unknown command '" + command + "'");

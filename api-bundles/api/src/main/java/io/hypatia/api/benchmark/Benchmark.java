@@ -46,4 +46,12 @@ public interface Benchmark {
     default OptionalDouble optimalValue() {
         return OptionalDouble.empty();
     }
+
+    /**
+     * For several objectives: the reference point for hypervolume, one value per objective in
+     * objective order, worse than every point of interest.
+     */
+    default Optional<List<Double>> referencePoint() {
+        return Optional.empty();
+    }
 }
