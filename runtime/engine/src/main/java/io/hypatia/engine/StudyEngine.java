@@ -54,6 +54,7 @@ public final class StudyEngine implements AutoCloseable {
     /** Built-in scheduler that always answers CONTINUE. */
     public static final String NO_SCHEDULER = "none";
     public static final int MAX_ASK = 1000;
+    private static final long MAX_LEASE_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 
     private final Store store;
     private final Plugins plugins;
@@ -123,7 +124,12 @@ public final class StudyEngine implements AutoCloseable {
                 }
             });
         }
-        await(saved);
+        try {
+            await(saved);
+        } catch (EngineException e) {
+            studies.remove(spec.name(), state); // not durable, so not created
+            throw e;
+        }
         return info(state);
     }
 
@@ -221,13 +227,15 @@ public final class StudyEngine implements AutoCloseable {
             if (f.name() == null || f.name().isBlank()) {
                 throw EngineException.invalid("fidelity.name", "must not be empty");
             }
-            if (!(f.min() > 0) || !(f.max() >= f.min()) || !Double.isFinite(f.max())) {
-                throw EngineException.invalid("fidelity.min", "need 0 < min <= max < infinity, got min "
-                        + f.min() + ", max " + f.max());
+            if (!(f.min() > 0) || !Double.isFinite(f.min())) {
+                throw EngineException.invalid("fidelity.min", "must be a finite number > 0, got " + f.min());
+            }
+            if (!(f.max() >= f.min()) || !Double.isFinite(f.max())) {
+                throw EngineException.invalid("fidelity.max", "must be finite and >= min (" + f.min() + "), got " + f.max());
             }
         }
-        if (spec.leaseMillis() <= 0) {
-            throw EngineException.invalid("lease_seconds", "must be positive");
+        if (spec.leaseMillis() <= 0 || spec.leaseMillis() > MAX_LEASE_MILLIS) {
+            throw EngineException.invalid("lease_seconds", "must be positive and at most 100 years");
         }
         if (spec.maxAttempts() < 1) {
             throw EngineException.invalid("max_attempts", "must be at least 1");
@@ -299,9 +307,9 @@ public final class StudyEngine implements AutoCloseable {
         Optional<Plugins.Resolved<Scheduler>> scheduler = scheduler(s.spec.scheduler());
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
-        long now = System.currentTimeMillis();
         synchronized (s) {
             requireLive(s);
+            long now = System.currentTimeMillis();
             for (int i = 0; i < n; i++) {
                 TrialRecord t = nextWaiting(s);
                 boolean resumed = false;
@@ -429,13 +437,14 @@ public final class StudyEngine implements AutoCloseable {
         CompletableFuture<Void> saved;
         synchronized (s) {
             TrialRecord t = requireTrial(s, trialId);
+            IntermediateValue last = t.intermediates.isEmpty() ? null : t.intermediates.get(t.intermediates.size() - 1);
+            if (last != null && step == last.step() && value == last.value()) {
+                // A retried report: already recorded; answer what the first one was answered.
+                return t.state == TrialState.PRUNED ? Decision.STOP : t.state == TrialState.PAUSED ? Decision.PAUSE : Decision.CONTINUE;
+            }
             if (t.state != TrialState.RUNNING) {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is " + t.state
                         + "; only RUNNING trials report values");
-            }
-            IntermediateValue last = t.intermediates.isEmpty() ? null : t.intermediates.get(t.intermediates.size() - 1);
-            if (last != null && step == last.step() && value == last.value()) {
-                return Decision.CONTINUE; // a retried report: already recorded
             }
             if (last != null && step <= last.step()) {
                 throw EngineException.invalid("step", "step " + step + " must be greater than the last reported step " + last.step());
@@ -501,6 +510,10 @@ public final class StudyEngine implements AutoCloseable {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is already " + t.state
                         + (t.tellRequestId.isEmpty() ? "" : " (told with request id '" + t.tellRequestId + "')"));
             }
+            if (t.attempts == 0) {
+                throw EngineException.precondition("trial_id", "trial " + trialId + " is WAITING and was never handed out; ask for it first");
+            }
+            // A trial requeued after its lease expired may still be told by its late worker: the result is real.
             if (outcome.state() == TrialState.COMPLETE) {
                 int expected = s.spec.objectives().size();
                 if (outcome.values().size() != expected) {

@@ -1,0 +1,150 @@
+package io.hypatia.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.hypatia.api.benchmark.Benchmark;
+import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.scheduler.Scheduler;
+import io.hypatia.engine.PluginInfo;
+import io.hypatia.engine.Plugins;
+import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.store.Store;
+import io.hypatia.grpc.v1.AskRequest;
+import io.hypatia.grpc.v1.CreateStudyRequest;
+import io.hypatia.grpc.v1.Direction;
+import io.hypatia.grpc.v1.FloatDomain;
+import io.hypatia.grpc.v1.HypatiaServiceGrpc;
+import io.hypatia.grpc.v1.IntDomain;
+import io.hypatia.grpc.v1.Objective;
+import io.hypatia.grpc.v1.OrdinalDomain;
+import io.hypatia.grpc.v1.Parameter;
+import io.hypatia.grpc.v1.SearchSpace;
+import io.hypatia.grpc.v1.Study;
+import io.hypatia.grpc.v1.TellRequest;
+import io.hypatia.grpc.v1.Trial;
+import io.hypatia.grpc.v1.Value;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway over loopback on a real engine and store, with an in-code random sampler. */
+class GatewayServerTest {
+    @TempDir
+    Path dir;
+
+    private Store store;
+    private StudyEngine engine;
+    private GatewayServer server;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        store = Store.open(dir, false);
+        engine = new StudyEngine(store, new RandomOnly());
+        server = GatewayServer.start(engine, "127.0.0.1", 0);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
+        engine.close();
+        store.close();
+    }
+
+    private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub() {
+        return HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void studyRoundTripsAndDefaultsApply() {
+        SearchSpace space = SearchSpace.newBuilder()
+                .addParams(Parameter.newBuilder().setName("lr").setFloat(FloatDomain.newBuilder().setLow(1e-4).setHigh(1).setLog(true)))
+                .addParams(Parameter.newBuilder().setName("layers").setInt(IntDomain.newBuilder().setLow(1).setHigh(5)))
+                .addParams(Parameter.newBuilder().setName("batch").setOrdinal(OrdinalDomain.newBuilder()
+                        .addChoices(Value.newBuilder().setIntValue(32)).addChoices(Value.newBuilder().setIntValue(64))))
+                .build();
+        Study study = stub().createStudy(CreateStudyRequest.newBuilder().setName("s1").setSearchSpace(space)
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE)).build()).getStudy();
+        assertEquals("random", study.getSampler().getName());
+        assertEquals("none", study.getScheduler().getName());
+        assertEquals(300, study.getLeaseSeconds());
+        assertEquals(3, study.getMaxAttempts());
+        // step 0 was read as 1 and comes back explicit
+        assertEquals(space.toBuilder().setParams(1, space.getParams(1).toBuilder()
+                .setInt(IntDomain.newBuilder().setLow(1).setHigh(5).setStep(1))).build(), study.getSearchSpace());
+
+        Trial t = stub().ask(AskRequest.newBuilder().setStudy("s1").build()).getTrials(0).getTrial();
+        assertEquals(List.of("lr", "layers", "batch"), t.getConfigList().stream().map(p -> p.getName()).toList());
+        assertEquals(Value.KindCase.INT_VALUE, t.getConfig(1).getValue().getKindCase());
+        Trial told = stub().tell(TellRequest.newBuilder().setStudy("s1").setTrialId(t.getId())
+                .setComplete(TellRequest.Complete.newBuilder().addValues(0.5)).build()).getTrial();
+        assertEquals(io.hypatia.grpc.v1.TrialState.COMPLETE, told.getState());
+    }
+
+    @Test
+    void spaceErrorsNameTheProtoField() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().createStudy(
+                CreateStudyRequest.newBuilder().setName("bad")
+                        .setSearchSpace(SearchSpace.newBuilder()
+                                .addParams(Parameter.newBuilder().setName("a").setFloat(FloatDomain.newBuilder().setHigh(1)))
+                                .addParams(Parameter.newBuilder().setName("b").setInt(IntDomain.newBuilder().setLow(0).setHigh(10).setStep(3))))
+                        .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("search_space.params[1].int.step: "), e.getStatus().getDescription());
+    }
+
+    @Test
+    void unsetOutcomeAndBadTrialIdAreInvalid() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> stub().tell(TellRequest.newBuilder().setStudy("x").setTrialId(1).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("outcome: "));
+        e = assertThrows(StatusRuntimeException.class, () -> stub().tell(TellRequest.newBuilder().setStudy("x")
+                .setFailed(TellRequest.Failed.newBuilder().setReason("oom")).build()));
+        assertTrue(e.getStatus().getDescription().startsWith("trial_id: "));
+    }
+
+    @Test
+    void unexpectedExceptionsBecomeInternal() {
+        assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new IllegalStateException("boom")).getCode());
+        assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new NoClassDefFoundError("gone")).getCode());
+    }
+
+    /** Only a uniform random sampler, as the random bundle would provide. */
+    private static final class RandomOnly implements Plugins {
+        private final Sampler random = ctx -> ctx.space().sampleUniform(ctx.random());
+
+        @Override
+        public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
+            return name.equals("random") ? Optional.of(new Resolved<>(random, "test-random@1.0.0")) : Optional.empty();
+        }
+
+        @Override
+        public Optional<Resolved<Scheduler>> scheduler(String name, String versionRange) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Resolved<Benchmark>> benchmark(String name, String versionRange) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<PluginInfo> list() {
+            return List.of(new PluginInfo("sampler", "random", "test", "1.0.0", "ACTIVE", "uniform"));
+        }
+    }
+}
