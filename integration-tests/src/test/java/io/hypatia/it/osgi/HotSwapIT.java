@@ -7,6 +7,7 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.grpc.ManagedChannel;
@@ -73,7 +74,8 @@ public class HotSwapIT {
     @Configuration
     public Option[] config() throws IOException {
         List<Option> options = new ArrayList<>();
-        options.add(frameworkProperty("org.osgi.framework.system.packages.extra").value(apiExports()));
+        // Added to Pax Exam's own system.packages.extra (a frameworkProperty would replace its list).
+        options.add(systemPackages(apiExports()));
         options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
         options.add(bootDelegationPackages("io.hypatia.engine", "io.hypatia.engine.*", "io.hypatia.gateway",
                 "io.hypatia.grpc.*", "io.grpc", "io.grpc.*", "com.google.*", "io.perfmark", "org.sqlite", "org.sqlite.*",

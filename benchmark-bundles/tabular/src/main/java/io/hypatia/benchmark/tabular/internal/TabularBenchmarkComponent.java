@@ -30,8 +30,7 @@ public class TabularBenchmarkComponent {
     void activate(BundleContext context) {
         String data = context.getProperty(DATA_PROPERTY);
         if (data == null || data.isBlank()) {
-            System.err.println("hypatia-benchmark-tabular: framework property " + DATA_PROPERTY
-                    + " is not set; set it to the folder that contains tabular/ (e.g. ../shared/data). No tabular benchmarks registered.");
+            // No data folder configured (hypatia serve --benchmark-data DIR): nothing to offer, nothing to warn about.
             return;
         }
         Path tabular = Path.of(data).resolve("tabular").toAbsolutePath().normalize();
