@@ -116,7 +116,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         unary(out, () -> {
             long trialId = requireTrialId(request.getTrialId());
             Outcome outcome = switch (request.getOutcomeCase()) {
-                case COMPLETE -> Outcome.complete(request.getComplete().getValuesList());
+                case COMPLETE -> Outcome.complete(request.getComplete().getValuesList(), request.getComplete().getConstraintsList());
                 case FAILED -> Outcome.failed(request.getFailed().getReason());
                 case PRUNED -> new Outcome(io.hypatia.api.study.TrialState.PRUNED, List.of(), request.getPruned().getReason());
                 case OUTCOME_NOT_SET -> throw EngineException.invalid("outcome", "must set one of complete, failed or pruned");
@@ -126,7 +126,8 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
                 told = engine.tell(request.getStudy(), trialId, outcome, request.getRequestId());
             } catch (EngineException e) {
                 // The engine says "values[0]"; in this request the field is complete.values[0].
-                throw e.field() != null && e.field().startsWith("values") ? renamed(e, "complete." + e.field()) : e;
+                boolean completeField = e.field() != null && (e.field().startsWith("values") || e.field().startsWith("constraints"));
+                throw completeField ? renamed(e, "complete." + e.field()) : e;
             }
             return TellResponse.newBuilder().setTrial(ProtoMapping.toProto(told)).build();
         });

@@ -328,6 +328,7 @@ public final class ProtoMapping {
                 .setNumber(t.number())
                 .setState(toProto(t.state()))
                 .addAllValues(t.values())
+                .addAllConstraints(t.constraints())
                 .setBudget(t.budget())
                 .putAllAttributes(t.attributes())
                 .setFailReason(nullToEmpty(info.failReason()))

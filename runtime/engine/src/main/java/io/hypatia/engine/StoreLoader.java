@@ -32,7 +32,7 @@ final class StoreLoader {
         Map<Long, TrialRecord> trialById = new HashMap<>();
         store.read("""
                 SELECT trial_id, study_id, number, state, config, trial_values, budget, attributes, fail_reason,
-                  worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id
+                  worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id, constraint_values
                 FROM trials ORDER BY study_id, number""", rs -> {
             while (rs.next()) {
                 StudyState s = byId.get(rs.getLong(2));
@@ -50,6 +50,7 @@ final class StoreLoader {
                 t.finishedAt = rs.getLong(13);
                 t.attempts = rs.getInt(14);
                 t.tellRequestId = rs.getString(15);
+                t.constraints = Json.doubles(Json.read(rs.getString(16)));
                 trialById.put(t.id, t);
                 trials.accept(s, t);
             }

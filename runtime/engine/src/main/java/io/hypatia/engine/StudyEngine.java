@@ -67,18 +67,28 @@ public final class StudyEngine implements AutoCloseable {
     private volatile long pluginWaitMillis = 10_000;
 
     /** One requested outcome of a trial. */
-    public record Outcome(TrialState state, List<Double> values, String reason) {
+    public record Outcome(TrialState state, List<Double> values, List<Double> constraints, String reason) {
         public Outcome {
             values = values == null ? List.of() : List.copyOf(values);
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
             reason = reason == null ? "" : reason;
         }
 
+        public Outcome(TrialState state, List<Double> values, String reason) {
+            this(state, values, List.of(), reason);
+        }
+
         public static Outcome complete(List<Double> values) {
-            return new Outcome(TrialState.COMPLETE, values, "");
+            return new Outcome(TrialState.COMPLETE, values, List.of(), "");
+        }
+
+        /** Values with constraint values; the trial is feasible when every constraint is {@code <= 0}. */
+        public static Outcome complete(List<Double> values, List<Double> constraints) {
+            return new Outcome(TrialState.COMPLETE, values, constraints, "");
         }
 
         public static Outcome failed(String reason) {
-            return new Outcome(TrialState.FAILED, List.of(), reason);
+            return new Outcome(TrialState.FAILED, List.of(), List.of(), reason);
         }
     }
 
@@ -527,11 +537,18 @@ public final class StudyEngine implements AutoCloseable {
                                 + "; only finite values are accepted (tell the trial FAILED instead)");
                     }
                 }
-            } else if (!outcome.values().isEmpty()) {
+                for (int i = 0; i < outcome.constraints().size(); i++) {
+                    if (!Double.isFinite(outcome.constraints().get(i))) {
+                        throw EngineException.invalid("constraints[" + i + "]", "is " + outcome.constraints().get(i)
+                                + "; constraint values must be finite (<= 0 means satisfied)");
+                    }
+                }
+            } else if (!outcome.values().isEmpty() || !outcome.constraints().isEmpty()) {
                 throw EngineException.invalid("values", "must be empty when the trial is told " + outcome.state());
             }
             t.state = outcome.state();
             t.values = outcome.state() == TrialState.COMPLETE ? outcome.values() : List.of();
+            t.constraints = outcome.constraints();
             t.failReason = outcome.reason();
             t.finishedAt = System.currentTimeMillis();
             t.leaseExpiresAt = 0;
@@ -580,11 +597,12 @@ public final class StudyEngine implements AutoCloseable {
         }
     }
 
-    /** The best COMPLETE trial, or for several objectives every non-dominated one. */
+    /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one. */
     public List<TrialInfo> bestTrials(String studyName) {
         StudyState s = require(studyName);
         synchronized (s) {
-            List<TrialRecord> complete = s.trials.stream().filter(t -> t.state == TrialState.COMPLETE).toList();
+            List<TrialRecord> complete = s.trials.stream()
+                    .filter(t -> t.state == TrialState.COMPLETE && t.trial().isFeasible()).toList();
             List<Objective> objectives = s.spec.objectives();
             List<TrialRecord> best = ParetoFront.of(complete, t -> t.values, objectives);
             return best.stream().map(t -> t.info(s.spec.name())).toList();

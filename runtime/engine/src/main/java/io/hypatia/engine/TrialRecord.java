@@ -17,6 +17,7 @@ final class TrialRecord {
     final long createdAt;
     TrialState state;
     List<Double> values = List.of();
+    List<Double> constraints = List.of();
     final List<IntermediateValue> intermediates = new ArrayList<>();
     double budget;
     final Map<String, String> attributes = new HashMap<>();
@@ -44,7 +45,7 @@ final class TrialRecord {
     /** Immutable plugin-facing snapshot, cached until the next change. */
     Trial trial() {
         if (snapshot == null) {
-            snapshot = new Trial(id, number, state, config, values, intermediates, budget, attributes);
+            snapshot = new Trial(id, number, state, config, values, intermediates, budget, attributes, constraints);
         }
         return snapshot;
     }

@@ -5,22 +5,24 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /** A trial's row, captured under the study lock and written later by the store's writer. */
-record TrialRow(long trialId, long studyId, int number, String state, String config, String values, double budget,
+record TrialRow(long trialId, long studyId, int number, String state, String config, String values, String constraints,
+                double budget,
                 String attributes, String failReason, String worker, long leaseExpiresAt, long createdAt,
                 long finishedAt, int attempts, String tellRequestId) {
 
     static TrialRow of(long studyId, TrialRecord t) {
         return new TrialRow(t.id, studyId, t.number, t.state.name(), Json.write(Json.config(t.config)),
-                Json.write(Json.doubles(t.values)), t.budget, Json.write(Json.strings(t.attributes)), t.failReason,
+                Json.write(Json.doubles(t.values)), Json.write(Json.doubles(t.constraints)), t.budget, Json.write(Json.strings(t.attributes)), t.failReason,
                 t.worker, t.leaseExpiresAt, t.createdAt, t.finishedAt, t.attempts, t.tellRequestId);
     }
 
     void upsert(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO trials (trial_id, study_id, number, state, config, trial_values, budget, attributes,
-                  fail_reason, worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO trials (trial_id, study_id, number, state, config, trial_values, constraint_values, budget,
+                  attributes, fail_reason, worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (trial_id) DO UPDATE SET state = excluded.state, trial_values = excluded.trial_values,
+                  constraint_values = excluded.constraint_values,
                   budget = excluded.budget, attributes = excluded.attributes, fail_reason = excluded.fail_reason,
                   worker = excluded.worker, lease_expires_at = excluded.lease_expires_at,
                   finished_at = excluded.finished_at, attempts = excluded.attempts,
@@ -31,15 +33,16 @@ record TrialRow(long trialId, long studyId, int number, String state, String con
             ps.setString(4, state);
             ps.setString(5, config);
             ps.setString(6, values);
-            ps.setDouble(7, budget);
-            ps.setString(8, attributes);
-            ps.setString(9, failReason);
-            ps.setString(10, worker);
-            ps.setLong(11, leaseExpiresAt);
-            ps.setLong(12, createdAt);
-            ps.setLong(13, finishedAt);
-            ps.setInt(14, attempts);
-            ps.setString(15, tellRequestId);
+            ps.setString(7, constraints);
+            ps.setDouble(8, budget);
+            ps.setString(9, attributes);
+            ps.setString(10, failReason);
+            ps.setString(11, worker);
+            ps.setLong(12, leaseExpiresAt);
+            ps.setLong(13, createdAt);
+            ps.setLong(14, finishedAt);
+            ps.setInt(15, attempts);
+            ps.setString(16, tellRequestId);
             ps.executeUpdate();
         }
     }

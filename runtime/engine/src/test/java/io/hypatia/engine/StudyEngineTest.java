@@ -221,6 +221,25 @@ class StudyEngineTest {
     }
 
     @Test
+    void bestTrialsAreFeasibleAndConstraintsArePersisted() throws Exception {
+        engine.createStudy(spec("c"));
+        long infeasibleBest = engine.ask("c", 1, "w").get(0).info().trial().id();
+        engine.tell("c", infeasibleBest, Outcome.complete(List.of(0.1), List.of(0.5, -1.0)), "");
+        long feasible = engine.ask("c", 1, "w").get(0).info().trial().id();
+        engine.tell("c", feasible, Outcome.complete(List.of(0.7), List.of(0.0, -2.0)), "");
+        long nan = engine.ask("c", 1, "w").get(0).info().trial().id();
+        assertEquals("constraints[1]", assertThrows(EngineException.class,
+                () -> engine.tell("c", nan, Outcome.complete(List.of(0.0), List.of(0.0, Double.NaN)), "")).field());
+        assertEquals(feasible, engine.bestTrials("c").get(0).trial().id(), "an infeasible trial is never best");
+        engine.close();
+        store.close();
+        store = Store.open(dir, false);
+        engine = new StudyEngine(store, plugins);
+        assertEquals(List.of(0.5, -1.0), engine.getTrial("c", infeasibleBest).trial().constraints());
+        assertEquals(feasible, engine.bestTrials("c").get(0).trial().id());
+    }
+
+    @Test
     void studySpecIsValidated() {
         assertEquals("name", assertThrows(EngineException.class, () -> engine.createStudy(spec("bad name!"))).field());
         assertEquals("sampler.name", assertThrows(EngineException.class, () -> engine.createStudy(

@@ -15,14 +15,34 @@ import java.util.Map;
  * @param intermediates values reported during training, in report order
  * @param budget        the fidelity budget the trial was last asked to train to (0 when the study has none)
  * @param attributes    free-form string attributes (the engine records e.g. which sampler version suggested it)
+ * @param constraints   constraint values told with the result; the trial is feasible when every one is
+ *                      {@code <= 0}; empty when the study has no constraints
  */
 public record Trial(long id, int number, TrialState state, Config config, List<Double> values,
-                    List<IntermediateValue> intermediates, double budget, Map<String, String> attributes) {
+                    List<IntermediateValue> intermediates, double budget, Map<String, String> attributes,
+                    List<Double> constraints) {
 
     public Trial {
         values = List.copyOf(values);
         intermediates = List.copyOf(intermediates);
         attributes = Map.copyOf(attributes);
+        constraints = List.copyOf(constraints);
+    }
+
+    /** A trial without constraint values. */
+    public Trial(long id, int number, TrialState state, Config config, List<Double> values,
+                 List<IntermediateValue> intermediates, double budget, Map<String, String> attributes) {
+        this(id, number, state, config, values, intermediates, budget, attributes, List.of());
+    }
+
+    /** True when every constraint value is {@code <= 0} (trivially true without constraints). */
+    public boolean isFeasible() {
+        for (double c : constraints) {
+            if (!(c <= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The last reported intermediate value, or null. */

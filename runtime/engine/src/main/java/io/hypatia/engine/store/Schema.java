@@ -23,6 +23,7 @@ final class Schema {
               state            VARCHAR(16) NOT NULL,
               config           TEXT NOT NULL,
               trial_values     TEXT NOT NULL,
+              constraint_values TEXT NOT NULL,
               budget           DOUBLE PRECISION NOT NULL,
               attributes       TEXT NOT NULL,
               fail_reason      TEXT NOT NULL,

@@ -78,6 +78,26 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * A store held in memory only, for simulations and tests: the same schema, statements and
+     * single writer thread, but nothing survives the process. The benchmark runner opens one per
+     * run so parallel runs do not queue behind one writer.
+     */
+    public static Store openInMemory() {
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            try (Statement s = c.createStatement()) {
+                for (String ddl : Schema.DDL) {
+                    s.execute(ddl);
+                }
+            }
+            c.setAutoCommit(false);
+            return new Store(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
+        }
+    }
+
     /** Queues a change; the future completes when it is committed (or fails with the cause). */
     public CompletableFuture<Void> submit(Write write) {
         CompletableFuture<Void> done = new CompletableFuture<>();
