@@ -252,6 +252,22 @@ public class ValidationIT {
     }
 
     @Test
+    public void nonFiniteConstraintsAreRejectedAndInfeasibleTrialsAreNeverBest() {
+        String study = createSimple();
+        long id = askOne(study).getId();
+        expect(Status.Code.INVALID_ARGUMENT, "complete.constraints[0]", () -> stub().tell(complete(study, id, 0.1)
+                .setComplete(TellRequest.Complete.newBuilder().addValues(0.1).addConstraints(Double.NaN)).build()));
+        Trial infeasible = stub().tell(TellRequest.newBuilder().setStudy(study).setTrialId(id)
+                .setComplete(TellRequest.Complete.newBuilder().addValues(0.1).addConstraints(0.3)).build()).getTrial();
+        assertEquals(List.of(0.3), infeasible.getConstraintsList());
+        long other = askOne(study).getId();
+        stub().tell(TellRequest.newBuilder().setStudy(study).setTrialId(other)
+                .setComplete(TellRequest.Complete.newBuilder().addValues(0.9).addConstraints(-0.3)).build());
+        assertEquals(List.of(other), stub().getBestTrials(io.hypatia.grpc.v1.GetBestTrialsRequest.newBuilder().setStudy(study).build())
+                .getTrialsList().stream().map(Trial::getId).toList());
+    }
+
+    @Test
     public void wrongNumberOfValues() {
         String study = createSimple();
         long id = askOne(study).getId();
