@@ -190,7 +190,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
     public void listPlugins(ListPluginsRequest request, StreamObserver<ListPluginsResponse> out) {
         unary(out, () -> {
             ListPluginsResponse.Builder b = ListPluginsResponse.newBuilder();
-            engine.plugins().list().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            engine.listPlugins().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
             return b.build();
         });
     }

@@ -112,6 +112,14 @@ public final class StudyEngine implements AutoCloseable {
         return plugins;
     }
 
+    /** Every loaded plugin, with the engine's built-in "none" scheduler first. */
+    public List<PluginInfo> listPlugins() {
+        List<PluginInfo> out = new ArrayList<>();
+        out.add(new PluginInfo("scheduler", NO_SCHEDULER, "builtin", "1.0.0", "ACTIVE", "Never stops a trial (always CONTINUE)"));
+        out.addAll(plugins.list());
+        return out;
+    }
+
     // ---------------------------------------------------------------- studies
 
     public StudyInfo createStudy(StudySpec spec) {
@@ -296,47 +304,62 @@ public final class StudyEngine implements AutoCloseable {
         }
         CompletableFuture<Void> saved;
         TrialInfo result;
-        synchronized (s) {
-            requireLive(s);
-            TrialRecord t = newTrial(s, valid, TrialState.WAITING);
-            t.attributes.put("source", "enqueued");
-            saved = save(s, t);
-            result = t.info(s.spec.name());
+        synchronized (s.askLock) {
+            synchronized (s) {
+                requireLive(s);
+                TrialRecord t = newTrial(s, valid, TrialState.WAITING, Map.of("source", "enqueued"));
+                saved = save(s, t);
+                result = t.info(s.spec.name());
+            }
         }
         await(saved);
         return result;
     }
 
-    /** Hands {@code n} trials to {@code worker}: queued ones first, then promotions, then new suggestions. */
+    /**
+     * Hands {@code n} trials to {@code worker}: queued ones first, then promotions, then new
+     * suggestions. Asks of one study are serialised (so a sampler sees the trials handed out
+     * just before, e.g. for a constant liar), but the sampler runs without the study's lock,
+     * so tells, reports and heartbeats are not held up by a slow sampler.
+     */
     public List<Asked> ask(String studyName, int n, String worker) {
         if (n < 1 || n > MAX_ASK) {
             throw EngineException.invalid("count", "must be between 1 and " + MAX_ASK + ", got " + n);
         }
         StudyState s = require(studyName);
-        Optional<Plugins.Resolved<Sampler>> sampler = awaitSampler(s.spec.sampler());
+        awaitSampler(s.spec.sampler()); // rides out a bundle being replaced
         Optional<Plugins.Resolved<Scheduler>> scheduler = scheduler(s.spec.scheduler());
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
-        synchronized (s) {
-            requireLive(s);
-            long now = System.currentTimeMillis();
+        synchronized (s.askLock) {
             for (int i = 0; i < n; i++) {
-                TrialRecord t = nextWaiting(s);
+                TrialRecord t;
                 boolean resumed = false;
-                if (t == null && scheduler.isPresent()) {
-                    t = promotion(s, scheduler.get());
-                    resumed = t != null;
+                List<Trial> history;
+                synchronized (s) {
+                    requireLive(s);
+                    t = nextWaiting(s);
+                    if (t == null && scheduler.isPresent()) {
+                        t = promotion(s, scheduler.get());
+                        resumed = t != null;
+                    }
+                    history = t == null ? s.snapshots() : null;
                 }
-                if (t == null) {
-                    t = newTrial(s, null, TrialState.RUNNING);
+                Map<String, String> attributes = new java.util.HashMap<>();
+                Config suggested = t == null ? suggest(s, history, attributes) : null;
+                synchronized (s) {
+                    requireLive(s);
+                    if (t == null) {
+                        t = newTrial(s, suggested, TrialState.RUNNING, attributes);
+                    }
+                    t.state = TrialState.RUNNING;
+                    t.worker = worker == null ? "" : worker;
+                    t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
+                    t.attempts++;
+                    t.changed();
+                    saves.add(save(s, t));
+                    out.add(new Asked(t.info(s.spec.name()), resumed));
                 }
-                t.state = TrialState.RUNNING;
-                t.worker = worker == null ? "" : worker;
-                t.leaseExpiresAt = now + s.spec.leaseMillis();
-                t.attempts++;
-                t.changed();
-                saves.add(save(s, t));
-                out.add(new Asked(t.info(s.spec.name()), resumed));
             }
         }
         saves.forEach(StudyEngine::await);
@@ -352,14 +375,9 @@ public final class StudyEngine implements AutoCloseable {
         return null;
     }
 
-    /** Creates a trial; with a null config, asks the sampler for one (falling back to random). */
-    private TrialRecord newTrial(StudyState s, Config config, TrialState state) {
-        int number = s.trials.size();
-        Map<String, String> attributes = new java.util.HashMap<>();
-        if (config == null) {
-            config = suggest(s, number, attributes);
-        }
-        TrialRecord t = new TrialRecord(nextTrialId.getAndIncrement(), number, config, state, System.currentTimeMillis());
+    /** Appends a trial; callers hold the study's ask lock and lock, so numbers are dense. */
+    private TrialRecord newTrial(StudyState s, Config config, TrialState state, Map<String, String> attributes) {
+        TrialRecord t = new TrialRecord(nextTrialId.getAndIncrement(), s.trials.size(), config, state, System.currentTimeMillis());
         t.attributes.putAll(attributes);
         t.budget = s.spec.fidelity() == null ? 0 : s.spec.fidelity().max();
         s.add(t);
@@ -367,8 +385,10 @@ public final class StudyEngine implements AutoCloseable {
         return t;
     }
 
-    private Config suggest(StudyState s, int number, Map<String, String> attributes) {
-        SamplerContext ctx = new SamplerContext(s.spec.name(), s.spec.space(), s.spec.objectives(), s.snapshots(),
+    /** Asks the sampler for the next trial's configuration, falling back to random sampling. */
+    private Config suggest(StudyState s, List<Trial> history, Map<String, String> attributes) {
+        int number = history.size();
+        SamplerContext ctx = new SamplerContext(s.spec.name(), s.spec.space(), s.spec.objectives(), history,
                 number, s.seed, s.spec.sampler().config());
         Optional<Plugins.Resolved<Sampler>> sampler = plugins.sampler(s.spec.sampler().name(), s.spec.sampler().versionRange());
         String problem;

@@ -16,6 +16,8 @@ final class StudyState {
     final List<TrialRecord> trials = new ArrayList<>();
     final Map<Long, TrialRecord> byId = new HashMap<>();
     final AtomicLong pluginFallbacks = new AtomicLong();
+    /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
+    final Object askLock = new Object();
     boolean deleted;
 
     StudyState(long id, StudySpec spec, long createdAt) {
