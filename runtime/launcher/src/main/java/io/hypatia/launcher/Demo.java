@@ -78,6 +78,7 @@ final class Demo {
                 + ", " + workers + " workers over gRPC on 127.0.0.1:" + port + ", studies stored in " + dataDir.toAbsolutePath());
 
         boolean minimize = benchmark.objectives().get(0).direction() == io.hypatia.api.study.Direction.MINIMIZE;
+        double budget = benchmark.fidelity().map(f -> f.max()).orElse(0.0); // full training for multi-fidelity benchmarks
         AtomicInteger started = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicReference<Double> best = new AtomicReference<>();
@@ -91,7 +92,7 @@ final class Demo {
                         Trial trial = stub.ask(AskRequest.newBuilder().setStudy(study).setCount(1).setWorker(worker).build())
                                 .getTrials(0).getTrial();
                         Config config = ProtoMapping.toConfig(trial.getConfigList());
-                        List<Double> values = benchmark.evaluate(config, 0, seed).values();
+                        List<Double> values = benchmark.evaluate(config, budget, seed).values();
                         stub.tell(TellRequest.newBuilder().setStudy(study).setTrialId(trial.getId())
                                 .setRequestId(worker + "-" + trial.getId())
                                 .setComplete(TellRequest.Complete.newBuilder().addAllValues(values)).build());

@@ -1,10 +1,6 @@
 package io.hypatia.benchmark.synthetic.internal;
 
 import io.hypatia.api.space.Config;
-import io.hypatia.api.space.FloatParameter;
-import io.hypatia.api.space.SearchSpace;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
 
@@ -20,7 +16,6 @@ import java.util.random.RandomGenerator;
  */
 final class BoxFunction extends SyntheticBenchmark {
     private final ToDoubleFunction<double[]> formula;
-    private final String[] names;
     private final double[] low;
     private final double[] high;
     private final double[][] minimisers;
@@ -34,9 +29,8 @@ final class BoxFunction extends SyntheticBenchmark {
      */
     BoxFunction(String name, String description, double[] low, double[] high, double optimalValue,
                 double[][] minimisers, ToDoubleFunction<double[]> formula) {
-        super(name, description, box(low, high), optimalValue);
+        super(name, description, Box.space(low, high), optimalValue);
         this.formula = formula;
-        this.names = space().parameters().stream().map(p -> p.name()).toArray(String[]::new);
         this.low = low.clone();
         this.high = high.clone();
         this.minimisers = minimisers.clone();
@@ -48,7 +42,6 @@ final class BoxFunction extends SyntheticBenchmark {
     private BoxFunction(BoxFunction textbook, double[] shift, double[] argmin) {
         super(textbook.name(), textbook.description(), textbook.space(), textbook.optimalValue().getAsDouble());
         this.formula = textbook.formula;
-        this.names = textbook.names;
         this.low = textbook.low;
         this.high = textbook.high;
         this.minimisers = textbook.minimisers;
@@ -57,30 +50,23 @@ final class BoxFunction extends SyntheticBenchmark {
         this.textbook = textbook;
     }
 
-    private static SearchSpace box(double[] low, double[] high) {
-        List<FloatParameter> parameters = new ArrayList<>();
-        for (int i = 0; i < low.length; i++) {
-            parameters.add(new FloatParameter("x" + (i + 1), low[i], high[i], false));
-        }
-        return SearchSpace.of(parameters);
-    }
-
     int dimension() {
-        return names.length;
+        return low.length;
     }
 
+    /** The value at x1..xd of {@code config}; other parameters it may hold are ignored. */
     @Override
     double value(Config config) {
-        double[] x = new double[names.length];
+        double[] x = Box.coordinates(config, low.length);
         for (int i = 0; i < x.length; i++) {
-            x[i] = config.getDouble(names[i]) - shift[i];
+            x[i] -= shift[i];
         }
         return formula.applyAsDouble(x);
     }
 
     @Override
     Config argmin() {
-        return point(names, argmin);
+        return Box.point(argmin);
     }
 
     @Override

@@ -1,14 +1,11 @@
 package io.hypatia.benchmark.synthetic.internal;
 
-import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.benchmark.Evaluation;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -19,7 +16,7 @@ import java.util.random.RandomGenerator;
  * whose optimum is moved inside the domain with the optimal value unchanged, so that regret
  * {@code value - optimalValue} means the same in every run.
  */
-abstract class SyntheticBenchmark implements Benchmark {
+abstract class SyntheticBenchmark implements OfferedBenchmark {
     static final List<Objective> OBJECTIVES = List.of(new Objective("value", Direction.MINIMIZE));
     /** A synthetic function stands for no training, so every evaluation costs the same. */
     static final double COST = 1.0;
@@ -55,8 +52,8 @@ abstract class SyntheticBenchmark implements Benchmark {
         return name;
     }
 
-    /** One line for the {@code hypatia.description} service property. */
-    final String description() {
+    @Override
+    public final String description() {
         return description;
     }
 
@@ -94,15 +91,6 @@ abstract class SyntheticBenchmark implements Benchmark {
     /** A point of [low, high] drawn uniformly from its inner part (see {@link #MARGIN}). */
     static double drawInside(RandomGenerator random, double low, double high) {
         return low + (high - low) * (MARGIN + (1 - 2 * MARGIN) * random.nextDouble());
-    }
-
-    /** The configuration assigning {@code x[i]} to {@code names[i]}. */
-    static Config point(String[] names, double[] x) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < names.length; i++) {
-            values.put(names[i], x[i]);
-        }
-        return new Config(values);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.hypatia.benchmark.synthetic.internal;
 
-import java.util.Arrays;
+import static io.hypatia.benchmark.synthetic.internal.Box.filled;
 
 /**
  * The textbook continuous test functions, with the formulas, domains and optima given by
@@ -138,11 +138,5 @@ final class TextbookFunctions {
 
     private static double square(double v) {
         return v * v;
-    }
-
-    private static double[] filled(int d, double value) {
-        double[] x = new double[d];
-        Arrays.fill(x, value);
-        return x;
     }
 }

@@ -22,7 +22,7 @@ class ShiftTest {
     static final long[] SEEDS = {1, 2, 3, 17, 12345, -1, Long.MAX_VALUE, Long.MIN_VALUE};
 
     static List<SyntheticBenchmark> benchmarks() {
-        return SyntheticBenchmarks.all();
+        return SyntheticBenchmarks.singleObjective();
     }
 
     static double value(SyntheticBenchmark b, Config c) {

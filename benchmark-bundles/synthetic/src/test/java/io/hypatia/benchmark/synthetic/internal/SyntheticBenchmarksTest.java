@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hypatia.api.PluginProperties;
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.benchmark.Evaluation;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.InvalidSpaceException;
+import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class SyntheticBenchmarksTest {
 
     @Test
     void everyFunctionIsMinimisedDeterministicAtUnitCostWithAKnownOptimum() {
-        for (SyntheticBenchmark b : SyntheticBenchmarks.all()) {
+        for (SyntheticBenchmark b : SyntheticBenchmarks.singleObjective()) {
             assertEquals(List.of(new Objective("value", Direction.MINIMIZE)), b.objectives());
             assertTrue(b.optimalValue().isPresent());
             assertTrue(b.fidelity().isEmpty());
@@ -32,6 +34,19 @@ class SyntheticBenchmarksTest {
             assertEquals(1.0, e.cost());
             assertEquals(1, e.values().size());
             assertEquals(e, b.evaluate(c, 100, 99), "budget and seed do not matter");
+        }
+    }
+
+    @Test
+    void registersEveryFunctionOnceUnderItsNameWithADescription() {
+        List<String> names = SyntheticBenchmarks.all().stream().map(Benchmark::name).toList();
+        assertEquals(List.of("branin", "hartmann3", "hartmann6", "rosenbrock-10", "rosenbrock-20", "ackley-10", "levy-10",
+                "styblinski-tang-10", "mixed-int-cat", "zdt1", "zdt2", "zdt3", "dtlz2-3obj",
+                "mf-branin-curves", "mf-hartmann6-curves"), names);
+        for (OfferedBenchmark b : SyntheticBenchmarks.all()) {
+            assertFalse(b.description().isBlank(), b.name());
+            assertFalse(b.serviceProperties().containsKey(PluginProperties.NAME), b.name());
+            SearchSpace.of(b.space().parameters()); // a valid space
         }
     }
 
