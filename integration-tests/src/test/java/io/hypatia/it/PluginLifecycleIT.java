@@ -65,6 +65,20 @@ public class PluginLifecycleIT {
     }
 
     @Test
+    public void yahpoSurrogatesEvaluateInsideTheFramework() {
+        assumeTrue("benchmark data folder " + ServiceFixture.benchmarkData() + " is absent; YAHPO not checked",
+                Files.isDirectory(ServiceFixture.benchmarkData().resolve("yahpo/lcbench")));
+        assertEquals(34, names("benchmark").stream().filter(n -> n.matches("yahpo-lcbench-\\d+")).count());
+        Benchmark lcbench = fixture.server().plugins().benchmark("yahpo-lcbench-3945", "").orElseThrow().service();
+        assertEquals(52.0, lcbench.fidelity().orElseThrow().max(), 0.0);
+        // The ONNX Runtime native library loads from inside the bundle; a sampled config gets a plausible accuracy.
+        Config config = lcbench.space().sampleUniform(new java.util.SplittableRandom(1));
+        var full = lcbench.evaluate(config, 52, 0);
+        assertTrue(full.value() > 0 && full.value() <= 100);
+        assertTrue(full.cost() > lcbench.evaluate(config, 2, 0).cost());
+    }
+
+    @Test
     public void aJarRemovedFromTheDeployFolderIsUninstalled() throws Exception {
         assertTrue(names("scheduler").contains("median"));
         Path jar = fixture.deployDir().resolve("hypatia-scheduler-median.jar");
