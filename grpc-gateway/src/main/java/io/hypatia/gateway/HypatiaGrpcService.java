@@ -5,7 +5,9 @@ import io.grpc.stub.StreamObserver;
 import io.hypatia.api.space.InvalidSpaceException;
 import io.hypatia.engine.EngineException;
 import io.hypatia.engine.StudyEngine;
+import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.engine.StudyEngine.Outcome;
+import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.TrialInfo;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.AskResponse;
@@ -61,9 +63,24 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void createStudy(CreateStudyRequest request, StreamObserver<CreateStudyResponse> out) {
-        unary(out, () -> CreateStudyResponse.newBuilder()
-                .setStudy(ProtoMapping.toProto(engine.createStudy(ProtoMapping.toSpec(request))))
-                .build());
+        unary(out, () -> {
+            StudySpec spec = request.getBenchmark().isEmpty() ? ProtoMapping.toSpec(request) : onBenchmark(request);
+            return CreateStudyResponse.newBuilder().setStudy(ProtoMapping.toProto(engine.createStudy(spec))).build();
+        });
+    }
+
+    /** A study on a benchmark plugin's search space and objectives. */
+    private StudySpec onBenchmark(CreateStudyRequest request) {
+        if (request.hasSearchSpace() || request.getObjectivesCount() > 0) {
+            throw EngineException.invalid("benchmark", "give either a benchmark or search_space and objectives, not both");
+        }
+        Benchmark b = engine.plugins().benchmark(request.getBenchmark(), "").map(r -> r.service()).orElseThrow(() -> EngineException.invalid(
+                "benchmark", "no benchmark named '" + request.getBenchmark() + "' is loaded; loaded benchmarks: "
+                        + engine.listPlugins().stream().filter(p -> p.kind().equals("benchmark")).map(p -> p.name()).sorted().toList()));
+        StudySpec s = ProtoMapping.toSpec(request.toBuilder().setSearchSpace(ProtoMapping.toProto(b.space())).build());
+        return new StudySpec(s.name(), b.space(), b.objectives(), s.sampler(), s.scheduler(),
+                request.hasFidelity() ? s.fidelity() : b.fidelity().orElse(null), s.leaseMillis(), s.onLeaseExpired(),
+                s.maxAttempts(), s.samplerTimeoutMillis(), s.schedulerTimeoutMillis());
     }
 
     @Override

@@ -52,6 +52,19 @@ public class PluginLifecycleIT {
     }
 
     @Test
+    public void aStudyCanBeCreatedStraightFromABenchmark() {
+        io.hypatia.grpc.v1.Study study = fixture.stub().createStudy(io.hypatia.grpc.v1.CreateStudyRequest.newBuilder()
+                .setName("on-hartmann6").setBenchmark("hartmann6").build()).getStudy();
+        assertEquals(6, study.getSearchSpace().getParamsCount());
+        assertEquals("value", study.getObjectives(0).getName());
+        io.grpc.StatusRuntimeException e = org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> fixture.stub().createStudy(io.hypatia.grpc.v1.CreateStudyRequest.newBuilder()
+                        .setName("on-nothing").setBenchmark("no-such-benchmark").build()));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription(), e.getStatus().getDescription().startsWith("benchmark: no benchmark named"));
+    }
+
+    @Test
     public void tabularBenchmarksAreRegisteredFromTheDataFolder() {
         assumeTrue("benchmark data folder " + ServiceFixture.benchmarkData() + " is absent; tabular registration not checked",
                 Files.isDirectory(ServiceFixture.benchmarkData().resolve("tabular")));
