@@ -32,7 +32,16 @@ public record SamplerContext(String studyName, SearchSpace space, List<Objective
      * reproducible however asks interleave across workers and restarts.
      */
     public SplittableRandom random() {
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + trialNumber);
+        // Both inputs go through a 64-bit finaliser: seeding SplittableRandom with a linear
+        // function of the seed would make consecutive seeds give shifted copies of one stream.
+        return new SplittableRandom(mix64(mix64(seed ^ 0x632BE59BD9B4E019L) + trialNumber * 0xD1B54A32D192ED03L));
+    }
+
+    /** Stafford's variant 13 of the MurmurHash3 finaliser: a bijective 64-bit mix. */
+    private static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** A sampler setting parsed as a long, or {@code fallback} when absent. */

@@ -21,7 +21,11 @@ class RandomSamplerTest {
             new FloatParameter("x", -1, 1, false, new Condition("kind", List.of("a")))));
 
     private static Config suggest(long seed, int trial) {
-        return new RandomSampler().suggest(new SamplerContext("s", SPACE, List.of(new Objective("y", Direction.MINIMIZE)),
+        return suggest(SPACE, seed, trial);
+    }
+
+    private static Config suggest(SearchSpace space, long seed, int trial) {
+        return new RandomSampler().suggest(new SamplerContext("s", space, List.of(new Objective("y", Direction.MINIMIZE)),
                 List.of(), trial, seed, Map.of()));
     }
 
@@ -33,5 +37,16 @@ class RandomSamplerTest {
         }
         assertNotEquals(List.of(suggest(1, 0), suggest(1, 1), suggest(1, 2)), List.of(suggest(2, 0), suggest(2, 1), suggest(2, 2)));
         assertNotEquals(suggest(1, 0), suggest(1, 1));
+    }
+
+    @Test
+    void consecutiveSeedsAreIndependentStreamsNotShiftedCopies() {
+        SearchSpace twoFloats = SearchSpace.of(List.of(new FloatParameter("a", 0, 1, false), new FloatParameter("b", 0, 1, false)));
+        for (int t = 0; t < 20; t++) {
+            Config seven = suggest(twoFloats, 7, t);
+            Config eight = suggest(twoFloats, 8, t);
+            assertNotEquals(seven.getDouble("b"), eight.getDouble("a"), 0.0, "seed 8 must not replay seed 7 one draw later");
+            assertNotEquals(seven.getDouble("a"), eight.getDouble("a"), 0.0);
+        }
     }
 }

@@ -1,0 +1,106 @@
+package io.hypatia.sampler.gp.internal;
+
+import java.util.List;
+
+/**
+ * Constrained log expected improvement (minimisation of a standardised loss):
+ * <pre>a(x) = log EI(x) + Σ_j log P(c_j(x) ≤ 0)</pre>
+ * i.e. EI times the probability of feasibility under independent constraint GPs (Gardner et al.
+ * 2014, "Bayesian Optimization with Inequality Constraints"), in log space (Ament et al. 2023).
+ * The incumbent is the best <em>feasible</em> observed loss. While no observation is feasible
+ * the EI factor is dropped and the acquisition is the probability of feasibility alone, so the
+ * search first looks for the feasible region.
+ */
+final class Acquisition {
+
+    /** One constraint's model: a GP on the standardised constraint value and the standardised threshold 0. */
+    record Constraint(GaussianProcess gp, double threshold) {
+    }
+
+    private final GaussianProcess objective;
+    private final Double incumbent;
+    private final List<Constraint> constraints;
+
+    /**
+     * @param incumbent best feasible standardised loss, or null when nothing feasible was observed
+     */
+    Acquisition(GaussianProcess objective, Double incumbent, List<Constraint> constraints) {
+        this.objective = objective;
+        this.incumbent = incumbent;
+        this.constraints = List.copyOf(constraints);
+    }
+
+    int dims() {
+        return objective.d;
+    }
+
+    double value(double[] x) {
+        double[] out = new double[2];
+        double a = 0;
+        if (incumbent != null) {
+            objective.predict(x, out);
+            double sd = Math.sqrt(out[1]);
+            a += LogEi.logH((incumbent - out[0]) / sd) + Math.log(sd);
+        }
+        for (Constraint c : constraints) {
+            c.gp().predict(x, out);
+            a += LogEi.logNormalCdf((c.threshold() - out[0]) / Math.sqrt(out[1]));
+        }
+        return a;
+    }
+
+    /** The acquisition at each row of {@code points} (row-major), batched for speed. */
+    double[] values(double[] points, int count) {
+        double[] a = new double[count];
+        double[] mean = new double[count];
+        double[] var = new double[count];
+        if (incumbent != null) {
+            objective.predictMany(points, mean, var);
+            for (int i = 0; i < count; i++) {
+                double sd = Math.sqrt(var[i]);
+                a[i] += LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+            }
+        }
+        for (Constraint c : constraints) {
+            c.gp().predictMany(points, mean, var);
+            for (int i = 0; i < count; i++) {
+                a[i] += LogEi.logNormalCdf((c.threshold() - mean[i]) / Math.sqrt(var[i]));
+            }
+        }
+        return a;
+    }
+
+    /** The acquisition at {@code x} and its gradient with respect to the dimensions {@code free}. */
+    double valueAndGradient(double[] x, int[] free, double[] gradient) {
+        int f = free.length;
+        java.util.Arrays.fill(gradient, 0);
+        double[] out = new double[2];
+        double[] dm = new double[f];
+        double[] dv = new double[f];
+        double a = 0;
+        if (incumbent != null) {
+            objective.predictWithGradient(x, free, out, dm, dv);
+            double sd = Math.sqrt(out[1]);
+            double z = (incumbent - out[0]) / sd;
+            a += LogEi.logH(z) + Math.log(sd);
+            double dh = LogEi.dLogH(z);
+            for (int j = 0; j < f; j++) {
+                double dsd = dv[j] / (2 * sd);
+                double dz = (-dm[j] - z * dsd) / sd;
+                gradient[j] += dh * dz + dsd / sd;
+            }
+        }
+        for (Constraint c : constraints) {
+            c.gp().predictWithGradient(x, free, out, dm, dv);
+            double sd = Math.sqrt(out[1]);
+            double u = (c.threshold() - out[0]) / sd;
+            a += LogEi.logNormalCdf(u);
+            double dl = LogEi.dLogNormalCdf(u);
+            for (int j = 0; j < f; j++) {
+                double dsd = dv[j] / (2 * sd);
+                gradient[j] += dl * (-dm[j] - u * dsd) / sd;
+            }
+        }
+        return a;
+    }
+}

@@ -1,0 +1,69 @@
+package io.hypatia.sampler.gp.internal;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sampler's configuration keys (all optional). Unknown keys are ignored because the study's
+ * sampler configuration also carries service-level keys such as {@code seed}.
+ *
+ * @param startupTrials   {@code n_startup_trials} (default 10): completed trials sampled uniformly at random
+ *                        before the GP takes over
+ * @param candidates      {@code n_candidates} (default 2000): acquisition evaluations on scrambled-Sobol and
+ *                        local-perturbation candidates before the gradient refinement
+ * @param restarts        {@code n_restarts} (default 3): starts of the marginal-likelihood optimisation
+ * @param liar            {@code liar} (default believer): what pending (RUNNING, WAITING, PAUSED) trials are
+ *                        assumed to return: {@code believer} (posterior mean), {@code min} (best loss
+ *                        observed), {@code none} (ignored)
+ * @param maxFitPoints    {@code max_fit_points} (default 200): at most this many observations enter the
+ *                        hyper-parameter fit (the best half and the most recent others); the posterior
+ *                        always uses all of them
+ * @param localStarts     {@code n_local_starts} (default 5): best candidates refined by L-BFGS
+ */
+record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, int maxFitPoints, int localStarts) {
+
+    enum Liar {
+        BELIEVER, MIN, NONE
+    }
+
+    static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5);
+
+    /** @throws IllegalArgumentException naming the offending key */
+    static GpSettings parse(Map<String, String> config) {
+        int startup = intKey(config, "n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000);
+        int candidates = intKey(config, "n_candidates", DEFAULTS.candidates, 1, 1_000_000);
+        int restarts = intKey(config, "n_restarts", DEFAULTS.restarts, 1, 100);
+        int maxFit = intKey(config, "max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000);
+        int local = intKey(config, "n_local_starts", DEFAULTS.localStarts, 0, 1000);
+        Liar liar = DEFAULTS.liar;
+        String l = config.get("liar");
+        if (l != null) {
+            switch (l.trim().toLowerCase(Locale.ROOT)) {
+                case "believer" -> liar = Liar.BELIEVER;
+                case "min" -> liar = Liar.MIN;
+                case "none" -> liar = Liar.NONE;
+                default -> throw new IllegalArgumentException(
+                        "sampler config 'liar': '" + l + "' is not one of believer, min, none");
+            }
+        }
+        return new GpSettings(startup, candidates, restarts, liar, maxFit, local);
+    }
+
+    private static int intKey(Map<String, String> config, String key, int fallback, int min, int max) {
+        String v = config.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not an integer");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(
+                    "sampler config '" + key + "': " + parsed + " is outside [" + min + ", " + max + "]");
+        }
+        return (int) parsed;
+    }
+}

@@ -1,0 +1,151 @@
+package io.hypatia.sampler.gp.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * The GPs fitted to the completed trials: one for the (standardised) loss and one per
+ * constraint (Gardner et al. 2014 model each constraint independently). This is a pure function
+ * of the observations, the settings and the study seed (the random restarts of the
+ * hyper-parameter fit draw from a stream seeded by both the study seed and a hash of the data),
+ * so it can be cached by that key and recomputed identically after a restart or on another
+ * replica.
+ */
+final class Surrogates {
+    private static final int FIT_ITERATIONS = 60;
+
+    record ConstraintModel(GaussianProcess gp, double threshold) {
+    }
+
+    final GaussianProcess objective;
+    /** Standardised losses of the observations. */
+    final double[] standardisedLoss;
+    final List<ConstraintModel> constraints;
+    /** Best standardised loss among feasible observations, or null when none is feasible. */
+    final Double incumbent;
+
+    private Surrogates(GaussianProcess objective, double[] standardisedLoss, List<ConstraintModel> constraints,
+                       Double incumbent) {
+        this.objective = objective;
+        this.standardisedLoss = standardisedLoss;
+        this.constraints = List.copyOf(constraints);
+        this.incumbent = incumbent;
+    }
+
+    static Surrogates fit(Observations obs, GpSettings settings, long seed) {
+        int d = obs.d;
+        double[] ys = standardise(obs.loss);
+        long dataHash = 1125899906842597L;
+        for (double v : obs.x) {
+            dataHash = 31 * dataHash + Double.doubleToLongBits(v);
+        }
+        for (double v : obs.loss) {
+            dataHash = 31 * dataHash + Double.doubleToLongBits(v);
+        }
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ dataHash);
+
+        int[] fitRows = fitSubset(obs.n, ys, settings.maxFitPoints());
+        Hyperparameters h = new MarginalLikelihood(rows(obs.x, d, fitRows), d, pick(ys, fitRows))
+                .fit(settings.restarts(), random.split(), FIT_ITERATIONS);
+        GaussianProcess objective = GaussianProcess.condition(obs.x, d, ys, h);
+
+        Double incumbent = null;
+        for (int i = 0; i < obs.n; i++) {
+            if (obs.feasible[i] && (incumbent == null || ys[i] < incumbent)) {
+                incumbent = ys[i];
+            }
+        }
+
+        List<ConstraintModel> constraints = new ArrayList<>();
+        for (int j = 0; j < obs.constraintCount(); j++) {
+            double[] c = obs.constraints[j];
+            int[] known = IntStream.range(0, obs.n).filter(i -> !Double.isNaN(c[i])).toArray();
+            if (known.length == 0) {
+                continue;
+            }
+            double[] raw = pick(c, known);
+            double mean = mean(raw), sd = sd(raw, mean);
+            double[] cs = standardise(raw);
+            double[] cx = rows(obs.x, d, known);
+            // Most recent observations for the fit when there are too many.
+            int from = Math.max(0, known.length - settings.maxFitPoints());
+            int[] recent = IntStream.range(from, known.length).toArray();
+            Hyperparameters hc = new MarginalLikelihood(rows(cx, d, recent), d, pick(cs, recent))
+                    .fit(settings.restarts(), random.split(), FIT_ITERATIONS);
+            constraints.add(new ConstraintModel(GaussianProcess.condition(cx, d, cs, hc), (0 - mean) / sd));
+        }
+        return new Surrogates(objective, ys, constraints, incumbent);
+    }
+
+    /**
+     * Rows for the hyper-parameter fit: all when there are at most {@code max}; otherwise the best
+     * half by loss and the most recent of the others, in their original order.
+     */
+    static int[] fitSubset(int n, double[] ys, int max) {
+        if (n <= max) {
+            return IntStream.range(0, n).toArray();
+        }
+        Integer[] byLoss = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(byLoss, Comparator.<Integer>comparingDouble(i -> ys[i]).thenComparingInt(i -> i));
+        boolean[] chosen = new boolean[n];
+        int best = max / 2;
+        for (int k = 0; k < best; k++) {
+            chosen[byLoss[k]] = true;
+        }
+        int left = max - best;
+        for (int i = n - 1; i >= 0 && left > 0; i--) {
+            if (!chosen[i]) {
+                chosen[i] = true;
+                left--;
+            }
+        }
+        return IntStream.range(0, n).filter(i -> chosen[i]).toArray();
+    }
+
+    static double[] standardise(double[] v) {
+        double mean = mean(v), sd = sd(v, mean);
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (v[i] - mean) / sd;
+        }
+        return out;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? 0 : s / v.length;
+    }
+
+    /** Standard deviation, 1 when the values are (nearly) constant. */
+    private static double sd(double[] v, double mean) {
+        double s = 0;
+        for (double x : v) {
+            s += (x - mean) * (x - mean);
+        }
+        double sd = v.length < 2 ? 0 : Math.sqrt(s / v.length);
+        return sd > 1e-12 * Math.max(1, Math.abs(mean)) ? sd : 1;
+    }
+
+    private static double[] rows(double[] x, int d, int[] idx) {
+        double[] out = new double[idx.length * d];
+        for (int k = 0; k < idx.length; k++) {
+            System.arraycopy(x, idx[k] * d, out, k * d, d);
+        }
+        return out;
+    }
+
+    private static double[] pick(double[] v, int[] idx) {
+        double[] out = new double[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            out[k] = v[idx[k]];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,148 @@
+package io.hypatia.sampler.gp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GaussianProcessTest {
+
+    private static double f(double a, double b) {
+        return Math.sin(6 * a) + Math.cos(4 * b) + a * b;
+    }
+
+    @Test
+    void posteriorMeanInterpolatesAndVarianceVanishesAtObservations() {
+        SplittableRandom r = new SplittableRandom(1);
+        int n = 25, d = 2;
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = r.nextDouble();
+            x[2 * i + 1] = r.nextDouble();
+            y[i] = f(x[2 * i], x[2 * i + 1]);
+        }
+        GaussianProcess gp = GaussianProcess.condition(x, d, y,
+                new Hyperparameters(new double[] {0.3, 0.3}, 1.0, 1e-8));
+        double[] out = new double[2];
+        double maxVarAtData = 0;
+        for (int i = 0; i < n; i++) {
+            gp.predict(new double[] {x[2 * i], x[2 * i + 1]}, out);
+            assertEquals(y[i], out[0], 1e-4, "mean at observation " + i);
+            maxVarAtData = Math.max(maxVarAtData, out[1]);
+        }
+        assertTrue(maxVarAtData < 1e-6, "variance at observations " + maxVarAtData);
+        // Far from the data (outside the cube) the variance returns to the prior's.
+        gp.predict(new double[] {3, 3}, out);
+        assertEquals(1.0, out[1], 1e-3);
+        assertEquals(0.0, out[0], 1e-2);
+        // Between observations it is clearly positive and grows with the distance to the data.
+        double[] p = {x[0] + 0.02, x[1]};
+        gp.predict(p, out);
+        double near = out[1];
+        gp.predict(new double[] {x[0] + 0.08, x[1]}, out);
+        double farther = out[1];
+        assertTrue(near > maxVarAtData * 10 && farther > near, near + " " + farther);
+    }
+
+    @Test
+    void fantasisedObservationsMatchRefittingFromScratch() {
+        SplittableRandom r = new SplittableRandom(2);
+        int n = 15, p = 3, d = 3;
+        double[] x = new double[(n + p) * d];
+        double[] y = new double[n + p];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextDouble();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextDouble() - 0.5;
+        }
+        Hyperparameters h = new Hyperparameters(new double[] {0.4, 0.7, 1.1}, 1.3, 1e-3);
+        GaussianProcess full = GaussianProcess.condition(x, d, y, h);
+        GaussianProcess base = GaussianProcess.condition(java.util.Arrays.copyOf(x, n * d), d, java.util.Arrays.copyOf(y, n), h);
+        GaussianProcess extended = base.withObservations(java.util.Arrays.copyOfRange(x, n * d, (n + p) * d),
+                java.util.Arrays.copyOfRange(y, n, n + p));
+        double[] a = new double[2], b = new double[2];
+        for (int t = 0; t < 10; t++) {
+            double[] q = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
+            full.predict(q, a);
+            extended.predict(q, b);
+            assertEquals(a[0], b[0], 1e-9);
+            assertEquals(a[1], b[1], 1e-9);
+        }
+    }
+
+    @Test
+    void batchedPredictionsEqualSingleOnes() {
+        SplittableRandom r = new SplittableRandom(4);
+        int n = 70, d = 2, m = 75; // more than two blocks of 32
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = r.nextDouble();
+            x[2 * i + 1] = r.nextDouble();
+            y[i] = f(x[2 * i], x[2 * i + 1]);
+        }
+        GaussianProcess gp = GaussianProcess.condition(x, d, y, new Hyperparameters(new double[] {0.2, 0.5}, 2.0, 1e-5));
+        double[] q = new double[m * d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = r.nextDouble();
+        }
+        double[] mean = new double[m], var = new double[m], out = new double[2];
+        gp.predictMany(q, mean, var);
+        for (int i = 0; i < m; i++) {
+            gp.predict(new double[] {q[2 * i], q[2 * i + 1]}, out);
+            assertEquals(out[0], mean[i], 1e-12);
+            assertEquals(out[1], var[i], 1e-12);
+        }
+    }
+
+    @Test
+    void choleskyEscalatesJitterOnSingularMatrices() {
+        // Three identical points without noise: rank one.
+        double[] k = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+        Cholesky c = Cholesky.factor(k, 3);
+        assertNotNull(c);
+        assertTrue(c.jitter > 0);
+        double[] inv = Cholesky.factor(new double[] {4, 2, 2, 3}, 2).inverse();
+        assertEquals(3.0 / 8, inv[0], 1e-12);
+        assertEquals(-2.0 / 8, inv[1], 1e-12);
+        assertEquals(4.0 / 8, inv[3], 1e-12);
+    }
+
+    @Test
+    void acquisitionGradientMatchesFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(3);
+        int n = 20, d = 3;
+        double[] x = new double[n * d];
+        double[] y = new double[n], c = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = r.nextDouble();
+            }
+            y[i] = f(x[i * d], x[i * d + 1]) + x[i * d + 2];
+            c[i] = x[i * d] - 0.5;
+        }
+        Hyperparameters h = new Hyperparameters(new double[] {0.3, 0.5, 0.8}, 1.0, 1e-4);
+        GaussianProcess gp = GaussianProcess.condition(x, d, Surrogates.standardise(y), h);
+        GaussianProcess cgp = GaussianProcess.condition(x, d, c, h);
+        Acquisition acq = new Acquisition(gp, -1.2, List.of(new Acquisition.Constraint(cgp, 0.1)));
+        int[] free = {0, 2};
+        for (int t = 0; t < 5; t++) {
+            double[] p = {r.nextDouble(), r.nextDouble(), r.nextDouble()};
+            double[] g = new double[2];
+            acq.valueAndGradient(p, free, g);
+            for (int k = 0; k < free.length; k++) {
+                double eps = 1e-6;
+                double[] plus = p.clone(), minus = p.clone();
+                plus[free[k]] += eps;
+                minus[free[k]] -= eps;
+                double fd = (acq.value(plus) - acq.value(minus)) / (2 * eps);
+                assertEquals(fd, g[k], 1e-4 * Math.max(1, Math.abs(fd)), "dimension " + free[k]);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.hypatia.sampler.tpe.internal;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sampler's configuration keys (all optional, given as strings). Unknown keys are ignored
+ * because the study's sampler configuration also carries service-level keys such as {@code seed}.
+ *
+ * @param multivariate      {@code multivariate} (default true): one joint Parzen estimator per group of
+ *                          parameters that are always active together, instead of one per parameter
+ * @param startupTrials     {@code n_startup_trials} (default 10): finished trials (COMPLETE, PRUNED or
+ *                          PAUSED) sampled uniformly at random before the estimators take over
+ * @param eiCandidates      {@code n_ei_candidates} (default 24): draws from the good density per
+ *                          estimator, of which the one with the largest l(x)/g(x) is kept
+ * @param gamma             {@code gamma} (default 0.1): the good set holds ceil(gamma * n) of the n
+ *                          finished trials ...
+ * @param gammaCap          {@code gamma_cap} (default 25): ... but at most this many
+ * @param constantLiar      {@code constant_liar} (default true): pending (RUNNING, WAITING) trials join
+ *                          the bad set as if they had returned the worst value
+ * @param priorWeight       {@code prior_weight} (default 1.0): weight of the prior component (a wide
+ *                          Gaussian / uniform categorical) relative to one observation
+ * @param magicClip         {@code consider_magic_clip} (default true): bandwidths are at least
+ *                          1 / min(100, N + 1) of the range, N the observations in that estimator
+ */
+record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, double gamma, int gammaCap,
+                   boolean constantLiar, double priorWeight, boolean magicClip) {
+
+    static final String MULTIVARIATE = "multivariate";
+    static final String N_STARTUP_TRIALS = "n_startup_trials";
+    static final String N_EI_CANDIDATES = "n_ei_candidates";
+    static final String GAMMA = "gamma";
+    static final String GAMMA_CAP = "gamma_cap";
+    static final String CONSTANT_LIAR = "constant_liar";
+    static final String PRIOR_WEIGHT = "prior_weight";
+    static final String CONSIDER_MAGIC_CLIP = "consider_magic_clip";
+
+    static final TpeSettings DEFAULTS = new TpeSettings(true, 10, 24, 0.1, 25, true, 1.0, true);
+
+    /** @throws IllegalArgumentException naming the offending key */
+    static TpeSettings parse(Map<String, String> config) {
+        return new TpeSettings(
+                bool(config, MULTIVARIATE, DEFAULTS.multivariate),
+                integer(config, N_STARTUP_TRIALS, DEFAULTS.startupTrials, 0, 1_000_000),
+                integer(config, N_EI_CANDIDATES, DEFAULTS.eiCandidates, 1, 100_000),
+                real(config, GAMMA, DEFAULTS.gamma, false, 1.0),
+                integer(config, GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000),
+                bool(config, CONSTANT_LIAR, DEFAULTS.constantLiar),
+                real(config, PRIOR_WEIGHT, DEFAULTS.priorWeight, false, 1e6),
+                bool(config, CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip));
+    }
+
+    /** Size of the good set among {@code n} finished trials: min(ceil(gamma n), gamma_cap, n). */
+    int goodCount(int n) {
+        // The small epsilon keeps ceil(0.1 * 30) at 3 despite 0.1 * 30 = 3.0000000000000004.
+        int k = (int) Math.ceil(gamma * n - 1e-9);
+        return Math.max(0, Math.min(n, Math.min(gammaCap, k)));
+    }
+
+    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
+        String v = config.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not true or false");
+        };
+    }
+
+    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
+        String v = config.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not an integer");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException("sampler config '" + key + "': " + parsed + " is outside [" + min + ", " + max + "]");
+        }
+        return (int) parsed;
+    }
+
+    /** A finite number in (0, max]. */
+    private static double real(Map<String, String> config, String key, double fallback, boolean zeroAllowed, double max) {
+        String v = config.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        double parsed;
+        try {
+            parsed = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not a number");
+        }
+        if (!Double.isFinite(parsed) || parsed > max || parsed < 0 || (parsed == 0 && !zeroAllowed)) {
+            throw new IllegalArgumentException("sampler config '" + key + "': " + v + " is outside (0, " + max + "]");
+        }
+        return parsed;
+    }
+}
