@@ -1,5 +1,6 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.pareto.ParetoRanking;
 import io.hypatia.api.study.Objective;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +41,16 @@ final class ParetoFront {
         return front;
     }
 
-    /** a dominates b: no worse in every objective and better in at least one. */
+    /** a dominates b, comparing the values as losses in each objective's direction. */
     static boolean dominates(List<Double> a, List<Double> b, List<Objective> objectives) {
-        boolean strictlyBetter = false;
-        for (int i = 0; i < objectives.size(); i++) {
-            double la = objectives.get(i).direction().toLoss(a.get(i));
-            double lb = objectives.get(i).direction().toLoss(b.get(i));
-            if (la > lb) {
-                return false;
-            }
-            if (la < lb) {
-                strictlyBetter = true;
-            }
+        return ParetoRanking.dominates(losses(a, objectives), losses(b, objectives));
+    }
+
+    private static double[] losses(List<Double> values, List<Objective> objectives) {
+        double[] out = new double[objectives.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = objectives.get(i).direction().toLoss(values.get(i));
         }
-        return strictlyBetter;
+        return out;
     }
 }

@@ -1,10 +1,9 @@
 /**
- * Helpers shared by sampler bundles: non-dominated sorting and crowding distance
- * ({@link io.hypatia.sampler.support.ParetoRanking}), exact hypervolume
- * ({@link io.hypatia.sampler.support.Hypervolume}), Deb's constrained domination
- * ({@link io.hypatia.sampler.support.ConstrainedOrder}), trial-to-loss conversion
+ * Helpers shared by sampler bundles: trial-to-loss conversion
  * ({@link io.hypatia.sampler.support.Losses}) and the unit-cube encoding of configurations
- * ({@link io.hypatia.sampler.support.UnitCube}). All classes are stateless or immutable.
+ * ({@link io.hypatia.sampler.support.UnitCube}). Pareto ranking, hypervolume and constrained
+ * domination live in the API ({@code io.hypatia.api.pareto}), which the engine and the
+ * benchmark runner use too. All classes are stateless or immutable.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.0.0")

@@ -1,5 +1,7 @@
 package io.hypatia.benchmark.synthetic.internal;
 
+import io.hypatia.api.pareto.Hypervolume;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -8,7 +8,7 @@ import io.hypatia.api.space.Config;
 import io.hypatia.api.space.Parameter;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
-import io.hypatia.sampler.support.ConstrainedOrder;
+import io.hypatia.api.pareto.ConstrainedOrder;
 import io.hypatia.sampler.support.Losses;
 import io.hypatia.sampler.support.UnitCube;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.hypatia.sampler.tpe.internal;
 
-import io.hypatia.sampler.support.ConstrainedOrder;
-import io.hypatia.sampler.support.Hypervolume;
-import io.hypatia.sampler.support.ParetoRanking;
+import io.hypatia.api.pareto.ConstrainedOrder;
+import io.hypatia.api.pareto.Hypervolume;
+import io.hypatia.api.pareto.ParetoRanking;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

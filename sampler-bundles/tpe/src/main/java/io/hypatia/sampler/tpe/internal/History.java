@@ -5,7 +5,7 @@ import io.hypatia.api.space.Config;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
-import io.hypatia.sampler.support.ConstrainedOrder;
+import io.hypatia.api.pareto.ConstrainedOrder;
 import io.hypatia.sampler.support.Losses;
 import java.util.ArrayList;
 import java.util.List;

@@ -22,7 +22,7 @@ import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
-import io.hypatia.sampler.support.Hypervolume;
+import io.hypatia.api.pareto.Hypervolume;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.support;
+package io.hypatia.api.pareto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.support;
+package io.hypatia.api.pareto;
 
 import io.hypatia.api.study.Trial;
 import java.util.List;

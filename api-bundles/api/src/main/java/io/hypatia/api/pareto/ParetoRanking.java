@@ -1,4 +1,4 @@
-package io.hypatia.sampler.support;
+package io.hypatia.api.pareto;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import java.util.List;
  * "A fast and elitist multiobjective genetic algorithm: NSGA-II").
  *
  * <p>Every point is a vector of <em>losses</em>: all objectives are minimised. Convert maximised
- * objectives with {@link io.hypatia.api.study.Direction#toLoss} first (see {@link Losses}).
+ * objectives with {@link io.hypatia.api.study.Direction#toLoss} first.
  * Points must be finite and of equal length.
  */
 public final class ParetoRanking {

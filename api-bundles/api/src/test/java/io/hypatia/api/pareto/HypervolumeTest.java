@@ -1,5 +1,7 @@
-package io.hypatia.sampler.support;
+package io.hypatia.api.pareto;
 
+import java.util.List;
+import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -70,5 +72,43 @@ class HypervolumeTest {
         // the duplicate pair contributes nothing exclusively; (1,1,0) adds the slab z in [0,1) over [1,2)^2
         assertArrayEquals(new double[]{0, 1, 0}, Hypervolume.contributions(three, new double[]{2, 2, 2}), 1e-12);
         assertEquals(5.0, Hypervolume.of(three, new double[]{2, 2, 2}), 1e-12);
+    }
+
+    @Test
+    void threeDimensionalMatchesInclusionExclusion() {
+        SplittableRandom random = new SplittableRandom(3);
+        double[] reference = {1, 1, 1};
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 1 + random.nextInt(9);
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double[] p = new double[3];
+                for (int j = 0; j < 3; j++) {
+                    // every other set on a coarse grid, so that ties in every coordinate occur
+                    p[j] = trial % 2 == 0 ? random.nextDouble(1.1) : random.nextInt(5) / 4.0;
+                }
+                points.add(p);
+            }
+            assertEquals(inclusionExclusion(points, reference), Hypervolume.of(points, reference), 1e-12, "trial " + trial);
+        }
+    }
+
+    /** The volume of a union of boxes [p, reference] by inclusion-exclusion over all subsets. */
+    static double inclusionExclusion(List<double[]> points, double[] reference) {
+        double total = 0;
+        for (int subset = 1; subset < 1 << points.size(); subset++) {
+            double volume = 1;
+            for (int j = 0; j < reference.length; j++) {
+                double corner = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < points.size(); i++) {
+                    if ((subset & 1 << i) != 0) {
+                        corner = Math.max(corner, points.get(i)[j]);
+                    }
+                }
+                volume *= Math.max(0, reference[j] - corner);
+            }
+            total += Integer.bitCount(subset) % 2 == 1 ? volume : -volume;
+        }
+        return total;
     }
 }

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.support;
+package io.hypatia.api.pareto;
 
 import java.util.ArrayList;
 import java.util.Arrays;
