@@ -13,6 +13,7 @@ public final class Main {
               serve   run the service until interrupted
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
+              bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
               help    show this text
@@ -58,6 +59,8 @@ public final class Main {
                     options.addAll(DEMO_OPTIONS);
                     System.exit(Demo.run(new Args(args, 1, options, Set.of("no-fsync"))));
                 }
+                case "bench" -> System.exit(io.hypatia.launcher.bench.BenchCommand.run(
+                        java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target"));

@@ -1,0 +1,265 @@
+package io.hypatia.launcher.bench;
+
+import io.hypatia.api.benchmark.Benchmark;
+import io.hypatia.engine.Plugins;
+import io.hypatia.launcher.HypatiaServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code hypatia bench}: runs optimizers x benchmarks x seeds with simulated workers and writes
+ * evaluations, a summary and plots; {@code bench summarize} rebuilds summary and plots from
+ * CSVs (for example to merge the Optuna script's); {@code bench testpoints} writes the table
+ * that ties the Optuna script's functions to ours.
+ */
+public final class BenchCommand {
+    static final String USAGE = """
+            usage: hypatia bench --optimizers LIST --benchmarks LIST [options]
+                   hypatia bench summarize PATH... [--out DIR] [--checkpoints LIST]
+                   hypatia bench testpoints --out FILE [--seeds N]
+
+            Runs every optimizer on every benchmark for every seed. Each run is a fresh study driven by
+            W simulated asynchronous workers: an evaluation takes the benchmark's simulated cost and
+            the clock jumps from event to event, so anytime performance against simulated time costs
+            no waiting. Writes DIR/evaluations.csv (one row per evaluation), summary.csv, summary.md
+            and plots/ (PNG and SVG), and prints the summary.
+
+            options:
+              --optimizers LIST     sampler[:k=v,...][+scheduler[:k=v,...]], comma-separated, e.g.
+                                    random,random+median:min_completed=3 (a ",k=v" piece continues
+                                    the previous optimizer's settings)
+              --benchmarks LIST     benchmark names or globs, e.g. branin,hartmann6 or 'fcnet-*'
+              --seeds N|A..B|LIST   run seeds (default 10: seeds 1..10); seed s runs the benchmark's
+                                    variant instance(s), e.g. a synthetic function with a moved optimum
+              --trials N            trials per run (default 100)
+              --workers W           simulated asynchronous workers per run (default 1)
+              --max-time SECONDS    stop each run at this simulated time (default: no limit)
+              --step-size D         steps of trials trained step by step (fidelity + scheduler):
+                                    fidelity.min + k*D up to the budget (default 1)
+              --mode MODE           in-process (default): the engine called directly, bit-for-bit
+                                    reproducible; service: through the gRPC API of a real service,
+                                    W worker threads per run, wall time includes the RPCs
+              --parallel N          runs at once (default: the number of cores)
+              --checkpoints LIST    also summarise after these trial counts, e.g. 50,100,200
+              --out DIR             results folder (default bench-results)
+              --config FILE         a JSON object with the same keys (optimizers, benchmarks, seeds,
+                                    trials, workers, max_time, ...); command-line options win
+              --benchmark-data DIR  data of the tabular/YAHPO benchmarks (default $HYPATIA_BENCHMARK_DATA)
+              --deploy-dir DIR      plugin bundles (default <install>/deploy)
+              --system-dir DIR      framework bundles (default <install>/system)
+
+            summarize: reads evaluation CSVs (a folder means every CSV in it with the evaluation
+            header, e.g. evaluations.csv and an Optuna script's output) and writes summary.csv,
+            summary.md and plots/ to --out (default: the first folder given).
+
+            testpoints: writes the table of synthetic-function test points, shifts and optima that
+            runtime/.../python/optuna_bench.py reads (run seeds 0..N, default 20).
+            """;
+
+    private BenchCommand() {
+    }
+
+    public static int run(String[] args) {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        try {
+            String first = args.length == 0 ? "" : args[0];
+            switch (first) {
+                case "help", "--help", "-h", "" -> {
+                    System.out.print(USAGE);
+                    return first.isEmpty() ? 2 : 0;
+                }
+                case "summarize" -> {
+                    return summarize(new CliOptions(args, 1, Set.of("out", "checkpoints"), Set.of(), true));
+                }
+                case "testpoints" -> {
+                    return testPoints(new CliOptions(args, 1, Set.of("out", "seeds", "deploy-dir", "system-dir"), Set.of(), false));
+                }
+                default -> {
+                    return runPlan(new CliOptions(args, 0, BenchPlan.OPTIONS, Set.of(), false));
+                }
+            }
+        } catch (BenchException e) {
+            System.err.println("hypatia bench: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("hypatia bench: failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    private static int runPlan(CliOptions cli) throws Exception {
+        BenchPlan plan = BenchPlan.from(cli);
+        Path dataDir = Files.createTempDirectory("hypatia-bench");
+        try (HypatiaServer server = startServer(cli, plan.benchmarkData(), dataDir)) {
+            GrpcBackend grpc = plan.mode() == BenchPlan.Mode.SERVICE ? new GrpcBackend("127.0.0.1", server.port()) : null;
+            try {
+                BenchRunner.Result result = new BenchRunner(plan, server.plugins(), grpc == null ? null : () -> grpc, System.out).run();
+                Summary summary = summarizeFiles(List.of(result.csv()), plan.checkpoints(), plan.out());
+                System.out.printf("%n%s%d runs, %d evaluations, %.1f s wall time; results in %s%n", summary.text(), result.runs(),
+                        result.rows(), result.wallSeconds(), plan.out().toAbsolutePath());
+                result.warnings().forEach(w -> System.err.println("warning: " + w));
+                result.failures().forEach(f -> System.err.println("failed run: " + f));
+                return result.failures().isEmpty() ? 0 : 1;
+            } finally {
+                if (grpc != null) {
+                    grpc.close();
+                }
+            }
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static int summarize(CliOptions cli) throws IOException {
+        if (cli.positional().isEmpty()) {
+            throw new BenchException("summarize needs at least one evaluation CSV or results folder");
+        }
+        List<Path> files = new ArrayList<>();
+        Path defaultOut = null;
+        for (String p : cli.positional()) {
+            Path path = Path.of(p);
+            if (Files.isDirectory(path)) {
+                defaultOut = defaultOut == null ? path : defaultOut;
+                try (Stream<Path> s = Files.list(path)) {
+                    List<Path> csvs = s.filter(f -> f.toString().endsWith(".csv") && isEvaluationCsv(f)).sorted().toList();
+                    if (csvs.isEmpty()) {
+                        throw new BenchException("folder " + path + " holds no evaluation CSV");
+                    }
+                    files.addAll(csvs);
+                }
+            } else if (Files.isRegularFile(path)) {
+                files.add(path);
+            } else {
+                throw new BenchException("no such file or folder: " + path);
+            }
+        }
+        Path out = cli.has("out") ? Path.of(cli.get("out"))
+                : defaultOut != null ? defaultOut : files.get(0).toAbsolutePath().getParent();
+        Summary summary = summarizeFiles(files, BenchPlan.parseCheckpoints(cli.get("checkpoints")), out);
+        System.out.print(summary.text());
+        System.out.println("summary and plots in " + out.toAbsolutePath());
+        return 0;
+    }
+
+    /** Reads the CSVs (a run may appear in one file only), writes summary and plots to {@code out}. */
+    static Summary summarizeFiles(List<Path> files, List<Integer> checkpoints, Path out) throws IOException {
+        List<EvaluationRow> rows = new ArrayList<>();
+        Map<List<Object>, Path> runFile = new HashMap<>();
+        for (Path f : files) {
+            for (EvaluationRow r : EvaluationCsv.read(f)) {
+                Path previous = runFile.putIfAbsent(List.of(r.optimizer(), r.benchmark(), r.seed()), f);
+                if (previous != null && !previous.equals(f)) {
+                    throw new BenchException("run " + r.optimizer() + " / " + r.benchmark() + " / seed " + r.seed()
+                            + " appears in both " + previous + " and " + f);
+                }
+                rows.add(r);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new BenchException("no evaluations in " + files);
+        }
+        Summary summary = Summary.of(rows, checkpoints);
+        summary.write(out);
+        Plots.write(summary, out.resolve("plots"));
+        return summary;
+    }
+
+    private static boolean isEvaluationCsv(Path f) {
+        try (var in = Files.newBufferedReader(f)) {
+            String header = in.readLine();
+            return header != null && header.strip().equals(EvaluationCsv.HEADER);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int testPoints(CliOptions cli) throws Exception {
+        if (!cli.has("out")) {
+            throw new BenchException("testpoints needs --out FILE");
+        }
+        int seeds = TestPoints.DEFAULT_SEEDS;
+        if (cli.has("seeds")) {
+            try {
+                seeds = Integer.parseInt(cli.get("seeds").trim());
+            } catch (NumberFormatException e) {
+                throw new BenchException("--seeds must be an integer, got '" + cli.get("seeds") + "'");
+            }
+        }
+        Path dataDir = Files.createTempDirectory("hypatia-bench");
+        try (HypatiaServer server = startServer(cli, null, dataDir)) {
+            Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+            for (String name : TestPoints.FUNCTIONS) {
+                server.plugins().benchmark(name, "").ifPresent(b -> benchmarks.put(name, b.service()));
+            }
+            Path out = Path.of(cli.get("out"));
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
+            Files.writeString(out, TestPoints.generate(benchmarks, seeds));
+            System.out.println("wrote test points of " + benchmarks.size() + " functions at run seeds 0.." + seeds + " to " + out);
+            return 0;
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    /**
+     * The service, for its plugins (and its gRPC port in service mode): Felix with the
+     * distribution's system and deploy folders, a throw-away data folder, no fsync.
+     */
+    static HypatiaServer startServer(CliOptions cli, Path benchmarkData, Path dataDir) throws Exception {
+        String home = System.getProperty("hypatia.home");
+        Path deploy = folder(cli, "deploy-dir", home, "deploy");
+        Path system = folder(cli, "system-dir", home, "system");
+        if (!Files.isDirectory(system)) {
+            throw new BenchException("system bundle folder " + system + " does not exist");
+        }
+        if (benchmarkData != null && !Files.isDirectory(benchmarkData)) {
+            throw new BenchException("--benchmark-data " + benchmarkData + " is not a folder");
+        }
+        HypatiaServer server = HypatiaServer.start(new HypatiaServer.Options(dataDir, deploy, system, "127.0.0.1", 0, false,
+                benchmarkData, 1000));
+        awaitPlugins(server.plugins());
+        return server;
+    }
+
+    /** Declarative Services may still be activating components; waits until the plugin list holds still. */
+    private static void awaitPlugins(Plugins plugins) throws InterruptedException {
+        int last = -1, stable = 0;
+        for (int i = 0; i < 100 && stable < 3; i++) {
+            int n = plugins.list().size();
+            stable = n == last && n > 0 ? stable + 1 : 0;
+            last = n;
+            Thread.sleep(50);
+        }
+    }
+
+    private static Path folder(CliOptions cli, String option, String home, String sub) {
+        if (cli.has(option)) {
+            return Path.of(cli.get(option));
+        }
+        if (home == null) {
+            throw new BenchException("--" + option + " is required when not started through bin/hypatia");
+        }
+        return Path.of(home, sub);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

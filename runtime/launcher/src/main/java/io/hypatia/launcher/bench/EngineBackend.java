@@ -1,0 +1,77 @@
+package io.hypatia.launcher.bench;
+
+import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.study.IntermediateValue;
+import io.hypatia.api.study.Trial;
+import io.hypatia.engine.Plugins;
+import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.StudySpec;
+import io.hypatia.engine.store.Store;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Drives studies on a {@link StudyEngine} in this process, with its own in-memory store. */
+public final class EngineBackend implements StudyBackend {
+    private final Store store;
+    private final StudyEngine engine;
+
+    public EngineBackend(Plugins plugins) {
+        this.store = Store.openInMemory();
+        try {
+            this.engine = new StudyEngine(store, plugins);
+        } catch (SQLException e) {
+            store.close();
+            throw new IllegalStateException("cannot start a study engine on an in-memory store", e);
+        }
+    }
+
+    public StudyEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public Study create(StudySpec spec) {
+        engine.createStudy(spec);
+        String name = spec.name();
+        return new Study() {
+            @Override
+            public Asked ask(String worker) {
+                StudyEngine.Asked a = engine.ask(name, 1, worker).get(0);
+                Trial t = a.info().trial();
+                IntermediateValue last = t.lastIntermediate();
+                return new Asked(t.id(), t.number(), t.config(), t.budget(), a.resumed(), last == null ? 0 : last.step());
+            }
+
+            @Override
+            public Decision report(long trialId, double step, double value) {
+                return engine.report(name, trialId, step, value);
+            }
+
+            @Override
+            public void tell(long trialId, List<Double> values) {
+                engine.tell(name, trialId, StudyEngine.Outcome.complete(values), "");
+            }
+
+            @Override
+            public void fail(long trialId, String reason) {
+                engine.tell(name, trialId, StudyEngine.Outcome.failed(reason), "");
+            }
+
+            @Override
+            public long pluginFallbacks() {
+                return engine.getStudy(name).pluginFallbacks();
+            }
+
+            @Override
+            public void delete() {
+                engine.deleteStudy(name);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        store.close();
+    }
+}

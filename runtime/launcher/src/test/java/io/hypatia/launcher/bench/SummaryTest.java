@@ -1,0 +1,83 @@
+package io.hypatia.launcher.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SummaryTest {
+
+    /** A run whose regret after trial k is regrets[k-1]. */
+    private static List<EvaluationRow> run(String optimizer, String benchmark, long seed, double... regrets) {
+        List<EvaluationRow> rows = new ArrayList<>();
+        for (int i = 0; i < regrets.length; i++) {
+            rows.add(new EvaluationRow(optimizer, benchmark, seed, i, 0, List.of(regrets[i]), regrets[i], "regret", regrets[i],
+                    i + 1, 0));
+        }
+        return rows;
+    }
+
+    @Test
+    void quantilesInterpolateLinearlyAsNumpyDoes() {
+        double[] v = {1, 2, 3, 4};
+        assertEquals(2.5, Summary.quantile(v, 0.5));
+        assertEquals(1.75, Summary.quantile(v, 0.25));
+        assertEquals(3.25, Summary.quantile(v, 0.75));
+    }
+
+    @Test
+    void finalScoresCheckpointsAucAndRanks() {
+        List<EvaluationRow> rows = new ArrayList<>();
+        rows.addAll(run("a", "f", 1, 10, 1, 0.1));
+        rows.addAll(run("a", "f", 2, 10, 1, 0.1));
+        rows.addAll(run("b", "f", 1, 1, 1, 1));
+        rows.addAll(run("b", "f", 2, 1, 1, 1));
+        rows.addAll(run("a", "g", 1, 5));
+        rows.addAll(run("b", "g", 1, 5));
+        Summary s = Summary.of(rows, List.of(1, 2));
+        Summary.Cell af = s.cells().get(0);
+        assertEquals("f", af.benchmark());
+        assertEquals("a", af.optimizer());
+        assertEquals(0.1, af.last().median());
+        assertEquals(10, af.checkpoints().get(0).median());
+        assertEquals(1, af.checkpoints().get(1).median());
+        assertEquals((1 + 0 + -1) / 3.0, af.auc(), 1e-9); // mean of log10 regrets 10, 1, 0.1
+        assertEquals(1, af.rank());
+        assertEquals(2, s.cells().get(1).rank());
+        // on g the two tie and share rank 1.5
+        assertEquals(1.5, s.cells().get(2).rank());
+        assertEquals((1 + 1.5) / 2, s.meanRank().get("a"));
+        assertEquals((2 + 1.5) / 2, s.meanRank().get("b"));
+        assertTrue(s.text().contains("mean rank over 2 benchmark(s)"));
+    }
+
+    @Test
+    void csvRoundTripsAndSummarizeRefusesARunInTwoFiles(@TempDir Path dir) throws IOException {
+        List<EvaluationRow> rows = run("random+median:min_completed=3,warmup_steps=2", "f", 1, 3, 2.5e-13, -1e-3);
+        Path a = dir.resolve("a.csv");
+        try (var w = Files.newBufferedWriter(a)) {
+            EvaluationCsv.writeHeader(w);
+            for (EvaluationRow r : rows) {
+                EvaluationCsv.write(w, r);
+            }
+        }
+        assertEquals(rows, EvaluationCsv.read(a));
+        Path b = dir.resolve("b.csv");
+        Files.copy(a, b);
+        BenchException e = assertThrows(BenchException.class,
+                () -> BenchCommand.summarizeFiles(List.of(a, b), List.of(), dir.resolve("out")));
+        assertTrue(e.getMessage().contains("appears in both"), e.getMessage());
+        Summary s = BenchCommand.summarizeFiles(List.of(a), List.of(), dir.resolve("out"));
+        assertEquals(-1e-3, s.cells().get(0).last().median(), "the CSV and the summary keep signed regret");
+        assertTrue(Files.size(dir.resolve("out/plots/f-vs-trials.svg")) > 1000);
+        assertTrue(Files.size(dir.resolve("out/plots/f-vs-time.png")) > 1000);
+        assertTrue(Files.readString(dir.resolve("out/summary.md")).contains("| f | random+median"));
+    }
+}
