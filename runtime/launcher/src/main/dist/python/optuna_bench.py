@@ -13,12 +13,22 @@ shifted function as seed s in `hypatia bench` without re-implementing Java's ran
         --out results/optuna.csv
     hypatia bench summarize results/java results/optuna.csv --out results/combined
 
+The multi-objective functions (zdt1, zdt2, zdt3, dtlz2-3obj; every objective minimised) run as
+multi-objective studies; their rows have every objective value in `value` (joined by ';'), the
+best f1 so far in `best`, and score_kind=hypervolume with the exact hypervolume of the
+non-dominated set so far with respect to the table's reference point, as `hypatia bench` does.
+
+    /usr/bin/python3 optuna_bench.py --testpoints docs/bench/testpoints.csv \
+        --samplers nsga2,tpe,random --functions zdt1,zdt2,dtlz2-3obj --seeds 20 --trials 200 \
+        --out results/optuna-mo.csv
+
 Needs Debian's python3-optuna (Optuna 3.1); the qmc sampler also needs python3-scipy.
 Every evaluation costs one simulated second and runs on one worker, as Hypatia's synthetic
 functions do with --workers 1, so sim_time is the trial count.
 """
 
 import argparse
+import bisect
 import csv
 import math
 import sys
@@ -110,7 +120,128 @@ def mixed_int_cat(config, params):
     return d1 * d1 + d1 * d2 + 2 * d2 * d2 + dn * dn + offsets["abcd".index(config["kind"])]
 
 
+# ---------------------------------------------------------------- multi-objective functions (Zdt.java, Dtlz2.java)
+# Variables x1..xn on [0, 1], objectives f1..fM all minimised, no per-seed variants.
+
+
+def zdt(h):
+    """ZDT: f1 = x1, g = 1 + 9/(n-1) (x2 + ... + xn), f2 = g h(f1, g)."""
+    def evaluate(config, params):
+        n = len(config)
+        x = [config["x%d" % (i + 1)] for i in range(n)]
+        total = 0.0
+        for i in range(1, n):
+            total += x[i]
+        g = 1 + 9 * total / (n - 1)
+        f1 = x[0]
+        return [f1, g * h(f1, g)]
+    return evaluate
+
+
+def dtlz2(m):
+    """DTLZ2 with m objectives: g = sum of (xi - 0.5)^2 over the last n - m + 1 variables,
+    f1 = (1+g) cos(x1 pi/2)..cos(x(m-1) pi/2), fj = (1+g) cos(x1 pi/2)..cos(x(m-j) pi/2) sin(x(m-j+1) pi/2)."""
+    def evaluate(config, params):
+        n = len(config)
+        x = [config["x%d" % (i + 1)] for i in range(n)]
+        g = 0.0
+        for i in range(m - 1, n):
+            g += (x[i] - 0.5) * (x[i] - 0.5)
+        f = []
+        for j in range(m):
+            v = 1 + g
+            for i in range(m - 1 - j):
+                v *= math.cos(x[i] * math.pi / 2)
+            if j > 0:
+                v *= math.sin(x[m - 1 - j] * math.pi / 2)
+            f.append(v)
+        return f
+    return evaluate
+
+
+MULTI_OBJECTIVE = {
+    "zdt1": zdt(lambda f1, g: 1 - math.sqrt(f1 / g)),
+    "zdt2": zdt(lambda f1, g: 1 - (f1 / g) * (f1 / g)),
+    "zdt3": zdt(lambda f1, g: 1 - math.sqrt(f1 / g) - (f1 / g) * math.sin(10 * math.pi * f1)),
+    "dtlz2-3obj": dtlz2(3),
+}
+
+# ---------------------------------------------------------------- exact hypervolume (io.hypatia.api.pareto.Hypervolume)
+
+
+def hypervolume(points, reference):
+    """Volume dominated by `points` (loss vectors) inside the box below `reference`; points that do not
+    strictly dominate the reference count nothing. 2-D: a sweep; more: slicing on the last objective,
+    summing slab thickness times the hypervolume of the points below it, in the same order as Java."""
+    inside = [tuple(p) for p in points if all(p[k] < reference[k] for k in range(len(reference)))]
+    return _hv(inside, reference, len(reference))
+
+
+def _sweep2d(sorted_points, reference):
+    area, best_y = 0.0, reference[1]
+    for p in sorted_points:
+        if p[1] < best_y:
+            area += (reference[0] - p[0]) * (best_y - p[1])
+            best_y = p[1]
+    return area
+
+
+def _hv(points, reference, d):
+    if not points:
+        return 0.0
+    if d == 1:
+        return reference[0] - min(min(p[0] for p in points), reference[0])
+    if d == 2:
+        return _sweep2d(sorted(points, key=lambda p: (p[0], p[1])), reference)
+    last = d - 1
+    ordered = sorted(points, key=lambda p: p[last])  # stable, as Java's List.sort
+    volume = 0.0
+    below = []  # for d = 3 kept sorted on (f1, f2), which is the order the 2-D sweep needs
+    for i, p in enumerate(ordered):
+        if d == 3:
+            bisect.insort(below, (p[0], p[1]))
+        else:
+            below.append(p)
+        top = ordered[i + 1][last] if i + 1 < len(ordered) else reference[last]
+        thickness = top - p[last]
+        if thickness > 0:
+            volume += thickness * (_sweep2d(below, reference) if d == 3 else _hv(below, reference, d - 1))
+    return volume
+
+
+def weakly_dominates(a, b):
+    return all(x <= y for x, y in zip(a, b))
+
+
+class Archive:
+    """The non-dominated losses seen so far and their hypervolume (Incumbent.java)."""
+
+    def __init__(self, reference):
+        self.reference = reference
+        self.points = []
+        self.volume = 0.0
+
+    def add(self, loss):
+        if any(weakly_dominates(a, loss) for a in self.points):
+            return
+        self.points = [a for a in self.points if not weakly_dominates(loss, a)]
+        self.points.append(loss)
+        self.volume = hypervolume(self.points, self.reference)
+
+
+HYPERVOLUME_CASES = [  # (points, reference, volume), checked by hand
+    ([(1, 2), (2, 1)], (3, 3), 3.0),
+    ([(1, 2), (1.5, 1.5), (2, 1), (2, 2), (4, 0)], (3, 3), 3.25),  # a dominated point and one outside the box
+    ([(1, 1, 1)], (2, 2, 2), 1.0),
+    ([(0, 0, 1), (0, 1, 0), (1, 0, 0)], (2, 2, 2), 7.0),  # the cube minus [0,1)^3
+    ([(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1), (0, 0, 3)], (2, 2, 2), 7.0),
+    ([(0.5, 0.5, 0.5), (0, 0, 0.75), (0, 0, 1.5)], (1, 1, 1), 0.3125),  # 0.125 + 0.25 - 0.0625 overlap
+]
+
+
 def function_for(name):
+    if name in MULTI_OBJECTIVE:
+        return MULTI_OBJECTIVE[name]
     if name == "branin":
         return box(branin)
     if name == "hartmann3":
@@ -142,9 +273,15 @@ class Table:
                 if kind == "space":
                     self.spaces[fn] = parse_space(data)
                 elif kind == "instance":
-                    self.instances[(fn, int(row["seed"]))] = (parse_params(data), float(row["value"]))
+                    # single objective: the instance's shift etc. and its optimum; several objectives:
+                    # reference=r1 r2 ... and no optimum
+                    optimum = float(row["value"]) if row["value"] else None
+                    self.instances[(fn, int(row["seed"]))] = (parse_params(data), optimum)
                 elif kind == "point":
-                    self.points.append((fn, int(row["seed"]), data, float(row["value"])))
+                    # several objectives: f1 f2 ... space-separated
+                    value = row["value"]
+                    self.points.append((fn, int(row["seed"]), data,
+                                        [float(v) for v in value.split(" ")] if " " in value else float(value)))
                 else:
                     raise ValueError("%s: unknown row kind %r" % (path, kind))
         self.points = [(fn, seed, parse_config(data, self.spaces[fn]), value) for fn, seed, data, value in self.points]
@@ -179,7 +316,7 @@ def parse_params(text):
     for part in text.split(";"):
         name, values = part.split("=", 1)
         numbers = [float(v) for v in values.split(" ")]
-        params[name] = numbers if name in ("shift", "centre", "offsets") else numbers[0]
+        params[name] = numbers if name in ("shift", "centre", "offsets", "reference") else numbers[0]
     return params
 
 
@@ -204,8 +341,17 @@ def check(table):
         if f is None:
             continue
         actual = f(config, table.instance(fn, seed)[0])
-        if not abs(actual - expected) <= RELATIVE_TOLERANCE * max(1.0, abs(expected)):
+        if isinstance(expected, list):
+            agree = isinstance(actual, list) and len(actual) == len(expected) and all(
+                abs(a - e) <= RELATIVE_TOLERANCE * max(1.0, abs(e)) for a, e in zip(actual, expected))
+        else:
+            agree = not isinstance(actual, list) and abs(actual - expected) <= RELATIVE_TOLERANCE * max(1.0, abs(expected))
+        if not agree:
             problems.append("%s seed %d at %s: %r here, %r in Java" % (fn, seed, config, actual, expected))
+    for points, reference, expected in HYPERVOLUME_CASES:
+        actual = hypervolume(points, reference)
+        if not abs(actual - expected) <= RELATIVE_TOLERANCE * max(1.0, abs(expected)):
+            problems.append("hypervolume of %s w.r.t. %s: %r here, %r by hand" % (points, reference, actual, expected))
     return problems
 
 # ---------------------------------------------------------------- running Optuna
@@ -257,6 +403,8 @@ def run_one(table, sampler_name, function, seed, trials):
     f = function_for(function)
     params, optimum = table.instance(function, seed)
     space = table.spaces[function]
+    if "reference" in params:
+        return run_multi_objective(table, sampler_name, function, seed, trials)
     study = optuna.create_study(direction="minimize", sampler=make_sampler(sampler_name, seed))
     rows = []
     best = math.inf
@@ -269,6 +417,34 @@ def run_one(table, sampler_name, function, seed, trials):
         rows.append(["optuna-" + sampler_name, function, str(seed), str(trial.number), "0", number(value), number(best),
                      "regret", number(best - optimum), number(trial.number + 1), number(time.perf_counter() - start)])
         return value
+
+    study.optimize(objective, n_trials=trials)
+    return rows
+
+
+def run_multi_objective(table, sampler_name, function, seed, trials):
+    """A study with one minimised direction per objective, scored like Hypatia's Incumbent: the best f1 so
+    far, and the hypervolume of the non-dominated set so far w.r.t. the table's reference point."""
+    import optuna
+    f = function_for(function)
+    params, _ = table.instance(function, seed)
+    space = table.spaces[function]
+    reference = params["reference"]
+    study = optuna.create_study(directions=["minimize"] * len(reference), sampler=make_sampler(sampler_name, seed))
+    archive = Archive(reference)
+    rows = []
+    best = math.inf
+    start = time.perf_counter()
+
+    def objective(trial):
+        nonlocal best
+        values = f(suggest(trial, space), params)
+        best = min(best, values[0])
+        archive.add(tuple(values))
+        rows.append(["optuna-" + sampler_name, function, str(seed), str(trial.number), "0",
+                     ";".join(number(v) for v in values), number(best), "hypervolume", number(archive.volume),
+                     number(trial.number + 1), number(time.perf_counter() - start)])
+        return values
 
     study.optimize(objective, n_trials=trials)
     return rows
@@ -299,8 +475,8 @@ def main(argv):
         problems = check(table)
         for p in problems:
             print("mismatch: " + p, file=sys.stderr)
-        print("%d test points of %d functions checked: %s" % (len(table.points), len(table.spaces),
-                                                             "MISMATCH" if problems else "all agree"))
+        print("%d test points of %d functions and %d hypervolume cases checked: %s" % (
+            len(table.points), len(table.spaces), len(HYPERVOLUME_CASES), "MISMATCH" if problems else "all agree"))
         return 1 if problems else 0
 
     if not args.testpoints:

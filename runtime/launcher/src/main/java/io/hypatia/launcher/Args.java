@@ -1,11 +1,10 @@
 package io.hypatia.launcher;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
+import io.hypatia.launcher.bench.BenchException;
+import io.hypatia.launcher.bench.CliOptions;
 import java.util.Set;
 
-/** {@code --name value}, {@code --name=value} and {@code --flag} options, checked against the known names. */
+/** The top-level commands' options, parsed by {@link CliOptions} with typed reads and usage errors. */
 final class Args {
     /** Thrown for a bad command line; the message says what to fix. */
     static final class UsageException extends RuntimeException {
@@ -16,44 +15,22 @@ final class Args {
         }
     }
 
-    private final Map<String, String> values = new HashMap<>();
-    private final Set<String> flags = new HashSet<>();
+    private final CliOptions options;
 
     Args(String[] args, int from, Set<String> valueOptions, Set<String> flagOptions) {
-        for (int i = from; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + a + "'");
-            }
-            String name = a.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (flagOptions.contains(name) && value == null) {
-                flags.add(name);
-            } else if (valueOptions.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException("option --" + name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                values.put(name, value);
-            } else {
-                throw new UsageException("unknown option --" + name);
-            }
+        try {
+            options = new CliOptions(args, from, valueOptions, flagOptions, false);
+        } catch (BenchException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 
     String get(String name, String fallback) {
-        return values.getOrDefault(name, fallback);
+        return options.has(name) ? options.get(name) : fallback;
     }
 
     int getInt(String name, int fallback, int min, int max) {
-        String v = values.get(name);
+        String v = options.get(name);
         if (v == null) {
             return fallback;
         }
@@ -69,6 +46,6 @@ final class Args {
     }
 
     boolean flag(String name) {
-        return flags.contains(name);
+        return options.flag(name);
     }
 }

@@ -11,12 +11,12 @@ import java.util.TreeSet;
  * {@code --name value}, {@code --name=value} and {@code --flag} options checked against the known
  * names, plus positional arguments when a command takes them (summarize's CSV paths).
  */
-final class CliOptions {
+public final class CliOptions {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Set<String> flags = new TreeSet<>();
     private final List<String> positional = new ArrayList<>();
 
-    CliOptions(String[] args, int from, Set<String> valueOptions, Set<String> flagOptions, boolean positionalAllowed) {
+    public CliOptions(String[] args, int from, Set<String> valueOptions, Set<String> flagOptions, boolean positionalAllowed) {
         for (int i = from; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -51,19 +51,19 @@ final class CliOptions {
         }
     }
 
-    String get(String name) {
+    public String get(String name) {
         return values.get(name);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return flags.contains(name);
     }
 
-    List<String> positional() {
+    public List<String> positional() {
         return positional;
     }
 }

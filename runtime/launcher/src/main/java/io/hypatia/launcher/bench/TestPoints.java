@@ -27,6 +27,11 @@ import java.util.stream.Collectors;
  * <p>CSV columns {@code function,seed,kind,data,value}; kind is {@code space}, {@code instance}
  * or {@code point}. Numbers are written in Java's shortest round-trip form.
  *
+ * <p>Multi-objective functions (several objectives and a hypervolume reference point: zdt1..3,
+ * dtlz2-3obj) have no per-seed variants and no optimum: their instance rows carry
+ * {@code reference=r1 r2 ...} (the reference point, space-separated) as data and an empty value,
+ * and their points' value is the vector of objective values f1 f2 ..., space-separated.
+ *
  * <p>The shift is private to the synthetic bundle (the API has no accessor for it), so it is read
  * by reflection from the fields named in {@link #INSTANCE_FIELDS}; a JUnit test regenerates the
  * committed table and fails if the bundle changes in a way the table no longer matches.
@@ -34,7 +39,8 @@ import java.util.stream.Collectors;
 public final class TestPoints {
     /** The functions the Python script implements, in table order. */
     public static final List<String> FUNCTIONS = List.of("branin", "hartmann3", "hartmann6", "rosenbrock-10",
-            "rosenbrock-20", "ackley-10", "levy-10", "styblinski-tang-10", "mixed-int-cat");
+            "rosenbrock-20", "ackley-10", "levy-10", "styblinski-tang-10", "mixed-int-cat", "zdt1", "zdt2", "zdt3",
+            "dtlz2-3obj");
     /** Run seeds 0..20 cover {@code --seeds 20}, the default comparison with Optuna. */
     public static final int DEFAULT_SEEDS = 20;
     /** Points per textbook function (seed 0) and per shifted variant: enough to catch a wrong formula or shift, small to commit. */
@@ -56,16 +62,24 @@ public final class TestPoints {
                 throw new BenchException("test points need the synthetic benchmark '" + name + "', which is not loaded");
             }
             out.append(name).append(",,space,").append(space(b.space())).append(",\n");
+            boolean multiObjective = b.objectives().size() > 1;
             for (long seed = 0; seed <= seeds; seed++) {
                 Benchmark instance = b.instance(seed);
-                out.append(name).append(',').append(seed).append(",instance,").append(instanceParameters(instance))
-                        .append(',').append(instance.optimalValue().orElseThrow()).append('\n');
+                if (multiObjective) {
+                    List<Double> reference = instance.referencePoint().orElseThrow(() -> new BenchException(
+                            name + ": a multi-objective test function needs a reference point"));
+                    out.append(name).append(',').append(seed).append(",instance,reference=").append(vector(reference))
+                            .append(",\n");
+                } else {
+                    out.append(name).append(',').append(seed).append(",instance,").append(instanceParameters(instance))
+                            .append(',').append(instance.optimalValue().orElseThrow()).append('\n');
+                }
                 SplittableRandom random = new SplittableRandom(seed * 1_000_003L + name.hashCode());
                 for (int k = 0; k < (seed == 0 ? TEXTBOOK_POINTS : SHIFTED_POINTS); k++) {
                     Config x = b.space().sampleUniform(random);
-                    double value = instance.evaluate(x, 0, 0).value();
+                    List<Double> values = instance.evaluate(x, 0, 0).values();
                     out.append(name).append(',').append(seed).append(",point,").append(config(x)).append(',')
-                            .append(value).append('\n');
+                            .append(multiObjective ? vector(values) : Double.toString(values.get(0))).append('\n');
                 }
             }
         }
@@ -91,6 +105,11 @@ public final class TestPoints {
             parts.add(p.name() + "=" + domain);
         }
         return String.join(";", parts);
+    }
+
+    /** Numbers separated by single spaces, as the other vector fields of the table. */
+    static String vector(List<Double> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(" "));
     }
 
     static String config(Config c) {

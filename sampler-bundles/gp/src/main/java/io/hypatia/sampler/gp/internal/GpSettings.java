@@ -1,5 +1,6 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.api.PluginConfig;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,41 +30,16 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
     static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5);
 
     /** @throws IllegalArgumentException naming the offending key */
-    static GpSettings parse(Map<String, String> config) {
-        int startup = intKey(config, "n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000);
-        int candidates = intKey(config, "n_candidates", DEFAULTS.candidates, 1, 1_000_000);
-        int restarts = intKey(config, "n_restarts", DEFAULTS.restarts, 1, 100);
-        int maxFit = intKey(config, "max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000);
-        int local = intKey(config, "n_local_starts", DEFAULTS.localStarts, 0, 1000);
-        Liar liar = DEFAULTS.liar;
-        String l = config.get("liar");
-        if (l != null) {
-            switch (l.trim().toLowerCase(Locale.ROOT)) {
-                case "believer" -> liar = Liar.BELIEVER;
-                case "min" -> liar = Liar.MIN;
-                case "none" -> liar = Liar.NONE;
-                default -> throw new IllegalArgumentException(
-                        "sampler config 'liar': '" + l + "' is not one of believer, min, none");
-            }
-        }
-        return new GpSettings(startup, candidates, restarts, liar, maxFit, local);
-    }
-
-    private static int intKey(Map<String, String> config, String key, int fallback, int min, int max) {
-        String v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not an integer");
-        }
-        if (parsed < min || parsed > max) {
-            throw new IllegalArgumentException(
-                    "sampler config '" + key + "': " + parsed + " is outside [" + min + ", " + max + "]");
-        }
-        return (int) parsed;
+    static GpSettings parse(Map<String, String> values) {
+        PluginConfig config = PluginConfig.of("sampler", values);
+        Liar liar = Liar.valueOf(config.choice("liar", DEFAULTS.liar.name().toLowerCase(Locale.ROOT), "believer", "min", "none")
+                .toUpperCase(Locale.ROOT));
+        return new GpSettings(
+                config.integer("n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000),
+                config.integer("n_candidates", DEFAULTS.candidates, 1, 1_000_000),
+                config.integer("n_restarts", DEFAULTS.restarts, 1, 100),
+                liar,
+                config.integer("max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000),
+                config.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000));
     }
 }

@@ -1,6 +1,6 @@
 package io.hypatia.sampler.tpe.internal;
 
-import java.util.Locale;
+import io.hypatia.api.PluginConfig;
 import java.util.Map;
 
 /**
@@ -38,16 +38,17 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
     static final TpeSettings DEFAULTS = new TpeSettings(true, 10, 24, 0.1, 25, true, 1.0, true);
 
     /** @throws IllegalArgumentException naming the offending key */
-    static TpeSettings parse(Map<String, String> config) {
+    static TpeSettings parse(Map<String, String> values) {
+        PluginConfig config = PluginConfig.of("sampler", values);
         return new TpeSettings(
-                bool(config, MULTIVARIATE, DEFAULTS.multivariate),
-                integer(config, N_STARTUP_TRIALS, DEFAULTS.startupTrials, 0, 1_000_000),
-                integer(config, N_EI_CANDIDATES, DEFAULTS.eiCandidates, 1, 100_000),
-                real(config, GAMMA, DEFAULTS.gamma, false, 1.0),
-                integer(config, GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000),
-                bool(config, CONSTANT_LIAR, DEFAULTS.constantLiar),
-                real(config, PRIOR_WEIGHT, DEFAULTS.priorWeight, false, 1e6),
-                bool(config, CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip));
+                config.bool(MULTIVARIATE, DEFAULTS.multivariate),
+                config.integer(N_STARTUP_TRIALS, DEFAULTS.startupTrials, 0, 1_000_000),
+                config.integer(N_EI_CANDIDATES, DEFAULTS.eiCandidates, 1, 100_000),
+                config.real(GAMMA, DEFAULTS.gamma, Double.MIN_VALUE, 1.0),
+                config.integer(GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000),
+                config.bool(CONSTANT_LIAR, DEFAULTS.constantLiar),
+                config.real(PRIOR_WEIGHT, DEFAULTS.priorWeight, Double.MIN_VALUE, 1e6),
+                config.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip));
     }
 
     /** Size of the good set among {@code n} finished trials: min(ceil(gamma n), gamma_cap, n). */
@@ -55,52 +56,5 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
         // The small epsilon keeps ceil(0.1 * 30) at 3 despite 0.1 * 30 = 3.0000000000000004.
         int k = (int) Math.ceil(gamma * n - 1e-9);
         return Math.max(0, Math.min(n, Math.min(gammaCap, k)));
-    }
-
-    private static boolean bool(Map<String, String> config, String key, boolean fallback) {
-        String v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not true or false");
-        };
-    }
-
-    private static int integer(Map<String, String> config, String key, int fallback, int min, int max) {
-        String v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not an integer");
-        }
-        if (parsed < min || parsed > max) {
-            throw new IllegalArgumentException("sampler config '" + key + "': " + parsed + " is outside [" + min + ", " + max + "]");
-        }
-        return (int) parsed;
-    }
-
-    /** A finite number in (0, max]. */
-    private static double real(Map<String, String> config, String key, double fallback, boolean zeroAllowed, double max) {
-        String v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        double parsed;
-        try {
-            parsed = Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sampler config '" + key + "': '" + v + "' is not a number");
-        }
-        if (!Double.isFinite(parsed) || parsed > max || parsed < 0 || (parsed == 0 && !zeroAllowed)) {
-            throw new IllegalArgumentException("sampler config '" + key + "': " + v + " is outside (0, " + max + "]");
-        }
-        return parsed;
     }
 }
