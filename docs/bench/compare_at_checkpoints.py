@@ -54,3 +54,7 @@ for b in benches:
         a, c = data[b][("gp", 100)], data[b][("optuna-tpe", 100)]
         line.append(f"gp vs optuna-tpe@100: {fmt(statistics.median(a))} vs {fmt(statistics.median(c))} p={mannwhitneyu(a, c).pvalue:.2g}")
     print("- " + "; ".join(line))
+print("\n### CMA-ES vs Optuna CMA-ES at 300 trials\n")
+for b in benches:
+    a, c = data[b][("cmaes", 300)], data[b][("optuna-cmaes", 300)]
+    print(f"- {b}: {fmt(statistics.median(a))} vs {fmt(statistics.median(c))} (p={mannwhitneyu(a, c).pvalue:.2g})")
