@@ -20,7 +20,8 @@ import org.junit.Test;
  * (Not named Test*IT: surefire would pick that up as a unit test.) The committed table of test points (docs/bench/testpoints.csv), which optuna_bench.py checks
  * its functions against, must still describe the synthetic benchmarks as the service loads
  * them: regenerated from the bundle's services in Felix, it must match (values to 1e-12
- * relative, everything else exactly).
+ * relative, each objective of a multi-objective point's space-separated values too, everything
+ * else exactly).
  */
 public class SyntheticTablesIT {
     private static Path committed;
@@ -37,7 +38,7 @@ public class SyntheticTablesIT {
         fixture.close();
     }
 
-    /** The single-objective synthetic benchmarks (the ones with per-seed shifts), in registration order. */
+    /** The synthetic benchmarks, in registration order; TestPoints picks the functions of its table. */
     private static Map<String, Benchmark> syntheticBenchmarks() {
         Map<String, Benchmark> out = new LinkedHashMap<>();
         for (PluginInfo p : fixture.server().plugins().list()) {
@@ -60,8 +61,13 @@ public class SyntheticTablesIT {
             String[] a = actual.get(i).split(",", -1);
             assertEquals("line " + (i + 1), List.of(e).subList(0, 4), List.of(a).subList(0, 4));
             if (!e[4].isEmpty() && !e[4].equals("value")) {
-                double ev = Double.parseDouble(e[4]), av = Double.parseDouble(a[4]);
-                assertEquals("value on line " + (i + 1), ev, av, 1e-12 * Math.max(1, Math.abs(ev)));
+                // one number, or the objective values f1 f2 ... of a multi-objective function
+                String[] ev = e[4].split(" "), av = a[4].split(" ");
+                assertEquals("objectives on line " + (i + 1), ev.length, av.length);
+                for (int k = 0; k < ev.length; k++) {
+                    double x = Double.parseDouble(ev[k]), y = Double.parseDouble(av[k]);
+                    assertEquals("value on line " + (i + 1), x, y, 1e-12 * Math.max(1, Math.abs(x)));
+                }
             } else {
                 assertEquals("line " + (i + 1), e[4], a[4]);
             }
@@ -75,5 +81,14 @@ public class SyntheticTablesIT {
         assertTrue(params, params.startsWith("shift="));
         assertEquals(2, params.substring(6).split(" ").length);
         assertTrue(TestPoints.instanceParameters(all.get("mixed-int-cat").instance(3)).contains("offsets="));
+    }
+
+    @Test
+    public void multiObjectiveRowsCarryTheReferencePointAndEveryObjective() {
+        List<String> rows = TestPoints.generate(syntheticBenchmarks(), 1).lines().toList();
+        assertTrue(rows.contains("zdt1,1,instance,reference=11.0 11.0,"));
+        assertTrue(rows.contains("dtlz2-3obj,0,instance,reference=1.1 1.1 1.1,"));
+        String point = rows.stream().filter(r -> r.startsWith("dtlz2-3obj,0,point,")).findFirst().orElseThrow();
+        assertEquals(point, 3, point.substring(point.lastIndexOf(',') + 1).split(" ").length);
     }
 }
