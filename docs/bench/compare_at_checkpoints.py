@@ -1,6 +1,15 @@
 import csv, sys, collections, statistics
 from scipy.stats import mannwhitneyu
-files = ["/tmp/cmp/java/evaluations.csv", "/tmp/cmp/java-gp/evaluations.csv", "/tmp/cmp/optuna-a.csv", "/tmp/cmp/optuna-b.csv"]
+"""Median regret at 100 and 300 trials and Mann-Whitney tests from the CSVs of SAMPLERS.md.
+
+    /usr/bin/python3 docs/bench/compare_at_checkpoints.py [CMP_DIR]   (default: cmp)
+"""
+import glob
+import os
+
+cmp_dir = sys.argv[1] if len(sys.argv) > 1 else "cmp"
+files = [os.path.join(cmp_dir, "java", "evaluations.csv"), os.path.join(cmp_dir, "java-gp", "evaluations.csv")] \
+    + sorted(glob.glob(os.path.join(cmp_dir, "optuna*.csv")))
 at = collections.defaultdict(dict)  # (opt, bench, seed) -> {trial: score}
 for f in files:
     with open(f) as fh:
