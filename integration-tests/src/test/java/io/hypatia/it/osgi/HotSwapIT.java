@@ -14,6 +14,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.osgi.DeployWatcher;
+import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
@@ -29,7 +30,6 @@ import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.PluginSelection;
 import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.TellRequest;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ public class HotSwapIT {
     public Option[] config() throws IOException {
         List<Option> options = new ArrayList<>();
         // Added to Pax Exam's own system.packages.extra (a frameworkProperty would replace its list).
-        options.add(systemPackages(apiExports()));
+        options.add(systemPackages(FelixHost.apiExportHeader()));
         options.add(frameworkProperty("org.osgi.framework.bundle.parent").value("framework"));
         options.add(bootDelegationPackages("io.hypatia.engine", "io.hypatia.engine.*", "io.hypatia.gateway",
                 "io.hypatia.grpc.*", "io.grpc", "io.grpc.*", "com.google.*", "io.perfmark", "org.sqlite", "org.sqlite.*",
@@ -86,19 +86,6 @@ public class HotSwapIT {
         }
         options.add(junitBundles());
         return options.toArray(new Option[0]);
-    }
-
-    /** The API's Export-Package header, read from its jar on the class path. */
-    private static String apiExports() throws IOException {
-        File location;
-        try {
-            location = new File(io.hypatia.api.PluginProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(e);
-        }
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location)) {
-            return jar.getManifest().getMainAttributes().getValue("Export-Package");
-        }
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class FelixHost implements AutoCloseable {
     }
 
     /** The Export-Package header of the API jar (or classes folder) on the class path. */
-    static String apiExportHeader() throws IOException {
+    public static String apiExportHeader() throws IOException {
         Path location;
         try {
             location = Path.of(PluginProperties.class.getProtectionDomain().getCodeSource().getLocation().toURI());
