@@ -47,9 +47,8 @@ public class YahpoBenchmarkComponent {
     void activate(BundleContext context) {
         Path dir = yahpoDir(context.getProperty(YAHPO_PROPERTY), context.getProperty(DATA_PROPERTY));
         if (dir == null) {
-            System.err.println(LOG + "neither " + YAHPO_PROPERTY + " nor " + DATA_PROPERTY + " is set; set " + DATA_PROPERTY
-                    + " to the folder that contains yahpo/ (e.g. ../shared/data) or " + YAHPO_PROPERTY
-                    + " to a YAHPO data directory. No YAHPO benchmarks registered.");
+            // No data folder configured (hypatia serve --benchmark-data DIR): nothing to offer, nothing
+            // to warn about, as with the tabular benchmarks; a configured but missing folder is reported.
             return;
         }
         Map<Scenario, YahpoScenario> open = new LinkedHashMap<>();
