@@ -48,7 +48,9 @@ final class AskPath {
             throw EngineException.invalid("count", "must be between 1 and " + MAX_ASK + ", got " + n);
         }
         StudyState s = studies.require(studyName);
-        pluginCalls.awaitSampler(s.spec.sampler()); // rides out a bundle being replaced
+        // Resolved once and used for the whole ask: looking it up again later could miss it in
+        // the instant a bundle is being replaced.
+        Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
@@ -67,7 +69,7 @@ final class AskPath {
                     history = t == null ? s.snapshots() : null;
                 }
                 Map<String, String> attributes = new HashMap<>();
-                Config suggested = t == null ? suggest(s, history, attributes) : null;
+                Config suggested = t == null ? suggest(s, sampler, history, attributes) : null;
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     if (t == null) {
@@ -97,11 +99,12 @@ final class AskPath {
     }
 
     /** Asks the sampler for the next trial's configuration, falling back to random sampling. */
-    private Config suggest(StudyState s, List<Trial> history, Map<String, String> attributes) {
+    private Config suggest(StudyState s, Optional<Plugins.Resolved<Sampler>> resolved, List<Trial> history,
+                           Map<String, String> attributes) {
         int number = history.size();
         SamplerContext ctx = new SamplerContext(s.spec.name(), s.spec.space(), s.spec.objectives(), history,
                 number, s.seed, s.spec.sampler().config());
-        Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.sampler(s.spec.sampler());
+        Optional<Plugins.Resolved<Sampler>> sampler = resolved;
         String problem;
         if (sampler.isPresent()) {
             try {
@@ -109,7 +112,17 @@ final class AskPath {
             } catch (TimeoutException e) {
                 problem = "timed out after " + s.spec.samplerTimeoutMillis() + " ms";
             } catch (Exception e) {
-                problem = "failed: " + e;
+                // The bundle may have been replaced while we held the old service: use the new one.
+                Optional<Plugins.Resolved<Sampler>> now = pluginCalls.sampler(s.spec.sampler());
+                if (now.isPresent() && now.get().service() != sampler.get().service()) {
+                    try {
+                        return suggestWith(s, now.get(), ctx, attributes);
+                    } catch (Exception retry) {
+                        e = retry;
+                        sampler = now;
+                    }
+                }
+                problem = e instanceof TimeoutException ? "timed out after " + s.spec.samplerTimeoutMillis() + " ms" : "failed: " + e;
             }
             LOG.log(Level.WARNING, "study " + s.spec.name() + ": sampler " + sampler.get().label() + " " + problem
                     + "; trial " + number + " falls back to random sampling");
