@@ -10,7 +10,6 @@ import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +97,7 @@ final class Studies {
 
     StudyInfo info(StudyState s) {
         synchronized (s) {
-            Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-            for (TrialState st : TrialState.values()) {
-                counts.put(st, 0);
-            }
-            s.trials.forEach(t -> counts.merge(t.state, 1, Integer::sum));
-            return new StudyInfo(s.id, s.spec, s.createdAt, counts, s.pluginFallbacks.get());
+            return new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get());
         }
     }
 
