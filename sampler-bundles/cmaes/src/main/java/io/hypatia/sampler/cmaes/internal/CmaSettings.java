@@ -5,13 +5,15 @@ import java.util.Map;
 
 /** Parsed sampler configuration; the keys are documented on {@link CmaEsSampler}. */
 record CmaSettings(double sigma0, int populationSize, boolean ipop) {
+    /** Initial step size in the unit cube: the box spans about ±3 sigma0 around the start. */
+    static final double DEFAULT_SIGMA0 = 1.0 / 6;
     static final String SIGMA0 = "sigma0";
     static final String POPULATION_SIZE = "population_size";
     static final String RESTART = "restart";
 
     /** @param n number of dimensions CMA-ES searches; fixes the default population size */
     static CmaSettings parse(Map<String, String> config, int n) {
-        double sigma0 = 0.25;
+        double sigma0 = DEFAULT_SIGMA0;
         String s = config.get(SIGMA0);
         if (s != null) {
             try {
