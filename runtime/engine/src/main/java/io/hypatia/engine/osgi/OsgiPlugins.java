@@ -1,6 +1,8 @@
 package io.hypatia.engine.osgi;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.scheduler.Scheduler;
@@ -90,8 +92,11 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
                 continue;
             }
             Object description = ref.getProperty(PluginProperties.DESCRIPTION);
+            T service = tracker.getService(ref);
+            List<Setting> settings = service instanceof Configurable c ? c.settings().declared() : List.of();
             out.add(new PluginInfo(kind, String.valueOf(ref.getProperty(PluginProperties.NAME)), b.getSymbolicName(),
-                    b.getVersion().toString(), stateName(b.getState()), description == null ? "" : description.toString()));
+                    b.getVersion().toString(), stateName(b.getState()), description == null ? "" : description.toString(),
+                    settings, ""));
         }
     }
 
