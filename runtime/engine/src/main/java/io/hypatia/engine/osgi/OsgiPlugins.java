@@ -30,6 +30,19 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
     private final ServiceTracker<Scheduler, Scheduler> schedulers;
     private final ServiceTracker<Benchmark, Benchmark> benchmarks;
 
+    private volatile DeployWatcher watcher;
+
+    /** Lists the watcher's failed jars with the plugins, and lets asks know when a swap is in progress. */
+    public void watch(DeployWatcher deployWatcher) {
+        this.watcher = deployWatcher;
+    }
+
+    @Override
+    public boolean swapInProgress() {
+        DeployWatcher w = watcher;
+        return w != null && w.swapInProgress();
+    }
+
     public OsgiPlugins(BundleContext context) {
         samplers = new ServiceTracker<>(context, Sampler.class, null);
         schedulers = new ServiceTracker<>(context, Scheduler.class, null);
@@ -81,6 +94,10 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
         add(out, "sampler", samplers);
         add(out, "scheduler", schedulers);
         add(out, "benchmark", benchmarks);
+        DeployWatcher w = watcher;
+        if (w != null) {
+            out.addAll(w.failures());
+        }
         out.sort(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name).thenComparing(PluginInfo::version));
         return out;
     }
