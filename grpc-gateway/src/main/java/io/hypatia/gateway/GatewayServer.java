@@ -17,7 +17,6 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.hypatia.engine.security.Quotas;
 import io.hypatia.engine.security.TokenFile;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Set;
@@ -128,9 +127,9 @@ public final class GatewayServer implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            if (isBindFailure(e)) {
-                throw new StartupException("cannot listen on " + host + ":" + port + ": the port is already in use"
-                        + " (another hypatia serve?) or the address is not this machine's; choose another with --port/--host", e);
+            if (e instanceof IOException) {
+                // Netty reports a failed bind as an IOException (BindException, or epoll's native one).
+                throw new StartupException("cannot listen on " + host + ":" + port + ": " + bindProblem(e), e);
             }
             throw e;
         }
@@ -154,13 +153,16 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static boolean isBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
+    private static String bindProblem(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
         }
-        return false;
+        String message = String.valueOf(root.getMessage());
+        if (message.contains("in use")) {
+            return "the port is already in use (another hypatia serve?); choose another with --port";
+        }
+        return message.replace('\n', ' ') + "; check --host and --port";
     }
 
     /** The port actually bound. */
