@@ -1,6 +1,7 @@
 package io.hypatia.gateway;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -10,6 +11,7 @@ import io.hypatia.engine.StudyEngine;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -35,13 +37,21 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Starts serving {@code engine} on {@code host:port}; port 0 picks a free port (see {@link #port()}). */
-    @SuppressWarnings("deprecation") // v1alpha reflection, kept for older tools such as grpc_cli
     public static GatewayServer start(StudyEngine engine, String host, int port) throws IOException {
+        return start(engine, host, port, List.of());
+    }
+
+    /** As {@link #start(StudyEngine, String, int)}, with {@code interceptors} around every service (e.g. metrics). */
+    @SuppressWarnings("deprecation") // v1alpha reflection, kept for older tools such as grpc_cli
+    public static GatewayServer start(StudyEngine engine, String host, int port, List<ServerInterceptor> interceptors)
+            throws IOException {
         // Engine calls block on store commits, so handlers need real threads, not Netty's event loop.
         int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, daemonThreads("hypatia-grpc"));
         HealthStatusManager health = new HealthStatusManager();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        interceptors.forEach(builder::intercept);
+        Server server = builder
                 .executor(executor)
                 // Trainers keep a channel open through long training runs; accept their keepalive pings.
                 .permitKeepAliveTime(20, TimeUnit.SECONDS)

@@ -1,5 +1,6 @@
 package io.hypatia.launcher;
 
+import io.hypatia.dashboard.ServiceMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -14,6 +15,8 @@ public final class Main {
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
+              studies list | show NAME | trials NAME | delete NAME | watch NAME | plugins
+                      inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
               help    show this text
@@ -26,6 +29,12 @@ public final class Main {
               --system-dir DIR      Declarative Services bundles (default: <install>/system)
               --benchmark-data DIR  benchmark data sets folder, e.g. ../shared/data (default: $HYPATIA_BENCHMARK_DATA)
               --no-fsync            commits survive a crash of the process, not of the machine (faster)
+
+            serve options:
+              --http-port N         dashboard and Prometheus /metrics port (default 8080; 0: any free port)
+              --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
+              --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
+              --metrics-studies N   per-study metric series for the N newest studies (default 20)
 
             demo options:
               --trials N            trials to run (default 200)
@@ -43,6 +52,7 @@ public final class Main {
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data");
+    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
 
     private Main() {
@@ -53,7 +63,12 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         try {
             switch (command) {
-                case "serve" -> serve(new Args(args, 1, SERVER_OPTIONS, Set.of("no-fsync")));
+                case "serve" -> {
+                    Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
+                    options.addAll(HTTP_OPTIONS);
+                    serve(new Args(args, 1, options, Set.of("no-fsync", "no-dashboard")));
+                }
+                case "studies" -> System.exit(StudiesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "demo" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(DEMO_OPTIONS);
@@ -99,6 +114,10 @@ public final class Main {
 
     private static void serve(Args a) throws Exception {
         HypatiaServer.Options o = options(a, 50051, Path.of("hypatia-data"));
+        int httpPort = a.flag("no-dashboard") ? HypatiaServer.Options.NO_HTTP : a.getInt("http-port", 8080, 0, 65535);
+        o = new HypatiaServer.Options(o.dataDir(), o.deployDir(), o.systemDir(), o.host(), o.port(), o.fsync(),
+                o.benchmarkData(), o.deployPollMillis(), a.get("http-host", "127.0.0.1"), httpPort,
+                a.getInt("metrics-studies", ServiceMetrics.DEFAULT_STUDY_LIMIT, 0, 10_000));
         if (!Files.isDirectory(o.systemDir())) {
             throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
         }
@@ -106,6 +125,10 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
                 + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath());
+        if (server.httpPort() != HypatiaServer.Options.NO_HTTP) {
+            System.out.println("hypatia: dashboard at http://" + o.httpHost() + ":" + server.httpPort()
+                    + "/, Prometheus metrics at http://" + o.httpHost() + ":" + server.httpPort() + "/metrics");
+        }
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
                 + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
         System.out.flush();
