@@ -49,7 +49,7 @@ public final class DashboardServer implements AutoCloseable {
      * @param access who may see which studies ({@link Access#OPEN} until the service has authentication)
      */
     public static DashboardServer start(StudyEngine engine, ServiceMetrics metrics, Access access, String host, int port) {
-        StudyViews views = new StudyViews(engine);
+        StudyViews views = new StudyViews(engine, metrics);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -35,6 +35,8 @@ public final class ServiceMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
 
+    private final EngineMetrics engineMetrics = new EngineMetrics(registry);
+
     public ServiceMetrics() {
         JvmMetrics.builder().register(registry);
     }
@@ -43,13 +45,22 @@ public final class ServiceMetrics {
         return registry;
     }
 
-    /** Adds the study gauges, read from {@code engine} on every scrape. */
+    /**
+     * Adds the study gauges, read from {@code engine} on every scrape, and listens to its plugin
+     * calls and store commits.
+     */
     public ServiceMetrics watch(StudyEngine engine, int studyLimit) {
         if (studyLimit < 0) {
             throw new IllegalArgumentException("studyLimit must be >= 0, got " + studyLimit);
         }
         registry.register(new StudyCollector(engine, studyLimit));
+        engine.setListener(engineMetrics);
         return this;
+    }
+
+    /** Calls, errors, timeouts and fallbacks of plugin {@code kind/name} since the service started. */
+    public Map<String, Long> pluginCounts(String kind, String name) {
+        return engineMetrics.counts(kind + "/" + name);
     }
 
     /** The content type answering an HTTP {@code Accept} header (text format by default). */

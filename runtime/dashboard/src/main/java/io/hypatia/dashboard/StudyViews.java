@@ -37,9 +37,11 @@ final class StudyViews {
     private static final long RATE_WINDOW_MILLIS = 60_000;
 
     private final StudyEngine engine;
+    private final ServiceMetrics metrics;
 
-    StudyViews(StudyEngine engine) {
+    StudyViews(StudyEngine engine, ServiceMetrics metrics) {
         this.engine = engine;
+        this.metrics = metrics;
     }
 
     // ------------------------------------------------------------------ studies
@@ -449,6 +451,7 @@ final class StudyViews {
             m.put("bundle", p.bundle());
             m.put("state", p.state());
             m.put("description", p.description());
+            m.put("calls", metrics.pluginCounts(p.kind(), p.name()));
             return m;
         }).toList();
     }

@@ -62,7 +62,8 @@ final class ReportPath {
                 SchedulerContext ctx = schedulerContext(s);
                 Trial snapshot = t.trial();
                 try {
-                    Decision d = pluginCalls.call(() -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
+                    Decision d = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
+                            () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
                     decision = d == null ? Decision.CONTINUE : d;
                 } catch (Exception e) {
                     schedulerProblem(s, scheduler.get(), "onReport", e);
@@ -100,7 +101,7 @@ final class ReportPath {
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {
-        s.pluginFallbacks.incrementAndGet();
+        pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
         String problem = e instanceof TimeoutException ? "timed out after " + s.spec.schedulerTimeoutMillis() + " ms" : "failed: " + e;
         LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " " + what + " " + problem
                 + "; answering CONTINUE");
