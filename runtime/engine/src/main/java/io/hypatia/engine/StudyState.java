@@ -15,6 +15,7 @@ final class StudyState {
     final long seed;
     final List<TrialRecord> trials = new ArrayList<>();
     final Map<Long, TrialRecord> byId = new HashMap<>();
+    final History history = new History();
     final AtomicLong pluginFallbacks = new AtomicLong();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
@@ -31,13 +32,12 @@ final class StudyState {
     void add(TrialRecord t) {
         trials.add(t);
         byId.put(t.id, t);
+        history.add(t);
+        t.history = history;
     }
 
+    /** The trials as plugins see them. */
     List<Trial> snapshots() {
-        List<Trial> out = new ArrayList<>(trials.size());
-        for (TrialRecord t : trials) {
-            out.add(t.trial());
-        }
-        return out;
+        return history.trials();
     }
 }

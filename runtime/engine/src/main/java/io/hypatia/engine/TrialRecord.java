@@ -28,6 +28,8 @@ final class TrialRecord {
     int attempts;
     String tellRequestId = "";
     private Trial snapshot;
+    /** The owning study's history, told of every change; set when the trial joins its study. */
+    History history;
 
     TrialRecord(long id, int number, Config config, TrialState state, long createdAt) {
         this.id = id;
@@ -40,6 +42,9 @@ final class TrialRecord {
     /** Call after every mutation so the next snapshot is rebuilt. */
     void changed() {
         snapshot = null;
+        if (history != null) {
+            history.changed(this);
+        }
     }
 
     /** Immutable plugin-facing snapshot, cached until the next change. */
