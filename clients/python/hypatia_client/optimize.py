@@ -6,27 +6,25 @@ import time
 import traceback
 from typing import Any, Callable, Optional, Tuple
 
-from .errors import TrialPruned
 
 
 def _one_trial(study, objective: Callable, catch: Tuple[type, ...]) -> Tuple[int, str, Any]:
     """Runs one guarded trial; returns (number, final state, value or reason)."""
-    number = -1
+    trial = None
     try:
         with study.trial() as trial:
-            number = trial.number
             result = objective(trial)
-            if trial.finished:  # the scheduler stopped or paused it
-                return number, "PRUNED" if trial.last_decision == "STOP" else "PAUSED", trial.last_reason
-            if result is None:
-                raise TypeError("the objective returned None; return the value (or raise TrialPruned)")
-            told = study.tell(trial, result)
-            return number, told.state, told.values
-        return number, "PRUNED", "pruned by the objective"  # TrialPruned was raised and recorded
-    except TrialPruned:
-        return number, "PRUNED", "pruned by the objective"
+            if not trial.finished:
+                if result is None:
+                    raise TypeError("the objective returned None; return the value (or raise TrialPruned)")
+                told = study.tell(trial, result)
+                return trial.number, told.state, told.values
+        # stopped or paused by the scheduler, or TrialPruned raised (study.trial() recorded it)
     except catch as e:  # already told FAILED by study.trial()
-        return number, "FAILED", f"{type(e).__name__}: {e}"
+        return trial.number if trial else -1, "FAILED", f"{type(e).__name__}: {e}"
+    if trial.last_decision in ("STOP", "PAUSE"):
+        return trial.number, "PRUNED" if trial.last_decision == "STOP" else "PAUSED", trial.last_reason
+    return trial.number, "PRUNED", "pruned by the objective"
 
 
 def _worker(client, study_name: str, objective: Callable, n_trials: int, claimed, stop, deadline: Optional[float],
