@@ -284,9 +284,12 @@ void Client::delete_study(const std::string& name) {
 
 std::vector<std::string> Client::list_studies() {
   std::vector<std::string> names;
-  // Keep the response alive: a range-for over a member of a temporary would dangle.
-  v1::ListStudiesResponse r = HYPATIA_CALL(conn_, ListStudies, v1::ListStudiesRequest());
-  for (const auto& s : r.studies()) names.push_back(s.name());
+  v1::ListStudiesRequest req;
+  do {  // follow the pages
+    v1::ListStudiesResponse r = HYPATIA_CALL(conn_, ListStudies, req);
+    for (const auto& s : r.studies()) names.push_back(s.name());
+    req.set_page_token(r.next_page_token());
+  } while (!req.page_token().empty());
   return names;
 }
 
@@ -344,10 +347,12 @@ TrialRecord Study::record(const v1::Trial& t) const {
   r.state = state_name(t.state());
   r.params = static_cast<const Decoder*>(decoder_.get())->config(t.config());
   r.values.assign(t.values().begin(), t.values().end());
-  int32_t current = 0;
-  for (const auto& iv : t.intermediate_values()) current = std::max(current, iv.attempt());
   for (const auto& iv : t.intermediate_values()) {
-    if (iv.attempt() == current) r.intermediate_values.emplace_back(iv.step(), iv.value());
+    // A resumed attempt goes on after its checkpoint's step, a restarted one from the start:
+    // values of an earlier attempt at or past this step were abandoned.
+    auto& curve = r.intermediate_values;
+    while (!curve.empty() && curve.back().first >= iv.step()) curve.pop_back();
+    curve.emplace_back(iv.step(), iv.value());
   }
   r.budget = t.budget();
   r.checkpoint = t.checkpoint();
@@ -362,8 +367,11 @@ std::vector<TrialRecord> Study::trials() {
   v1::ListTrialsRequest req;
   req.set_study(name_);
   std::vector<TrialRecord> out;
-  v1::ListTrialsResponse r = HYPATIA_CALL(conn_, ListTrials, req);
-  for (const auto& t : r.trials()) out.push_back(record(t));
+  do {  // follow the pages
+    v1::ListTrialsResponse r = HYPATIA_CALL(conn_, ListTrials, req);
+    for (const auto& t : r.trials()) out.push_back(record(t));
+    req.set_page_token(r.next_page_token());
+  } while (!req.page_token().empty());
   return out;
 }
 

@@ -161,6 +161,59 @@ void guard_reports_failure_and_heartbeats(hypatia::Client& client) {
   }
 }
 
+void lost_worker_is_fenced_and_resumed_from_its_checkpoint(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.lease_seconds = 2;
+  o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 10.0);
+  hypatia::Study study = client.create_study(unique("cpp-fence"), space, o);
+  auto lost = study.ask();
+  CHECK(lost->attempt() == 1 && lost->hand_out() == "NEW");
+  for (int step = 1; step <= 3; ++step) lost->report(step, 1.0 / step, step == 2 ? "ckpt-at-2" : "");
+  while (study.get_trial(lost->id()).state != "WAITING") {  // the lease runs out; the trial is requeued
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  hypatia::TrialGuard resumed = study.trial(std::chrono::milliseconds(300));
+  CHECK(resumed->id() == lost->id() && resumed->attempt() == 2 && resumed->hand_out() == "REQUEUED");
+  CHECK(resumed->resumed() && resumed->checkpoint() == "ckpt-at-2" && resumed->resume_step() == 2.0);
+  hypatia::Error fenced = expect_error([&] { lost->report(4, 0.2); });
+  CHECK(fenced.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(expect_error([&] { lost->tell(0.2); }).code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(lost->heartbeat());
+  CHECK(resumed->report(3, 0.3) == hypatia::Decision::Continue);
+  resumed->tell(0.3, "final");
+  auto told = study.get_trial(resumed->id());
+  CHECK(told.state == "COMPLETE" && told.checkpoint == "final");
+  CHECK((told.intermediate_values == std::vector<std::pair<double, double>>{{1, 1.0}, {2, 0.5}, {3, 0.3}}));
+}
+
+void asha_promotes_the_best_paused_trial(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.scheduler = "asha";
+  o.scheduler_config = {{"eta", "3"}, {"min_resource", "1"}, {"max_resource", "9"}, {"type", "promotion"}};
+  o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 9.0);
+  hypatia::Study study = client.create_study(unique("cpp-asha"), space, o);
+  int64_t best = 0;
+  std::string best_checkpoint;
+  for (double value : {0.3, 0.1, 0.2}) {
+    auto t = study.ask();
+    CHECK(t->budget() == 1.0);
+    std::string ckpt = "ckpt-" + std::to_string(t->number()) + "-1";
+    CHECK(t->report(1, value, ckpt) == hypatia::Decision::Pause);
+    if (value == 0.1) {
+      best = t->id();
+      best_checkpoint = ckpt;
+    }
+  }
+  auto promoted = study.ask();
+  CHECK(promoted->id() == best && promoted->hand_out() == "PROMOTED" && promoted->resumed());
+  CHECK(promoted->checkpoint() == best_checkpoint && promoted->resume_step() == 1.0 && promoted->budget() == 3.0);
+  promoted->report(3, 0.05, "ckpt-best-3");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -174,6 +227,8 @@ int main(int argc, char** argv) {
       {"studies_load_and_errors", studies_load_and_errors},
       {"median_rule_stops_a_bad_trial", median_rule_stops_a_bad_trial},
       {"guard_reports_failure_and_heartbeats", guard_reports_failure_and_heartbeats},
+      {"lost_worker_is_fenced_and_resumed_from_its_checkpoint", lost_worker_is_fenced_and_resumed_from_its_checkpoint},
+      {"asha_promotes_the_best_paused_trial", asha_promotes_the_best_paused_trial},
   };
   for (const auto& [name, test] : tests) {
     int before = failures;

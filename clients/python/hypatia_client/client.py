@@ -5,7 +5,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import grpc
 
@@ -124,6 +124,15 @@ class Client:
             delay = min(delay * 2, 5.0)
         raise AssertionError("unreachable")
 
+    def pages(self, method: str, request: Any, field: str) -> Iterator[Any]:
+        """Every item of a paged list RPC (ListStudies, ListTrials), following next_page_token."""
+        while True:
+            response = self.call(method, request)
+            yield from getattr(response, field)
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
     def close(self) -> None:
         """Closes this process's channel (a later call opens a new one)."""
         with self._lock:
@@ -212,7 +221,7 @@ class Client:
     def list_studies(self) -> List[Dict[str, Any]]:
         """Every study as a plain dict (see ``Study.summary``), in creation order."""
         from .study import Study
-        return [Study(self, s).summary() for s in self.call("ListStudies", pb.ListStudiesRequest()).studies]
+        return [Study(self, s).summary(refresh=False) for s in self.pages("ListStudies", pb.ListStudiesRequest(), "studies")]
 
     def delete_study(self, name: str) -> None:
         """Deletes a study and all its trials; raises NotFound if there is none."""

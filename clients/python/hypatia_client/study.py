@@ -37,7 +37,7 @@ class FrozenTrial:
     state: str  # WAITING, RUNNING, PAUSED, COMPLETE, PRUNED or FAILED
     params: Dict[str, Any]
     values: List[float]
-    intermediate_values: Dict[float, float]
+    intermediate_values: Dict[float, float]  # the live learning curve (abandoned attempts' values left out)
     budget: float
     attempts: int
     worker: str
@@ -71,10 +71,12 @@ class FrozenTrial:
     @staticmethod
     def from_proto(t: "pb.Trial", decoder: Decoder) -> "FrozenTrial":
         latest: Dict[float, float] = {}
-        current = max((iv.attempt for iv in t.intermediate_values), default=0)
-        for iv in t.intermediate_values:  # the current attempt's curve; older attempts are history
-            if iv.attempt == current:
-                latest[iv.step] = iv.value
+        for iv in t.intermediate_values:
+            # A resumed attempt goes on after its checkpoint's step, a restarted one from the
+            # start: values of an earlier attempt at or past this step were abandoned.
+            for step in [s for s in latest if s >= iv.step]:
+                del latest[step]
+            latest[iv.step] = iv.value
         return FrozenTrial(
             number=t.number, id=t.id, state=_STATE.get(t.state, str(t.state)), params=decoder.config(t.config),
             values=list(t.values), intermediate_values=latest, budget=t.budget, attempts=t.attempts,
@@ -200,10 +202,12 @@ class Study:
     def lease_seconds(self) -> int:
         return self._proto.lease_seconds or 300
 
-    def summary(self) -> Dict[str, Any]:
-        """Name, objectives, plugins, fidelity and trial counts as a plain dict (fresh from the service)."""
-        s = self.client.call("GetStudy", pb.GetStudyRequest(study=self.name)).study
-        self._proto = s
+    def summary(self, refresh: bool = True) -> Dict[str, Any]:
+        """Name, objectives, plugins, fidelity and trial counts as a plain dict (fresh from the service
+        unless ``refresh=False``)."""
+        if refresh:
+            self._proto = self.client.call("GetStudy", pb.GetStudyRequest(study=self.name)).study
+        s = self._proto
         c = s.trial_counts
         return {"name": s.name, "id": s.id, "objectives": dict(zip(self.objective_names, self.directions)),
                 "sampler": s.sampler.name, "sampler_config": dict(s.sampler.config),
@@ -334,7 +338,7 @@ class Study:
     def get_trials(self, states: Optional[Sequence[str]] = None) -> List[FrozenTrial]:
         """The study's trials in creation order, optionally only those in ``states`` (e.g. ["COMPLETE"])."""
         req = pb.ListTrialsRequest(study=self.name, states=[pb.TrialState.Value(s.upper()) for s in states or ()])
-        return [FrozenTrial.from_proto(t, self._decoder) for t in self.client.call("ListTrials", req).trials]
+        return [FrozenTrial.from_proto(t, self._decoder) for t in self.client.pages("ListTrials", req, "trials")]
 
     @property
     def trials(self) -> List[FrozenTrial]:

@@ -187,6 +187,64 @@ class ClientTest(unittest.TestCase):
         self.assertTrue(bad.should_stop and bad.should_prune())
         self.assertEqual("PRUNED", study.get_trial(bad.id).state)
 
+    def test_a_lost_workers_trial_is_fenced_and_resumes_from_its_checkpoint(self):
+        study = self.client.create_study(name("py-fence"), {"x": hp.Float(0, 1)}, lease_seconds=2,
+                                         fidelity=("epochs", 1, 10))
+        lost = study.ask()
+        self.assertEqual((1, "NEW", False), (lost.attempt, lost.hand_out, lost.resumed))
+        for step in (1, 2, 3):
+            lost.report(step, 1.0 / step, checkpoint="ckpt-at-2" if step == 2 else None)
+        # The worker goes silent: the service requeues the trial when its lease runs out.
+        while study.get_trial(lost.id).state != "WAITING":
+            threading.Event().wait(0.2)
+        with study.trial(heartbeat_seconds=0.3) as resumed:
+            self.assertEqual(lost.id, resumed.id)
+            self.assertEqual((2, "REQUEUED", True), (resumed.attempt, resumed.hand_out, resumed.resumed))
+            self.assertEqual(("ckpt-at-2", 2.0), (resumed.checkpoint, resumed.resume_step))
+            # The lost worker comes back: fenced out, and told to stop.
+            with self.assertRaises(hp.FailedPrecondition) as e:
+                lost.report(4, 0.2)
+            self.assertEqual(grpc.StatusCode.FAILED_PRECONDITION, e.exception.code)
+            with self.assertRaises(hp.FailedPrecondition):
+                study.tell(lost, 0.2)
+            self.assertTrue(lost.heartbeat())
+            self.assertEqual(hp.Decision.CONTINUE, resumed.report(3, 0.3, checkpoint="ckpt-at-3"))
+            told = study.tell(resumed, 0.3, checkpoint="final")
+        self.assertEqual("COMPLETE", told.state)
+        self.assertEqual({1.0: 1.0, 2.0: 0.5, 3.0: 0.3}, told.intermediate_values)  # step 3 of attempt 1 abandoned
+        self.assertEqual("final", told.checkpoint)
+
+    def test_asha_promotes_the_best_paused_trial_with_its_checkpoint(self):
+        study = self.client.create_study(name("py-asha"), {"x": hp.Float(0, 1)}, scheduler="asha",
+                                         scheduler_config={"eta": 3, "min_resource": 1, "max_resource": 9,
+                                                           "type": "promotion"},
+                                         fidelity=("epochs", 1, 9))
+        paused = {}
+        for value in (0.3, 0.1, 0.2):
+            t = study.ask()
+            self.assertEqual((1.0, "NEW"), (t.budget, t.hand_out))
+            self.assertEqual(hp.Decision.PAUSE, t.report(1, value, checkpoint=f"ckpt-{t.number}-1"))
+            self.assertTrue(t.should_stop)
+            paused[value] = t
+        self.assertEqual({"PAUSED"}, {t.state for t in study.trials})
+        promoted = study.ask()  # rung 0 holds 3 trials: the best third (one) goes on to 3 epochs
+        best = paused[0.1]
+        self.assertEqual(best.id, promoted.id)
+        self.assertEqual(("PROMOTED", True, 3.0), (promoted.hand_out, promoted.resumed, promoted.budget))
+        self.assertEqual((f"ckpt-{best.number}-1", 1.0), (promoted.checkpoint, promoted.resume_step))
+        self.assertEqual(2, promoted.attempt)
+        with self.assertRaises(hp.FailedPrecondition):
+            best.report(2, 0.05)  # the paused attempt is over
+        self.assertIsInstance(promoted.report(3, 0.05, checkpoint=f"ckpt-{best.number}-3"), hp.Decision)
+
+    def test_list_calls_follow_page_tokens(self):
+        study = self.client.create_study(name("py-pages"), {"x": hp.Float(0, 1)})
+        for _ in range(5):
+            study.tell(study.ask(), 0.5)
+        paged = list(self.client.pages("ListTrials", pb.ListTrialsRequest(study=study.name, page_size=2), "trials"))
+        self.assertEqual(list(range(5)), [t.number for t in paged])
+        self.assertEqual(5, len(study.trials))
+
     def test_trial_context_manager_reports_failures_and_keeps_the_lease(self):
         study = self.client.create_study(name("py-ctx"), {"x": hp.Float(0, 1)}, lease_seconds=3,
                                          lease_policy="fail")

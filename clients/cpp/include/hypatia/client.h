@@ -116,7 +116,7 @@ struct TrialRecord {
   std::string state;  // WAITING, RUNNING, PAUSED, COMPLETE, PRUNED, FAILED
   std::map<std::string, Value> params;
   std::vector<double> values;
-  std::vector<std::pair<double, double>> intermediate_values;  // (step, value) of the latest attempt
+  std::vector<std::pair<double, double>> intermediate_values;  // (step, value): the live curve
   double budget = 0;
   std::string checkpoint, fail_reason, worker;
   int32_t attempts = 0;

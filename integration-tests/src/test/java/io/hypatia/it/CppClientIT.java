@@ -14,7 +14,7 @@ import org.junit.Test;
 /**
  * The C++ client (clients/cpp) against the real service: configured and built with CMake
  * under target/, then its test program and the digits MLP example trainer (several worker
- * processes under median stopping). Needs Debian's cmake, g++, pkg-config, libgrpc++-dev,
+ * processes under ASHA promotion, resuming promoted trials from checkpoint files). Needs Debian's cmake, g++, pkg-config, libgrpc++-dev,
  * libprotobuf-dev, protobuf-compiler, protobuf-compiler-grpc, zlib1g-dev and python3-sklearn
  * (the data file); .ci/run installs them. Skipped with a message where they are missing.
  */
@@ -56,14 +56,16 @@ public class CppClientIT {
     }
 
     @Test
-    public void digitsExampleTrainerRunsWithEarlyStopping() throws Exception {
+    public void digitsExampleTrainerRunsUnderAshaPromotion() throws Exception {
         assumeTrue("the digits data set of python3-sklearn is needed (" + DIGITS + ")", java.nio.file.Files.isReadable(Path.of(DIGITS)));
         Processes.Result r = Processes.run(List.of(build.resolve("digits_mlp").toString(), "--target",
-                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "6",
+                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "3",
                 "--checkpoint-dir", build.resolve("checkpoints").toString()), null, Map.of(), 600);
         System.out.println(r.output());
         assertEquals(r.output(), 0, r.exit());
-        assertTrue(r.output(), r.output().matches("(?s).*12 trials \\(\\d+ stopped early by the median rule\\) in [0-9.]+ s "
-                + "with 3 workers; best trial #\\d+: val_accuracy 0\\.\\d+ with .*"));
+        // ASHA promotion with rungs at 1 and 3 epochs: trials pause at 1; the best are promoted,
+        // resume from their checkpoint files and complete at 3.
+        assertTrue(r.output(), r.output().matches("(?s).*12 trials \\(.*PAUSED.*\\) under asha in [0-9.]+ s with 3 workers\n"
+                + "best trial #\\d+: val_accuracy 0\\.\\d+ with .*"));
     }
 }

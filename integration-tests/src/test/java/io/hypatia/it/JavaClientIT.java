@@ -126,6 +126,56 @@ public class JavaClientIT {
     }
 
     @Test
+    public void aLostWorkerIsFencedAndItsTrialResumesFromTheReportedCheckpoint() throws Exception {
+        Study study = client.createStudy("java-fence", new SearchSpace().floatParam("x", 0, 1),
+                StudyOptions.minimize("loss").leaseSeconds(2).fidelity("epochs", 1, 10));
+        Trial lost = study.ask();
+        assertEquals(1, lost.attempt());
+        for (int step = 1; step <= 3; step++) {
+            lost.report(step, 1.0 / step, step == 2 ? "ckpt-at-2" : null);
+        }
+        while (!study.getTrial(lost.id()).state().equals("WAITING")) {
+            Thread.sleep(200); // polling the service: the expired lease requeues the trial
+        }
+        try (TrialScope resumed = study.trial(Duration.ofMillis(300))) {
+            assertEquals(lost.id(), resumed.id());
+            assertEquals(2, resumed.attempt());
+            assertEquals(HandOut.REQUEUED, resumed.handOut());
+            assertTrue(resumed.resumed());
+            assertEquals("ckpt-at-2", resumed.checkpoint());
+            assertEquals(2.0, resumed.resumeStep(), 0.0);
+            assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(HypatiaException.class, () -> lost.report(4, 0.2)).code());
+            assertEquals(Status.Code.FAILED_PRECONDITION, assertThrows(HypatiaException.class, () -> lost.tell(0.2)).code());
+            assertTrue(lost.heartbeat());
+            assertEquals(Decision.CONTINUE, resumed.report(3, 0.3));
+            TrialRecord told = resumed.tell(0.3);
+            assertEquals(Map.of(1.0, 1.0, 2.0, 0.5, 3.0, 0.3), told.intermediateValues());
+        }
+    }
+
+    @Test
+    public void ashaPromotesTheBestPausedTrialWithItsCheckpoint() {
+        Study study = client.createStudy("java-asha", new SearchSpace().floatParam("x", 0, 1),
+                StudyOptions.minimize("loss").fidelity("epochs", 1, 9)
+                        .scheduler("asha", Map.of("eta", 3, "min_resource", 1, "max_resource", 9, "type", "promotion")));
+        long best = -1;
+        for (double value : new double[] {0.3, 0.1, 0.2}) {
+            Trial t = study.ask();
+            assertEquals(1.0, t.budget(), 0.0);
+            assertEquals(Decision.PAUSE, t.report(1, value, "ckpt-" + t.number()));
+            if (value == 0.1) {
+                best = t.id();
+            }
+        }
+        Trial promoted = study.ask();
+        assertEquals(best, promoted.id());
+        assertEquals(HandOut.PROMOTED, promoted.handOut());
+        assertEquals("ckpt-" + promoted.number(), promoted.checkpoint());
+        assertEquals(1.0, promoted.resumeStep(), 0.0);
+        assertEquals(3.0, promoted.budget(), 0.0);
+    }
+
+    @Test
     public void aTrialScopeHeartbeatsAndFailsTheTrialWhenLeftUnfinished() throws Exception {
         Study study = client.createStudy("java-scope", new SearchSpace().floatParam("x", 0, 1),
                 StudyOptions.minimize("loss").leaseSeconds(3));

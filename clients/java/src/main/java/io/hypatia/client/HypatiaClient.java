@@ -1,10 +1,12 @@
 package io.hypatia.client;
 
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.hypatia.grpc.v1.CreateStudyRequest;
 import io.hypatia.grpc.v1.DeleteStudyRequest;
@@ -12,9 +14,14 @@ import io.hypatia.grpc.v1.Fidelity;
 import io.hypatia.grpc.v1.GetStudyRequest;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.ListStudiesRequest;
+import io.hypatia.grpc.v1.ListStudiesResponse;
 import io.hypatia.grpc.v1.PluginSelection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -45,13 +52,18 @@ public final class HypatiaClient implements AutoCloseable {
     private final String worker;
 
     private HypatiaClient(Builder b) {
-        ManagedChannelBuilder<?> cb = ManagedChannelBuilder.forTarget(b.target);
-        if (b.tls) {
-            cb.useTransportSecurity();
+        if (b.tlsCa != null) {
+            try {
+                this.channel = Grpc.newChannelBuilder(b.target,
+                        TlsChannelCredentials.newBuilder().trustManager(b.tlsCa.toFile()).build()).build();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the CA file " + b.tlsCa, e);
+            }
+        } else if (b.tls) {
+            this.channel = ManagedChannelBuilder.forTarget(b.target).useTransportSecurity().build();
         } else {
-            cb.usePlaintext();
+            this.channel = ManagedChannelBuilder.forTarget(b.target).usePlaintext().build();
         }
-        this.channel = cb.build();
         HypatiaServiceGrpc.HypatiaServiceBlockingStub s = HypatiaServiceGrpc.newBlockingStub(channel);
         if (b.token != null) {
             Metadata headers = new Metadata();
@@ -80,6 +92,7 @@ public final class HypatiaClient implements AutoCloseable {
         private int retries = 5;
         private String token;
         private boolean tls;
+        private Path tlsCa;
         private String worker;
 
         private Builder(String target) {
@@ -107,6 +120,12 @@ public final class HypatiaClient implements AutoCloseable {
         /** Connect with TLS (the JVM's trust store). */
         public Builder tls(boolean tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /** Connect with TLS, trusting the CA certificates (PEM) in this file (e.g. a self-signed service). */
+        public Builder tlsCa(Path caFile) {
+            this.tlsCa = caFile;
             return this;
         }
 
@@ -179,8 +198,15 @@ public final class HypatiaClient implements AutoCloseable {
 
     /** Names of every study, in creation order. */
     public List<String> listStudies() {
-        return call("ListStudies", s -> s.listStudies(ListStudiesRequest.getDefaultInstance())).getStudiesList().stream()
-                .map(io.hypatia.grpc.v1.Study::getName).toList();
+        List<String> names = new ArrayList<>();
+        String page = "";
+        do { // follow the pages
+            ListStudiesRequest req = ListStudiesRequest.newBuilder().setPageToken(page).build();
+            ListStudiesResponse r = call("ListStudies", s -> s.listStudies(req));
+            r.getStudiesList().forEach(study -> names.add(study.getName()));
+            page = r.getNextPageToken();
+        } while (!page.isEmpty());
+        return names;
     }
 
     @Override

@@ -5,8 +5,10 @@ import io.hypatia.grpc.v1.EnqueueTrialRequest;
 import io.hypatia.grpc.v1.GetBestTrialsRequest;
 import io.hypatia.grpc.v1.GetTrialRequest;
 import io.hypatia.grpc.v1.ListTrialsRequest;
+import io.hypatia.grpc.v1.ListTrialsResponse;
 import io.hypatia.grpc.v1.ParameterValue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -60,9 +62,15 @@ public final class Study {
 
     /** Every trial, in creation order. */
     public List<TrialRecord> trials() {
-        ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).build();
-        return client.call("ListTrials", s -> s.listTrials(req)).getTrialsList().stream()
-                .map(t -> TrialRecord.of(t, values)).toList();
+        List<TrialRecord> out = new ArrayList<>();
+        String page = "";
+        do { // follow the pages
+            ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).setPageToken(page).build();
+            ListTrialsResponse r = client.call("ListTrials", s -> s.listTrials(req));
+            r.getTrialsList().forEach(t -> out.add(TrialRecord.of(t, values)));
+            page = r.getNextPageToken();
+        } while (!page.isEmpty());
+        return out;
     }
 
     /** The best COMPLETE trial, or the Pareto set for several objectives; empty before any completes. */
