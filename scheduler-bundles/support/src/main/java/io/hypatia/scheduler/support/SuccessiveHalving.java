@@ -33,7 +33,12 @@ public final class SuccessiveHalving {
     public enum Type { STOPPING, PROMOTION }
 
     /** Settings shared by ASHA and asynchronous Hyperband. */
-    public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax) {
+    /**
+     * @param topK when positive, a rung promotes its best {@code topK} trials instead of its top
+     *             1/eta, and the rungs are just {@code minResource} and {@code maxResource}
+     *             (the one-epoch baseline)
+     */
+    public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax, int topK) {
         public static final String TYPE = "type", MIN_RESOURCE = "min_resource", GRACE_PERIOD = "grace_period",
                 REDUCTION_FACTOR = "reduction_factor", ETA = "eta", MAX_RESOURCE = "max_resource";
         /** The keys {@link #read} understands. */
@@ -49,11 +54,14 @@ public final class SuccessiveHalving {
             if (max < min) {
                 throw settings.bad(MAX_RESOURCE, Texts.number(max) + " is below " + minKey + " (" + Texts.number(min) + ")");
             }
-            return new Options(type, min, eta, max, fidelity.max());
+            return new Options(type, min, eta, max, fidelity.max(), 0);
         }
 
         /** The rung levels of the most aggressive bracket: r_min * eta^k below the max resource, then the max. */
         public double[] levels() {
+            if (topK > 0) {
+                return minResource < maxResource ? new double[] {minResource, maxResource} : new double[] {maxResource};
+            }
             List<Double> out = new ArrayList<>();
             for (double r = minResource; r < maxResource * (1 - 1e-9); r *= eta) {
                 out.add(r);
@@ -219,8 +227,8 @@ public final class SuccessiveHalving {
         }
         if (options.type() == Type.STOPPING) {
             return rank * options.eta() < n
-                    ? Verdict.of(Decision.CONTINUE, k, where + ", in the top 1/" + Texts.number(options.eta()))
-                    : Verdict.of(Decision.STOP, k, where + ", not in the top 1/" + Texts.number(options.eta()));
+                    ? Verdict.of(Decision.CONTINUE, k, where + ", in the " + top())
+                    : Verdict.of(Decision.STOP, k, where + ", not in the " + top());
         }
         if (trial.budget() > br.level(k)) {
             return Verdict.of(Decision.CONTINUE, k, where + "; goes on to its budget " + Texts.number(trial.budget()));
@@ -265,15 +273,22 @@ public final class SuccessiveHalving {
                 continue;
             }
             String reason = where(bestBracket, bestRung) + ": rank " + (rung.rank(best.number()) + 1) + " of " + rung.size()
-                    + ", best waiting trial in the top 1/" + Texts.number(options.eta());
+                    + ", best waiting trial in the " + top();
             rung.markPromoted(best.number());
             return Optional.of(new Promotion(best.trialId(), bestBracket.level(bestRung + 1), reason));
         }
     }
 
-    /** In the top floor(n/eta) of its rung. */
+    /** In the top floor(n/eta) of its rung (or its top k). */
     private boolean promotable(Rung rung, Rung.Entry e) {
+        if (options.topK() > 0) {
+            return rung.rank(e.number()) < options.topK();
+        }
         return (rung.rank(e.number()) + 1) * options.eta() <= rung.size() * (1 + 1e-12);
+    }
+
+    private String top() {
+        return options.topK() > 0 ? "top " + options.topK() : "top 1/" + Texts.number(options.eta());
     }
 
     private String where(Bracket br, int k) {

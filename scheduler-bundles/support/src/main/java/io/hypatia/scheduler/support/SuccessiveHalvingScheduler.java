@@ -1,11 +1,13 @@
 package io.hypatia.scheduler.support;
 
+import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Trial;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
@@ -19,13 +21,26 @@ public abstract class SuccessiveHalvingScheduler implements Scheduler {
     private final String name;
     private final String[] keys;
 
+    /** A scheduler with ASHA's settings ({@link SuccessiveHalving.Options#KEYS}) and {@code extraKeys}. */
     protected SuccessiveHalvingScheduler(String name, String... extraKeys) {
+        this(name, Stream.concat(Arrays.stream(SuccessiveHalving.Options.KEYS), Arrays.stream(extraKeys)).toList());
+    }
+
+    /** A scheduler with exactly the settings {@code keys}; override {@link #options}. */
+    protected SuccessiveHalvingScheduler(String name, List<String> keys) {
         this.name = name;
-        this.keys = Stream.concat(Arrays.stream(SuccessiveHalving.Options.KEYS), Arrays.stream(extraKeys)).toArray(String[]::new);
+        this.keys = keys.toArray(String[]::new);
     }
 
     /** How many brackets, given the settings and the number of rung levels of the most aggressive bracket. */
-    protected abstract int brackets(Settings settings, int levels);
+    protected int brackets(Settings settings, int levels) {
+        return 1;
+    }
+
+    /** Reads the options (ASHA's settings unless overridden). */
+    protected SuccessiveHalving.Options options(Settings settings, Fidelity fidelity) {
+        return SuccessiveHalving.Options.read(settings, fidelity);
+    }
 
     @Override
     public void validate(SchedulerContext context) {
@@ -58,7 +73,7 @@ public abstract class SuccessiveHalvingScheduler implements Scheduler {
     /** An empty instance for the study's settings (checks them). */
     private SuccessiveHalving create(SchedulerContext context) {
         Settings settings = Settings.of(context, name, keys);
-        SuccessiveHalving.Options options = SuccessiveHalving.Options.read(settings, Settings.requireFidelity(context, name));
+        SuccessiveHalving.Options options = options(settings, Settings.requireFidelity(context, name));
         int brackets = brackets(settings, options.levels().length);
         return new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
     }

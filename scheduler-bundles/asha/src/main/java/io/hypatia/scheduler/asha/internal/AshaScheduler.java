@@ -2,7 +2,6 @@ package io.hypatia.scheduler.asha.internal;
 
 import io.hypatia.api.PluginProperties;
 import io.hypatia.api.scheduler.Scheduler;
-import io.hypatia.scheduler.support.Settings;
 import io.hypatia.scheduler.support.SuccessiveHalvingScheduler;
 import org.osgi.service.component.annotations.Component;
 
@@ -21,10 +20,5 @@ public class AshaScheduler extends SuccessiveHalvingScheduler {
 
     public AshaScheduler() {
         super("asha");
-    }
-
-    @Override
-    protected int brackets(Settings settings, int levels) {
-        return 1;
     }
 }
