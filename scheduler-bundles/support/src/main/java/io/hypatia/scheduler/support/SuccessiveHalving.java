@@ -1,5 +1,6 @@
 package io.hypatia.scheduler.support;
 
+import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Promotion;
@@ -32,7 +33,7 @@ public final class SuccessiveHalving {
     /** Stopping: continue iff in the top 1/eta of the rung so far. Promotion: pause at each rung. */
     public enum Type { STOPPING, PROMOTION }
 
-    /** Settings shared by ASHA and asynchronous Hyperband. */
+    /** SchedulerSettings shared by ASHA and asynchronous Hyperband. */
     /**
      * @param topK when positive, a rung promotes its best {@code topK} trials instead of its top
      *             1/eta, and the rungs are just {@code minResource} and {@code maxResource}
@@ -41,11 +42,20 @@ public final class SuccessiveHalving {
     public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax, int topK) {
         public static final String TYPE = "type", MIN_RESOURCE = "min_resource", GRACE_PERIOD = "grace_period",
                 REDUCTION_FACTOR = "reduction_factor", ETA = "eta", MAX_RESOURCE = "max_resource";
-        /** The keys {@link #read} understands. */
-        public static final String[] KEYS = {TYPE, MIN_RESOURCE, GRACE_PERIOD, REDUCTION_FACTOR, ETA, MAX_RESOURCE};
+        /** The settings {@link #read} understands. */
+        public static final List<Setting> DECLARED = List.of(
+                Setting.choice(TYPE, "promotion", List.of("stopping", "promotion"),
+                        "promotion: pause at each rung and promote the best; stopping: stop trials outside the top 1/eta"),
+                Setting.real(MIN_RESOURCE, 1, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "first rung level (grace period); default: the fidelity's min").withoutDefault(),
+                Setting.real(GRACE_PERIOD, 1, Double.MIN_VALUE, Double.MAX_VALUE, "another name for min_resource").withoutDefault(),
+                Setting.real(REDUCTION_FACTOR, 3, Math.nextUp(1.0), 1000, "eta: keep the top 1/eta of each rung"),
+                Setting.real(ETA, 3, Math.nextUp(1.0), 1000, "another name for reduction_factor").withoutDefault(),
+                Setting.real(MAX_RESOURCE, 1, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "last rung level; default: the fidelity's max").withoutDefault());
 
         /** Reads and checks the settings against the study's fidelity. */
-        public static Options read(Settings settings, Fidelity fidelity) {
+        public static Options read(SchedulerSettings settings, Fidelity fidelity) {
             Type type = Type.valueOf(settings.choice(TYPE, "promotion", "stopping", "promotion").toUpperCase(java.util.Locale.ROOT));
             String minKey = settings.either(MIN_RESOURCE, GRACE_PERIOD);
             double min = settings.real(minKey, fidelity.min(), fidelity.min(), fidelity.max());

@@ -1,5 +1,8 @@
 package io.hypatia.scheduler.support;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
@@ -7,7 +10,6 @@ import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Trial;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
@@ -17,28 +19,33 @@ import java.util.stream.Stream;
  * kept in the study's scheduler memory and rebuilt from its trials when the memory is empty.
  * Subclasses say how many brackets to run (1 for ASHA) and which extra settings they take.
  */
-public abstract class SuccessiveHalvingScheduler implements Scheduler {
+public abstract class SuccessiveHalvingScheduler implements Scheduler, Configurable {
     private final String name;
-    private final String[] keys;
+    private final Settings declared;
 
-    /** A scheduler with ASHA's settings ({@link SuccessiveHalving.Options#KEYS}) and {@code extraKeys}. */
-    protected SuccessiveHalvingScheduler(String name, String... extraKeys) {
-        this(name, Stream.concat(Arrays.stream(SuccessiveHalving.Options.KEYS), Arrays.stream(extraKeys)).toList());
+    /** A scheduler with ASHA's settings ({@link SuccessiveHalving.Options#DECLARED}) and {@code extra}. */
+    protected SuccessiveHalvingScheduler(String name, Setting... extra) {
+        this(name, Settings.of(Stream.concat(SuccessiveHalving.Options.DECLARED.stream(), Arrays.stream(extra)).toArray(Setting[]::new)));
     }
 
-    /** A scheduler with exactly the settings {@code keys}; override {@link #options}. */
-    protected SuccessiveHalvingScheduler(String name, List<String> keys) {
+    /** A scheduler with exactly the settings {@code declared}; override {@link #options}. */
+    protected SuccessiveHalvingScheduler(String name, Settings declared) {
         this.name = name;
-        this.keys = keys.toArray(String[]::new);
+        this.declared = declared;
+    }
+
+    @Override
+    public Settings settings() {
+        return declared;
     }
 
     /** How many brackets, given the settings and the number of rung levels of the most aggressive bracket. */
-    protected int brackets(Settings settings, int levels) {
+    protected int brackets(SchedulerSettings settings, int levels) {
         return 1;
     }
 
     /** Reads the options (ASHA's settings unless overridden). */
-    protected SuccessiveHalving.Options options(Settings settings, Fidelity fidelity) {
+    protected SuccessiveHalving.Options options(SchedulerSettings settings, Fidelity fidelity) {
         return SuccessiveHalving.Options.read(settings, fidelity);
     }
 
@@ -72,8 +79,8 @@ public abstract class SuccessiveHalvingScheduler implements Scheduler {
 
     /** An empty instance for the study's settings (checks them). */
     private SuccessiveHalving create(SchedulerContext context) {
-        Settings settings = Settings.of(context, name, keys);
-        SuccessiveHalving.Options options = options(settings, Settings.requireFidelity(context, name));
+        SchedulerSettings settings = SchedulerSettings.of(context, name, declared);
+        SuccessiveHalving.Options options = options(settings, SchedulerSettings.requireFidelity(context, name));
         int brackets = brackets(settings, options.levels().length);
         return new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
     }

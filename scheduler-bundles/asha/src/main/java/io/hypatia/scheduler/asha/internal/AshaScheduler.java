@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
  * max resource. {@code type=promotion} (default) pauses trials at each rung and, when a worker
  * asks, promotes the best waiting trial of the highest rung that has one in its top 1/eta;
  * {@code type=stopping} lets a trial continue iff it is in the top 1/eta of its rung so far.
- * Settings and defaults: {@code scheduler-bundles/README.md}.
+ * SchedulerSettings and defaults: {@code scheduler-bundles/README.md}.
  */
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=asha",

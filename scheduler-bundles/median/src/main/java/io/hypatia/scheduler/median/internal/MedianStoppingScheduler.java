@@ -1,6 +1,8 @@
 package io.hypatia.scheduler.median.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
@@ -12,15 +14,20 @@ import org.osgi.service.component.annotations.Component;
  * stopped at step s when its best value up to s is strictly worse than the median of the
  * running averages, up to s, of the completed trials' reported values.
  *
- * <p>Settings (scheduler config): {@code min_completed} completed trials needed before anything
+ * <p>SchedulerSettings (scheduler config): {@code min_completed} completed trials needed before anything
  * is stopped (default 5), {@code warmup_steps} steps before which a trial is never stopped
  * (default 0). Acts on the study's first objective.
  */
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=median",
         PluginProperties.DESCRIPTION + "=Median stopping rule (Vizier): stop trials worse than the median of completed ones"})
-public class MedianStoppingScheduler implements Scheduler {
+public class MedianStoppingScheduler implements Scheduler, Configurable {
     static final String NAME = "median";
+
+    @Override
+    public Settings settings() {
+        return PercentileRule.MEDIAN;
+    }
 
     @Override
     public void validate(SchedulerContext context) {

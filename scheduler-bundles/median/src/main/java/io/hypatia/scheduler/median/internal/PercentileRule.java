@@ -1,12 +1,14 @@
 package io.hypatia.scheduler.median.internal;
 
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
-import io.hypatia.scheduler.support.Settings;
+import io.hypatia.scheduler.support.SchedulerSettings;
 import io.hypatia.scheduler.support.Texts;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,16 +33,27 @@ final class PercentileRule {
         this.warmupSteps = warmupSteps;
     }
 
+    private static final Setting MIN_COMPLETED_SETTING = Setting.integer(MIN_COMPLETED, 5, 1, 1_000_000,
+            "completed trials needed before anything is stopped");
+    private static final Setting WARMUP_SETTING = Setting.real(WARMUP_STEPS, 0, 0, Double.MAX_VALUE,
+            "steps before which a trial is never stopped");
+    /** The median scheduler's settings. */
+    static final Settings MEDIAN = Settings.of(MIN_COMPLETED_SETTING, WARMUP_SETTING);
+    /** The percentile scheduler's settings. */
+    static final Settings PERCENTILE_SETTINGS = Settings.of(Setting.real(PERCENTILE, 25, 0, 100,
+            "stop a trial whose best value is worse than this percentile (from the best) of completed trials"),
+            MIN_COMPLETED_SETTING, WARMUP_SETTING);
+
     /** The rule at a fixed percentile (the median scheduler), refusing other settings. */
     static PercentileRule fixed(SchedulerContext context, String name, double percentile) {
-        Settings s = Settings.of(context, name, MIN_COMPLETED, WARMUP_STEPS);
+        SchedulerSettings s = SchedulerSettings.of(context, name, MEDIAN);
         return new PercentileRule(percentile, s.integer(MIN_COMPLETED, 5, 1, Integer.MAX_VALUE),
                 s.real(WARMUP_STEPS, 0, 0, Double.MAX_VALUE));
     }
 
     /** The rule with the percentile a setting (default 25). */
     static PercentileRule configured(SchedulerContext context, String name) {
-        Settings s = Settings.of(context, name, PERCENTILE, MIN_COMPLETED, WARMUP_STEPS);
+        SchedulerSettings s = SchedulerSettings.of(context, name, PERCENTILE_SETTINGS);
         return new PercentileRule(s.real(PERCENTILE, 25, 0, 100), s.integer(MIN_COMPLETED, 5, 1, Integer.MAX_VALUE),
                 s.real(WARMUP_STEPS, 0, 0, Double.MAX_VALUE));
     }

@@ -1,6 +1,8 @@
 package io.hypatia.scheduler.median.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
@@ -16,8 +18,13 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=percentile",
         PluginProperties.DESCRIPTION + "=Percentile stopping: stop trials worse than a percentile of completed ones"})
-public class PercentileStoppingScheduler implements Scheduler {
+public class PercentileStoppingScheduler implements Scheduler, Configurable {
     static final String NAME = "percentile";
+
+    @Override
+    public Settings settings() {
+        return PercentileRule.PERCENTILE_SETTINGS;
+    }
 
     @Override
     public void validate(SchedulerContext context) {

@@ -1,12 +1,13 @@
 package io.hypatia.scheduler.oneepoch.internal;
 
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Scheduler;
-import io.hypatia.scheduler.support.Settings;
+import io.hypatia.scheduler.support.SchedulerSettings;
 import io.hypatia.scheduler.support.SuccessiveHalving;
 import io.hypatia.scheduler.support.SuccessiveHalvingScheduler;
-import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -24,11 +25,14 @@ public class OneEpochScheduler extends SuccessiveHalvingScheduler {
     static final String K = "k", MIN_RESOURCE = "min_resource";
 
     public OneEpochScheduler() {
-        super("one-epoch", List.of(K, MIN_RESOURCE));
+        super("one-epoch", Settings.of(
+                Setting.integer(K, 10, 1, 1_000_000, "how many of the best trials at min_resource are trained to the max"),
+                Setting.real(MIN_RESOURCE, 1, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "the resource every trial is trained to; default: the fidelity's min").withoutDefault()));
     }
 
     @Override
-    protected SuccessiveHalving.Options options(Settings settings, Fidelity fidelity) {
+    protected SuccessiveHalving.Options options(SchedulerSettings settings, Fidelity fidelity) {
         int k = settings.integer(K, 10, 1, Integer.MAX_VALUE);
         double min = settings.real(MIN_RESOURCE, fidelity.min(), fidelity.min(), fidelity.max());
         return new SuccessiveHalving.Options(SuccessiveHalving.Type.PROMOTION, min, Math.max(2, fidelity.max() / min),

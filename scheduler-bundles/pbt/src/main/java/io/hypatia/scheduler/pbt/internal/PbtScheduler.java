@@ -1,6 +1,8 @@
 package io.hypatia.scheduler.pbt.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
@@ -27,8 +29,13 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=" + PbtSettings.NAME,
         PluginProperties.DESCRIPTION + "=Population-based training: replace the bottom trials by perturbed clones of the top ones"})
-public class PbtScheduler implements Scheduler {
+public class PbtScheduler implements Scheduler, Configurable {
     private static final long CLONE_SALT = 0x5B7_C10E_0000L;
+
+    @Override
+    public Settings settings() {
+        return PbtSettings.DECLARED;
+    }
 
     @Override
     public void validate(SchedulerContext context) {
