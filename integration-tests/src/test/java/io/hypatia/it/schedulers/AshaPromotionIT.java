@@ -13,8 +13,6 @@ import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.HandOut;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.IntermediateValue;
-import io.hypatia.grpc.v1.ListTrialsRequest;
-import io.hypatia.grpc.v1.ListTrialsResponse;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.ParameterValue;
@@ -158,13 +156,7 @@ public class AshaPromotionIT {
         pool.shutdown();
         assertEquals(List.of(), problems);
 
-        List<Trial> trials = new ArrayList<>();
-        String token = "";
-        do {
-            ListTrialsResponse page = fixture.stub().listTrials(ListTrialsRequest.newBuilder().setStudy("asha").setPageToken(token).build());
-            trials.addAll(page.getTrialsList());
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
+        List<Trial> trials = AllTrials.of(fixture.stub(), "asha");
 
         // rung k: trial id -> its value at the level; its entry time; promotions out of rung k
         List<Map<Long, Double>> rungValue = new ArrayList<>();

@@ -12,8 +12,6 @@ import io.hypatia.grpc.v1.Fidelity;
 import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.HandOut;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
-import io.hypatia.grpc.v1.ListTrialsRequest;
-import io.hypatia.grpc.v1.ListTrialsResponse;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.PluginSelection;
@@ -146,18 +144,13 @@ public class PbtIT {
         pool.shutdown();
         double best = Double.POSITIVE_INFINITY;
         int clones = 0, trials = 0;
-        String token = "";
-        do {
-            ListTrialsResponse page = fixture.stub().listTrials(ListTrialsRequest.newBuilder().setStudy(study).setPageToken(token).build());
-            for (Trial t : page.getTrialsList()) {
-                trials++;
-                clones += t.getParentTrialId() != 0 ? 1 : 0;
-                if (t.getState() == TrialState.COMPLETE) {
-                    best = Math.min(best, t.getValues(0));
-                }
+        for (Trial t : AllTrials.of(fixture.stub(), study)) {
+            trials++;
+            clones += t.getParentTrialId() != 0 ? 1 : 0;
+            if (t.getState() == TrialState.COMPLETE) {
+                best = Math.min(best, t.getValues(0));
             }
-            token = page.getNextPageToken();
-        } while (!token.isEmpty());
+        }
         System.out.printf("PBT over gRPC, seed %d: best final loss %.5f, %d trials, %d clones%n", seed, best, trials, clones);
         assertTrue(study + ": PBT cloned", clones > 5);
         return best;
