@@ -135,6 +135,7 @@ public class AshaPromotionIT {
 
     @Test
     public void sixteenWorkersPauseAndPromoteFollowingAsha() throws Exception {
+        StudyHelpers.awaitScheduler(fixture.stub(), "asha");
         fixture.stub().createStudy(CreateStudyRequest.newBuilder().setName("asha")
                 .setSearchSpace(SearchSpace.newBuilder()
                         .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1)))
@@ -156,7 +157,7 @@ public class AshaPromotionIT {
         pool.shutdown();
         assertEquals(List.of(), problems);
 
-        List<Trial> trials = AllTrials.of(fixture.stub(), "asha");
+        List<Trial> trials = StudyHelpers.allTrials(fixture.stub(), "asha");
 
         // rung k: trial id -> its value at the level; its entry time; promotions out of rung k
         List<Map<Long, Double>> rungValue = new ArrayList<>();

@@ -144,7 +144,7 @@ public class PbtIT {
         pool.shutdown();
         double best = Double.POSITIVE_INFINITY;
         int clones = 0, trials = 0;
-        for (Trial t : AllTrials.of(fixture.stub(), study)) {
+        for (Trial t : StudyHelpers.allTrials(fixture.stub(), study)) {
             trials++;
             clones += t.getParentTrialId() != 0 ? 1 : 0;
             if (t.getState() == TrialState.COMPLETE) {
@@ -158,6 +158,7 @@ public class PbtIT {
 
     @Test
     public void pbtBeatsEveryFixedLearningRateOverSeveralSeeds() throws Exception {
+        StudyHelpers.awaitScheduler(fixture.stub(), "pbt");
         double fixed = bestFixed();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         for (int seed = 1; seed <= 3; seed++) {
