@@ -26,6 +26,8 @@ public final class BenchCommand {
     static final String USAGE = """
             usage: hypatia bench --optimizers LIST --benchmarks LIST [options]
                    hypatia bench summarize PATH... [--out DIR] [--checkpoints LIST]
+                                     [--time-budget T] [--reference NAME] [--at-epochs LIST]
+                   hypatia bench eval-server --benchmark NAME [--seed S] [--benchmark-data DIR]
                    hypatia bench testpoints --out FILE [--seeds N]
 
             Runs every optimizer on every benchmark for every seed. Each run is a fresh study driven by
@@ -60,7 +62,17 @@ public final class BenchCommand {
 
             summarize: reads evaluation CSVs (a folder means every CSV in it with the evaluation
             header, e.g. evaluations.csv and an Optuna script's output) and writes summary.csv,
-            summary.md and plots/ to --out (default: the first folder given).
+            summary.md and plots/ to --out (default: the first folder given). With --time-budget
+            or --at-epochs it also writes anytime.csv/.md: regret at 25/50/100% of T, the time to
+            reach the reference's (default random) final regret and the speed-up, epochs trained,
+            and regret after each number of epochs in --at-epochs. A run with --max-time writes
+            anytime.csv/.md itself.
+
+            eval-server: serves one benchmark's evaluations on stdin/stdout for other languages'
+            scripts (optuna_bench.py --lcbench): it first prints one JSON line describing the
+            benchmark (space, objective, fidelity, optimum), then answers each request line
+            {"config": {...}, "budget": r, "seed": s} with {"values": [...], "cost": c}
+            (or {"error": "..."}).
 
             testpoints: writes the table of synthetic-function test points, shifts and optima that
             runtime/.../python/optuna_bench.py reads (run seeds 0..N, default 20).
@@ -79,7 +91,8 @@ public final class BenchCommand {
                     return first.isEmpty() ? 2 : 0;
                 }
                 case "summarize" -> {
-                    return summarize(new CliOptions(args, 1, Set.of("out", "checkpoints"), Set.of(), true));
+                    return summarize(new CliOptions(args, 1, Set.of("out", "checkpoints", "time-budget", "reference", "at-epochs"),
+                            Set.of(), true));
                 }
                 case "testpoints" -> {
                     return testPoints(new CliOptions(args, 1, Set.of("out", "seeds", "deploy-dir", "system-dir"), Set.of(), false));
@@ -106,6 +119,11 @@ public final class BenchCommand {
             try {
                 BenchRunner.Result result = new BenchRunner(plan, server.plugins(), grpc == null ? null : () -> grpc, System.out).run();
                 Summary summary = summarizeFiles(List.of(result.csv()), plan.checkpoints(), plan.out());
+                if (Double.isFinite(plan.maxTime())) {
+                    AnytimeTable table = new AnytimeTable(summary, plan.maxTime(), "random", List.of());
+                    table.write(plan.out());
+                    System.out.printf("%nanytime.md:%n%s", table.markdown());
+                }
                 System.out.printf("%n%s%d runs, %d evaluations, %.1f s wall time; results in %s%n", summary.text(), result.runs(),
                         result.rows(), result.wallSeconds(), plan.out().toAbsolutePath());
                 result.warnings().forEach(w -> System.err.println("warning: " + w));
@@ -148,8 +166,38 @@ public final class BenchCommand {
                 : defaultOut != null ? defaultOut : files.get(0).toAbsolutePath().getParent();
         Summary summary = summarizeFiles(files, BenchPlan.parseCheckpoints(cli.get("checkpoints")), out);
         System.out.print(summary.text());
+        if (cli.has("time-budget") || cli.has("at-epochs")) {
+            double budget = cli.has("time-budget") ? positive(cli.get("time-budget"), "--time-budget") : Double.POSITIVE_INFINITY;
+            List<Double> epochs = new ArrayList<>();
+            if (cli.has("at-epochs")) {
+                for (String e : cli.get("at-epochs").split(",")) {
+                    epochs.add(positive(e, "--at-epochs"));
+                }
+            }
+            AnytimeTable table = new AnytimeTable(summary, Double.isFinite(budget) ? budget : longestRun(summary), 
+                    cli.has("reference") ? cli.get("reference") : "random", epochs);
+            table.write(out);
+            System.out.printf("%nanytime.md:%n%s", table.markdown());
+        }
         System.out.println("summary and plots in " + out.toAbsolutePath());
         return 0;
+    }
+
+    private static double positive(String text, String option) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BenchException(option + " must be a positive number, got '" + text + "'");
+    }
+
+    private static double longestRun(Summary summary) {
+        return summary.curves().values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .mapToDouble(c -> c.simTime()[c.simTime().length - 1]).max().orElse(1);
     }
 
     /** Reads the CSVs (a run may appear in one file only), writes summary and plots to {@code out}. */
@@ -178,7 +226,7 @@ public final class BenchCommand {
     private static boolean isEvaluationCsv(Path f) {
         try (var in = Files.newBufferedReader(f)) {
             String header = in.readLine();
-            return header != null && header.strip().equals(EvaluationCsv.HEADER);
+            return header != null && EvaluationCsv.isHeader(header);
         } catch (IOException e) {
             return false;
         }

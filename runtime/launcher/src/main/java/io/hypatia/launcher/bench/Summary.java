@@ -38,7 +38,38 @@ public final class Summary {
 
     /** One run's anytime curve, in event order. */
     record Curve(String optimizer, String benchmark, long seed, Incumbent.Kind kind, int[] trials, double[] score,
-                 double[] simTime, double[] wallTime) {
+                 double[] simTime, double[] wallTime, double[] epochs) {
+
+        /** True when the rows carried the epochs trained (files written before that column have none). */
+        boolean hasEpochs() {
+            return !Double.isNaN(epochs[epochs.length - 1]);
+        }
+
+        double finalEpochs() {
+            return epochs[epochs.length - 1];
+        }
+
+        /** Score once {@code e} epochs were trained in all, or NaN before the first evaluation or without epochs. */
+        double scoreAtEpochs(double e) {
+            int i = hasEpochs() ? lastIndexAtMost(epochs, e) : -1;
+            return i < 0 ? Double.NaN : score[i];
+        }
+
+        /** Epochs trained by simulated time t (NaN before the first evaluation). */
+        double epochsAtTime(double t) {
+            int i = lastIndexAtMost(simTime, t);
+            return i < 0 ? Double.NaN : epochs[i];
+        }
+
+        /** The first simulated time at which the score is at least as good as {@code target}; infinity if never. */
+        double timeToReach(double target) {
+            for (int i = 0; i < score.length; i++) {
+                if (kind.higherIsBetter() ? score[i] >= target : score[i] <= target) {
+                    return simTime[i];
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
 
         int finalTrials() {
             return trials[trials.length - 1];
@@ -125,7 +156,7 @@ public final class Summary {
             EvaluationRow first = run.get(0);
             int n = run.size();
             int[] trials = new int[n];
-            double[] score = new double[n], sim = new double[n], wall = new double[n];
+            double[] score = new double[n], sim = new double[n], wall = new double[n], epochs = new double[n];
             Set<Integer> seen = new HashSet<>();
             Incumbent.Kind kind = Incumbent.Kind.of(first.scoreKind());
             for (int i = 0; i < n; i++) {
@@ -139,10 +170,11 @@ public final class Summary {
                 score[i] = r.score();
                 sim[i] = r.simTime();
                 wall[i] = r.wallTime();
+                epochs[i] = r.epochs();
             }
             curves.computeIfAbsent(first.benchmark(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(first.optimizer(), k -> new ArrayList<>())
-                    .add(new Curve(first.optimizer(), first.benchmark(), first.seed(), kind, trials, score, sim, wall));
+                    .add(new Curve(first.optimizer(), first.benchmark(), first.seed(), kind, trials, score, sim, wall, epochs));
         }
         return new Summary(curves, checkpoints);
     }
