@@ -162,12 +162,7 @@ final class AskPath {
     }
 
     private static TrialRecord nextWaiting(StudyState s) {
-        for (TrialRecord t : s.trials) {
-            if (t.state == TrialState.WAITING) {
-                return t;
-            }
-        }
-        return null;
+        return s.history.firstWaiting();
     }
 
     /** Asks the sampler for the next trial's configuration, falling back to random sampling. */

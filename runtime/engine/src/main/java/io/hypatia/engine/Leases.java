@@ -35,8 +35,8 @@ final class Leases implements AutoCloseable {
     void expireAt(long now) {
         studies.forEach(s -> {
             synchronized (s) {
-                for (TrialRecord t : s.trials) {
-                    if (t.state == TrialState.RUNNING && t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
+                for (TrialRecord t : s.history.running()) {
+                    if (t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
                         expire(s, t, now);
                     }
                 }

@@ -10,7 +10,6 @@ import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +97,7 @@ final class Studies {
 
     StudyInfo info(StudyState s) {
         synchronized (s) {
-            Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-            for (TrialState st : TrialState.values()) {
-                counts.put(st, 0);
-            }
-            s.trials.forEach(t -> counts.merge(t.state, 1, Integer::sum));
-            return new StudyInfo(s.id, s.spec, s.createdAt, counts, s.pluginFallbacks.get());
+            return new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get());
         }
     }
 
@@ -188,15 +182,18 @@ final class Studies {
                 throw EngineException.invalid("sampler.config.seed", "'" + seed + "' is not an integer");
             }
         }
-        if (pluginCalls.sampler(spec.sampler()).isEmpty()) {
-            throw EngineException.invalid("sampler.name", "no sampler named '" + spec.sampler().name() + "'"
-                    + rangeText(spec.sampler()) + " is loaded; loaded samplers: " + loadedNames("sampler"));
-        }
+        var sampler = pluginCalls.sampler(spec.sampler()).orElseThrow(() -> EngineException.invalid("sampler.name",
+                "no sampler named '" + spec.sampler().name() + "'" + rangeText(spec.sampler())
+                        + " is loaded; loaded samplers: " + loadedNames("sampler")));
+        PluginSettingsCheck.check("sampler", sampler.service(), spec.sampler().config(), spec.space());
         validatePluginRef("scheduler", spec.scheduler());
-        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && pluginCalls.scheduler(spec.scheduler()).isEmpty()) {
+        var scheduler = pluginCalls.scheduler(spec.scheduler());
+        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && scheduler.isEmpty()) {
             throw EngineException.invalid("scheduler.name", "no scheduler named '" + spec.scheduler().name() + "'"
                     + rangeText(spec.scheduler()) + " is loaded; loaded schedulers: " + loadedNames("scheduler"));
         }
+        PluginSettingsCheck.check("scheduler", scheduler.map(Plugins.Resolved::service).orElse(null),
+                spec.scheduler().config(), spec.space());
         validateFidelity(spec);
         validateScheduler(spec);
         if (spec.leaseMillis() <= 0 || spec.leaseMillis() > MAX_LEASE_MILLIS) {

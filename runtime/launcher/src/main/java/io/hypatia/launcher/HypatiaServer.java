@@ -8,6 +8,7 @@ import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,9 +43,33 @@ public final class HypatiaServer implements AutoCloseable {
         store = Store.open(o.dataDir(), o.fsync());
         felix = FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties);
         plugins = new OsgiPlugins(felix.context());
-        watcher = new DeployWatcher(felix.context(), o.deployDir()).start(o.deployPollMillis());
+        watcher = new DeployWatcher(felix.context(), o.deployDir());
+        plugins.watch(watcher);
+        watcher.setPinned(this::pinnedByAStudy);
+        watcher.start(o.deployPollMillis());
         engine = new StudyEngine(store, plugins);
         gateway = GatewayServer.start(engine, o.host(), o.port());
+    }
+
+    /** Whether a study's version range selects one of {@code bundle}'s plugins (it must not be drained). */
+    private boolean pinnedByAStudy(org.osgi.framework.Bundle bundle) {
+        StudyEngine e = engine;
+        org.osgi.framework.ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        if (e == null || refs == null) {
+            return e == null;
+        }
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+            Object name = ref.getProperty(io.hypatia.api.PluginProperties.NAME);
+            for (io.hypatia.engine.StudyInfo study : e.listStudies()) {
+                for (io.hypatia.engine.PluginRef p : List.of(study.spec().sampler(), study.spec().scheduler())) {
+                    if (p.name().equals(name) && !p.versionRange().isEmpty()
+                            && org.osgi.framework.VersionRange.valueOf(p.versionRange()).includes(bundle.getVersion())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     public static HypatiaServer start(Options options) throws Exception {

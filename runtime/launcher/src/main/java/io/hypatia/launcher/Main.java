@@ -16,6 +16,9 @@ public final class Main {
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
+              plugin verify [--system-dir DIR] [--timeout-ms N] JAR...
+                      check plugin jars in a scratch framework against the runtime's API and
+                      the plugin contracts; prints a pass/fail table, exits 1 on a failure
               help    show this text
 
             serve and demo options:
@@ -66,6 +69,7 @@ public final class Main {
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target"));
                     System.exit(RpcBench.run(new Args(args, 1, options, Set.of("no-fsync"))));
                 }
+                case "plugin" -> System.exit(PluginCommand.run(args));
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             }
