@@ -15,12 +15,17 @@ public final class EngineBackend implements StudyBackend {
     private final StudyEngine engine;
 
     public EngineBackend(Plugins plugins) {
-        this.store = Store.openInMemory();
+        this(plugins, Store.openInMemory());
+    }
+
+    /** On {@code store}, which this backend closes. */
+    public EngineBackend(Plugins plugins, Store store) {
+        this.store = store;
         try {
             this.engine = new StudyEngine(store, plugins);
         } catch (SQLException e) {
             store.close();
-            throw new IllegalStateException("cannot start a study engine on an in-memory store", e);
+            throw new IllegalStateException("cannot start a study engine on its store", e);
         }
     }
 

@@ -176,7 +176,32 @@ public final class Summary {
                     .computeIfAbsent(first.optimizer(), k -> new ArrayList<>())
                     .add(new Curve(first.optimizer(), first.benchmark(), first.seed(), kind, trials, score, sim, wall, epochs));
         }
-        return new Summary(curves, checkpoints);
+        return new Summary(regretToBestFound(curves), checkpoints);
+    }
+
+    /**
+     * A benchmark without a known optimum (YAHPO surrogates) is scored as regret against the best
+     * value any run of this summary found on it, as Syne Tune's and HPOBench's comparisons do, so
+     * anytime curves and speed-ups read the same as for benchmarks with an optimum. Merging other
+     * runs (e.g. Optuna's) can move that reference; it is the same for every optimizer compared.
+     */
+    static Map<String, Map<String, List<Curve>>> regretToBestFound(Map<String, Map<String, List<Curve>>> curves) {
+        Map<String, Map<String, List<Curve>>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, List<Curve>>> b : curves.entrySet()) {
+            boolean loss = b.getValue().values().stream().flatMap(List::stream).allMatch(c -> c.kind() == Incumbent.Kind.LOSS);
+            if (!loss) {
+                out.put(b.getKey(), b.getValue());
+                continue;
+            }
+            double best = b.getValue().values().stream().flatMap(List::stream)
+                    .flatMapToDouble(c -> Arrays.stream(c.score())).min().orElse(0);
+            Map<String, List<Curve>> converted = new LinkedHashMap<>();
+            b.getValue().forEach((o, runs) -> converted.put(o, runs.stream().map(c -> new Curve(c.optimizer(), c.benchmark(),
+                    c.seed(), Incumbent.Kind.REGRET, c.trials(), Arrays.stream(c.score()).map(v -> v - best).toArray(),
+                    c.simTime(), c.wallTime(), c.epochs())).toList()));
+            out.put(b.getKey(), converted);
+        }
+        return out;
     }
 
     private Cell cell(String benchmark, String optimizer, List<Curve> runs) {
@@ -372,7 +397,8 @@ public final class Summary {
         md.append("""
 
                 *score*: regret = best value so far minus the optimum, in the objective's direction (lower is
-                better); hypervolume for several objectives (higher is better); loss when no optimum is known.
+                better; for a benchmark without a known optimum, such as the YAHPO surrogates, minus the best
+                value any run of this summary found); hypervolume for several objectives (higher is better); loss when no optimum is known.
                 *median*, *IQR*: over seeds, of the score after each run's last trial (IQR = 25th..75th
                 percentile); *@k*: after trial k. *auc*: per run the mean over trials k of
                 log10(max(regret_k, 0) + 1e-12), median over seeds (lower is better). *rank*: of the median
