@@ -1,6 +1,7 @@
 package io.hypatia.verify;
 
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
@@ -94,10 +95,11 @@ final class SchedulerChecks {
             curve.add(new IntermediateValue(step, floor + scale / step));
             Trial reported = with(t, TrialState.RUNNING, curve);
             trials.set(index, reported);
-            Decision d = calls.call(() -> scheduler.onReport(context(trials), reported));
-            if (d == null) {
+            Verdict v = calls.call(() -> scheduler.onReport(context(trials), reported));
+            if (v == null) {
                 throw new IllegalStateException("onReport returned null for trial " + t.id() + " at step " + step);
             }
+            Decision d = v.decision();
             log.add(t.id() + "@" + step + "=" + d);
             switch (d) {
                 case STOP -> {
