@@ -35,7 +35,17 @@ final class ReportLatency {
 
     /** Percentiles of one tenth of the run (index 1..10), or of the whole run (index 0). */
     record Window(String mode, int index, long fromReport, long toReport, int trials, double p50Micros, double p99Micros,
-                  double maxMicros, long stops, long pauses) {
+                  double maxMicros, double cpuMeanMicros, long stops, long pauses) {
+    }
+
+    /**
+     * CPU time of the whole process (engine, store, scheduler and, in service mode, the gRPC
+     * server as well as the client): unlike the latencies it does not count time spent waiting
+     * for a core, so it stays meaningful on a busy machine.
+     */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     private final StudyBackend backend;
@@ -90,6 +100,7 @@ final class ReportLatency {
         long stops = 0, pauses = 0, from = 0;
         List<Window> windows = new ArrayList<>();
         long next = System.nanoTime() + 10_000_000_000L;
+        long cpuAtStart = processCpuNanos(), cpuWindowStart = cpuAtStart;
         for (long k = 0; k < reports; k++) {
             Active a = active.poll();
             a.step += 1;
@@ -117,8 +128,10 @@ final class ReportLatency {
             if (inWindow == nanos.length || k == reports - 1) {
                 double[] w = Arrays.copyOf(nanos, inWindow);
                 Arrays.sort(w);
+                long cpu = processCpuNanos();
                 windows.add(new Window(mode, windows.size() + 1, from + 1, k + 1, trials, percentile(w, 0.5) / 1e3,
-                        percentile(w, 0.99) / 1e3, w[w.length - 1] / 1e3, stops, pauses));
+                        percentile(w, 0.99) / 1e3, w[w.length - 1] / 1e3, (cpu - cpuWindowStart) / 1e3 / w.length, stops, pauses));
+                cpuWindowStart = cpu;
                 from = k + 1;
                 inWindow = 0;
                 stops = 0;
@@ -131,7 +144,7 @@ final class ReportLatency {
         }
         Arrays.sort(all);
         windows.add(new Window(mode, 0, 1, reports, trials, percentile(all, 0.5) / 1e3, percentile(all, 0.99) / 1e3,
-                all[all.length - 1] / 1e3, windows.stream().mapToLong(Window::stops).sum(),
+                all[all.length - 1] / 1e3, (processCpuNanos() - cpuAtStart) / 1e3 / reports, windows.stream().mapToLong(Window::stops).sum(),
                 windows.stream().mapToLong(Window::pauses).sum()));
         return windows;
     }
@@ -143,21 +156,21 @@ final class ReportLatency {
     }
 
     static String csv(List<Window> windows) {
-        StringBuilder sb = new StringBuilder("mode,window,from_report,to_report,trials,p50_us,p99_us,max_us,stops,pauses\n");
+        StringBuilder sb = new StringBuilder("mode,window,from_report,to_report,trials,p50_us,p99_us,max_us,cpu_per_report_us,stops,pauses\n");
         for (Window w : windows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.1f,%.1f,%.1f,%d,%d%n", w.mode(), w.index(), w.fromReport(),
-                    w.toReport(), w.trials(), w.p50Micros(), w.p99Micros(), w.maxMicros(), w.stops(), w.pauses()));
+            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.1f,%.1f,%.1f,%.1f,%d,%d%n", w.mode(), w.index(), w.fromReport(),
+                    w.toReport(), w.trials(), w.p50Micros(), w.p99Micros(), w.maxMicros(), w.cpuMeanMicros(), w.stops(), w.pauses()));
         }
         return sb.toString();
     }
 
     static String table(List<Window> windows) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %8s %16s %7s %10s %10s %10s %7s %7s%n",
-                "mode", "window", "reports", "trials", "p50 (us)", "p99 (us)", "max (us)", "stops", "pauses"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %8s %16s %7s %10s %10s %10s %12s %7s %7s%n",
+                "mode", "window", "reports", "trials", "p50 (us)", "p99 (us)", "max (us)", "cpu/rep (us)", "stops", "pauses"));
         for (Window w : windows) {
-            sb.append(String.format(Locale.ROOT, "%-10s %8d %16s %7d %10.1f %10.1f %10.1f %7d %7d%n", w.mode(), w.index(),
-                    w.fromReport() + ".." + w.toReport(), w.trials(), w.p50Micros(), w.p99Micros(), w.maxMicros(), w.stops(),
-                    w.pauses()));
+            sb.append(String.format(Locale.ROOT, "%-10s %8d %16s %7d %10.1f %10.1f %10.1f %12.1f %7d %7d%n", w.mode(), w.index(),
+                    w.fromReport() + ".." + w.toReport(), w.trials(), w.p50Micros(), w.p99Micros(), w.maxMicros(),
+                    w.cpuMeanMicros(), w.stops(), w.pauses()));
         }
         return sb.toString();
     }
