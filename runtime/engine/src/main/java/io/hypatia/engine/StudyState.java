@@ -1,5 +1,6 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.scheduler.SchedulerMemory;
 import io.hypatia.api.study.Trial;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,10 @@ final class StudyState {
     final long seed;
     final List<TrialRecord> trials = new ArrayList<>();
     final Map<Long, TrialRecord> byId = new HashMap<>();
+    final History history = new History();
     final AtomicLong pluginFallbacks = new AtomicLong();
+    /** The scheduler's incremental per-study state (a cache; emptied whenever it may be stale). */
+    final SchedulerMemory schedulerMemory = new SchedulerMemory();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
     boolean deleted;
@@ -31,13 +35,12 @@ final class StudyState {
     void add(TrialRecord t) {
         trials.add(t);
         byId.put(t.id, t);
+        history.add(t);
+        t.history = history;
     }
 
+    /** The trials as plugins see them. */
     List<Trial> snapshots() {
-        List<Trial> out = new ArrayList<>(trials.size());
-        for (TrialRecord t : trials) {
-            out.add(t.trial());
-        }
-        return out;
+        return history.trials();
     }
 }

@@ -45,6 +45,13 @@ public final class Store implements AutoCloseable {
     private final Connection connection;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private volatile CommitListener commitListener = (nanos, changes) -> { };
+
+    /** Told after every commit how long it took and how many queued changes it carried. */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(long nanos, int changes);
+    }
 
     private Store(Connection connection) {
         this.connection = connection;
@@ -67,10 +74,8 @@ public final class Store implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
-                for (String ddl : Schema.DDL) {
-                    s.execute(ddl);
-                }
             }
+            Schema.apply(c);
             c.setAutoCommit(false);
             return new Store(c);
         } catch (SQLException e) {
@@ -86,16 +91,16 @@ public final class Store implements AutoCloseable {
     public static Store openInMemory() {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
-            try (Statement s = c.createStatement()) {
-                for (String ddl : Schema.DDL) {
-                    s.execute(ddl);
-                }
-            }
+            Schema.apply(c);
             c.setAutoCommit(false);
             return new Store(c);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
         }
+    }
+
+    public void setCommitListener(CommitListener listener) {
+        this.commitListener = listener;
     }
 
     /** Queues a change; the future completes when it is committed (or fails with the cause). */
@@ -119,11 +124,15 @@ public final class Store implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
+            long start = System.nanoTime();
             try {
                 for (Pending p : batch) {
                     p.write.apply(connection);
                 }
                 connection.commit();
+                if (!batch.isEmpty()) {
+                    commitListener.committed(System.nanoTime() - start, batch.size());
+                }
                 batch.forEach(p -> p.done.complete(null));
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "store commit failed; " + batch.size() + " changes not saved", e);

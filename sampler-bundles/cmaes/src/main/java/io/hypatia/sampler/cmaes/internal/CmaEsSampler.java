@@ -1,6 +1,8 @@
 package io.hypatia.sampler.cmaes.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.CategoricalParameter;
@@ -71,7 +73,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=cmaes",
         PluginProperties.DESCRIPTION + "=CMA-ES with IPOP restarts over float/int/ordinal parameters (categorical ones uniform; one objective)"})
-public class CmaEsSampler implements Sampler {
+public class CmaEsSampler implements Sampler, Configurable {
     private static final System.Logger LOG = System.getLogger(CmaEsSampler.class.getName());
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static final int CACHE_SIZE = 64;
@@ -84,6 +86,11 @@ public class CmaEsSampler implements Sampler {
     private final Map<List<Object>, Snapshot> cache = new ConcurrentHashMap<>();
 
     private record Snapshot(CmaState state, Map<Integer, Trial> trials) {
+    }
+
+    @Override
+    public Settings settings() {
+        return CmaSettings.SETTINGS;
     }
 
     @Override
