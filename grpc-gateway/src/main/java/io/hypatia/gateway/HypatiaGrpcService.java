@@ -206,7 +206,14 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             checkTrialQuota(target, count, true);
             AskResponse.Builder b = AskResponse.newBuilder();
             for (StudyEngine.Asked asked : engine.ask(target.stored(), count, request.getWorker())) {
-                b.addTrials(AskedTrial.newBuilder().setTrial(ProtoMapping.toProto(asked.info())).setResumed(asked.resumed()));
+                b.addTrials(AskedTrial.newBuilder()
+                        .setTrial(ProtoMapping.toProto(asked.info()))
+                        .setResumed(asked.resumed())
+                        .setAttempt(asked.attempt())
+                        .setHandOut(ProtoMapping.toProto(asked.handOut()))
+                        .setCheckpoint(asked.checkpoint())
+                        .setResumeStep(asked.resumeStep())
+                        .setBudget(asked.info().trial().budget()));
             }
             return b.build();
         });
@@ -239,7 +246,8 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             };
             TrialInfo told;
             try {
-                told = engine.tell(target.stored(), trialId, outcome, request.getRequestId());
+                told = engine.tell(target.stored(), trialId, outcome, request.getRequestId(), request.getAttempt(),
+                        request.getCheckpoint());
             } catch (EngineException e) {
                 // The engine says "values[0]"; in this request the field is complete.values[0].
                 boolean completeField = e.field() != null && (e.field().startsWith("values") || e.field().startsWith("constraints"));
@@ -254,8 +262,10 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         Target target = trial(request.getStudy(), request.getTrialId());
         unary(out, request, target, () -> {
             long trialId = requireTrialId(request.getTrialId());
-            var decision = engine.report(target.stored(), trialId, request.getStep(), request.getValue());
-            return ReportResponse.newBuilder().setDecision(ProtoMapping.toProto(decision)).build();
+            var verdict = engine.report(target.stored(), trialId, request.getStep(), request.getValue(),
+                    request.getAttempt(), request.getCheckpoint());
+            return ReportResponse.newBuilder().setDecision(ProtoMapping.toProto(verdict.decision()))
+                    .setRung(verdict.rung()).setReason(verdict.reason()).build();
         });
     }
 
@@ -263,11 +273,13 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
         Target target = trial(request.getStudy(), request.getTrialId());
         unary(out, request, target, () -> {
-            TrialInfo info = engine.heartbeat(target.stored(), requireTrialId(request.getTrialId()));
+            int attempt = request.getAttempt();
+            TrialInfo info = engine.heartbeat(target.stored(), requireTrialId(request.getTrialId()), attempt);
             TrialState state = ProtoMapping.toProto(info.trial().state());
+            boolean superseded = attempt != 0 && attempt != info.attempts();
             return HeartbeatResponse.newBuilder()
                     .setState(state)
-                    .setShouldStop(state != TrialState.RUNNING)
+                    .setShouldStop(state != TrialState.RUNNING || superseded)
                     .setLeaseExpiresAtMs(info.leaseExpiresAt())
                     .build();
         });

@@ -4,6 +4,7 @@ import io.hypatia.api.PluginProperties;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
@@ -28,10 +29,10 @@ import org.osgi.service.component.annotations.Component;
 public class MedianStoppingScheduler implements Scheduler {
 
     @Override
-    public Decision onReport(SchedulerContext context, Trial trial) {
+    public Verdict onReport(SchedulerContext context, Trial trial) {
         IntermediateValue latest = trial.lastIntermediate();
         if (latest == null || latest.step() < context.configDouble("warmup_steps", 0)) {
-            return Decision.CONTINUE;
+            return Verdict.proceed();
         }
         Direction direction = context.objectives().get(0).direction();
         double step = latest.step();
@@ -52,13 +53,17 @@ public class MedianStoppingScheduler implements Scheduler {
             }
         }
         if (runningAverages.size() < context.configDouble("min_completed", 5)) {
-            return Decision.CONTINUE;
+            return Verdict.proceed();
         }
         double bestLoss = Double.POSITIVE_INFINITY;
         for (IntermediateValue v : trial.intermediates()) {
             bestLoss = Math.min(bestLoss, direction.toLoss(v.value()));
         }
-        return bestLoss > median(runningAverages) ? Decision.STOP : Decision.CONTINUE;
+        double median = median(runningAverages);
+        return bestLoss > median
+                ? Verdict.stop("best value so far is worse than the median (" + (float) direction.toLoss(median)
+                        + " as loss) of the running averages of " + runningAverages.size() + " completed trials at step " + step)
+                : Verdict.proceed();
     }
 
     private static double median(List<Double> values) {
