@@ -45,11 +45,21 @@ final class AskPath {
      * sees the trials handed out just before, e.g. for a constant liar), but the sampler runs
      * without the study's lock, so tells, reports and heartbeats are not held up by a slow sampler.
      */
-    List<Asked> ask(String studyName, int n, String worker) {
+    List<Asked> ask(String studyName, int n, String worker, String requestId) {
         if (n < 1 || n > MAX_ASK) {
             throw EngineException.invalid("count", "must be between 1 and " + MAX_ASK + ", got " + n);
         }
+        String askId = requestId == null ? "" : requestId;
+        if (askId.length() > 128) {
+            throw EngineException.invalid("request_id", "must be at most 128 characters");
+        }
         StudyState s = studies.require(studyName);
+        if (!askId.isEmpty()) {
+            List<Asked> earlier = replay(s, askId);
+            if (earlier != null) {
+                return earlier;
+            }
+        }
         // Resolved once and used for the whole ask: looking it up again later could miss it in
         // the instant a bundle is being replaced.
         Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
@@ -57,6 +67,13 @@ final class AskPath {
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         synchronized (s.askLock) {
+            if (!askId.isEmpty()) {
+                // A retry that raced with the first ask waited on the lock: answer it the same trials.
+                List<Asked> earlier = replay(s, askId);
+                if (earlier != null) {
+                    return earlier;
+                }
+            }
             for (int i = 0; i < n; i++) {
                 TrialRecord t;
                 HandOut handOut = HandOut.NEW;
@@ -87,12 +104,68 @@ final class AskPath {
                         t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
                         t.budget = initialBudget(s, scheduler, t.number);
                     }
+                    if (!askId.isEmpty()) {
+                        t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
+                    }
                     out.add(handOut(s, t, handOut, worker));
                     saves.add(lifecycle.save(s, t));
                 }
             }
+            if (!askId.isEmpty()) {
+                synchronized (s) {
+                    askRequests(s).put(askId, new AskRecord(out.stream().map(a -> a.info().trial().id()).toList(),
+                            CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))));
+                }
+            }
         }
         saves.forEach(TrialLifecycle::await);
+        return out;
+    }
+
+    /** Trial attribute holding the request id of the ask that last handed the trial out. */
+    static final String ASK_REQUEST_ID = "ask_request_id";
+
+    /** The trials an ask with a request id handed out, and when that hand-out became durable. */
+    record AskRecord(List<Long> trialIds, CompletableFuture<Void> durable) {
+    }
+
+    private static Map<String, AskRecord> askRequests(StudyState s) {
+        if (s.askRequests == null) {
+            Map<String, List<Long>> ids = new HashMap<>();
+            for (TrialRecord t : s.trials) {
+                String id = t.attributes.get(ASK_REQUEST_ID);
+                if (id != null) {
+                    ids.computeIfAbsent(id, k -> new ArrayList<>()).add(t.id);
+                }
+            }
+            s.askRequests = new HashMap<>();
+            ids.forEach((id, trials) -> s.askRequests.put(id, new AskRecord(trials, CompletableFuture.completedFuture(null))));
+        }
+        return s.askRequests;
+    }
+
+    /** The answer to an earlier ask with {@code askId} (trials in their current state), or null if there was none. */
+    private List<Asked> replay(StudyState s, String askId) {
+        AskRecord earlier;
+        synchronized (s) {
+            TrialLifecycle.requireLive(s);
+            earlier = askRequests(s).get(askId);
+        }
+        if (earlier == null) {
+            return null;
+        }
+        TrialLifecycle.await(earlier.durable());
+        List<Asked> out = new ArrayList<>();
+        synchronized (s) {
+            for (long id : earlier.trialIds()) {
+                TrialRecord t = s.byId.get(id);
+                if (t != null) {
+                    boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
+                    out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
+                            resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
+                }
+            }
+        }
         return out;
     }
 

@@ -146,7 +146,17 @@ public final class StudyEngine implements AutoCloseable {
 
     /** Hands {@code n} trials to {@code worker}: queued ones first, then promotions, then new suggestions. */
     public List<Asked> ask(String studyName, int n, String worker) {
-        return askPath.ask(studyName, n, worker);
+        return askPath.ask(studyName, n, worker, "");
+    }
+
+    /**
+     * As {@link #ask(String, int, String)}, idempotent for a non-empty {@code requestId} (at most
+     * 128 characters): an ask repeated with the same id, also after a restart, hands out nothing
+     * new and answers the trials of the first one (in their current state), so a worker whose
+     * answer was lost can retry without leaving a RUNNING trial nobody holds.
+     */
+    public List<Asked> ask(String studyName, int n, String worker, String requestId) {
+        return askPath.ask(studyName, n, worker, requestId);
     }
 
     /**

@@ -76,4 +76,25 @@ class IdentityTest {
         assertEquals(EngineException.Code.NOT_FOUND, foreign.code());
         assertFalse(foreign.getMessage().contains("'a'"), foreign.getMessage());
     }
+
+    /** Finding 5: an ask retried with its request id, also after a restart, answers the same trials and leases nothing new. */
+    @Test
+    void anAskRetriedWithItsRequestIdAnswersTheSameTrials() throws Exception {
+        open();
+        engine.createStudy(spec("s"));
+        List<Long> first = engine.ask("s", 2, "w", "ask-1").stream().map(a -> a.info().trial().id()).toList();
+        assertEquals(first, engine.ask("s", 2, "w", "ask-1").stream().map(a -> a.info().trial().id()).toList());
+        engine.tell("s", first.get(0), Outcome.complete(List.of(0.1)), "t-1");
+        close();
+        open();
+        List<StudyEngine.Asked> replayed = engine.ask("s", 2, "w", "ask-1");
+        assertEquals(first, replayed.stream().map(a -> a.info().trial().id()).toList());
+        assertEquals(io.hypatia.api.study.TrialState.COMPLETE, replayed.get(0).info().trial().state(), "answered in its current state");
+        assertEquals(2, engine.listTrials("s", java.util.Set.of()).size(), "nothing new was handed out");
+        List<Long> other = engine.ask("s", 1, "w", "ask-2").stream().map(a -> a.info().trial().id()).toList();
+        assertFalse(first.contains(other.get(0)));
+        assertEquals(3, engine.listTrials("s", java.util.Set.of()).size());
+        assertEquals(EngineException.Code.INVALID_ARGUMENT,
+                assertThrows(EngineException.class, () -> engine.ask("s", 1, "w", "x".repeat(129))).code());
+    }
 }
