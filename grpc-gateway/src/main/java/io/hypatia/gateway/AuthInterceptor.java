@@ -2,6 +2,7 @@ package io.hypatia.gateway;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -11,6 +12,9 @@ import io.hypatia.engine.security.Principal;
 import io.hypatia.engine.security.TokenFile;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bearer-token authentication of the Hypatia service ({@code authorization: Bearer <token>}).
@@ -25,13 +29,18 @@ final class AuthInterceptor implements ServerInterceptor {
 
     private final TokenFile tokens;
     private final Set<String> adminOnly;
+    private final int maxCallsPerTenant;
+    private final ConcurrentHashMap<String, Semaphore> inProgress = new ConcurrentHashMap<>();
 
     /**
-     * @param adminOnly full method names (e.g. {@code hypatia.v1.HypatiaService/ListPlugins}) only an admin may call
+     * @param adminOnly         full method names (e.g. {@code hypatia.v1.HypatiaService/ListPlugins}) only an admin may call
+     * @param maxCallsPerTenant calls of one tenant in progress at once; more answer RESOURCE_EXHAUSTED, so one
+     *                          tenant's heavy calls cannot hold every handler thread and starve the others
      */
-    AuthInterceptor(TokenFile tokens, Set<String> adminOnly) {
+    AuthInterceptor(TokenFile tokens, Set<String> adminOnly, int maxCallsPerTenant) {
         this.tokens = tokens;
         this.adminOnly = Set.copyOf(adminOnly);
+        this.maxCallsPerTenant = maxCallsPerTenant;
     }
 
     @Override
@@ -54,7 +63,44 @@ final class AuthInterceptor implements ServerInterceptor {
             return refuse(call, Status.PERMISSION_DENIED.withDescription(call.getMethodDescriptor().getBareMethodName()
                     + " needs an admin token; tenant '" + principal.get().tenant() + "' has role user"));
         }
-        return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+        String tenant = principal.get().tenant();
+        Semaphore slots = inProgress.computeIfAbsent(tenant, t -> new Semaphore(maxCallsPerTenant));
+        if (!slots.tryAcquire()) {
+            return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("tenant '" + tenant + "' has " + maxCallsPerTenant
+                    + " calls in progress (limit max_calls_per_tenant); retry when one has finished"));
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
+        ServerCall.Listener<Q> listener;
+        try {
+            listener = Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+        return new SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onComplete() {
+                try {
+                    super.onComplete();
+                } finally {
+                    release.run();
+                }
+            }
+
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    release.run();
+                }
+            }
+        };
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -107,13 +107,14 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         // Engine calls block on store commits, so handlers need real threads, not Netty's event loop.
-        int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
+        // At least 64, so a tenant at max_calls_per_tenant (48) leaves threads for the others.
+        int threads = Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
         ExecutorService executor = Executors.newFixedThreadPool(threads, daemonThreads("hypatia-grpc"));
         HealthStatusManager health = new HealthStatusManager();
         ServerServiceDefinition hypatia = MalformedRequests.guard(
                 new HypatiaGrpcService(engine, settings.limits(), settings.quotas()).bindService());
         if (tokens != null) {
-            hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, settings.adminOnly()));
+            hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, settings.adminOnly(), settings.limits().get("max_calls_per_tenant")));
         }
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
         interceptors.forEach(builder::intercept);

@@ -205,7 +205,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             checkAskSize(target, count);
             checkTrialQuota(target, count, true);
             AskResponse.Builder b = AskResponse.newBuilder();
-            for (StudyEngine.Asked asked : engine.ask(target.stored(), count, request.getWorker())) {
+            for (StudyEngine.Asked asked : engine.ask(target.stored(), count, request.getWorker(), request.getRequestId())) {
                 b.addTrials(AskedTrial.newBuilder()
                         .setTrial(ProtoMapping.toProto(asked.info()))
                         .setResumed(asked.resumed())

@@ -28,6 +28,7 @@ public final class Limits {
         d.put("max_ask_count", 100);           // Ask.count
         d.put("default_page_size", 1000);      // ListTrials / ListStudies without page_size
         d.put("max_page_size", 10_000);        // ListTrials / ListStudies page_size
+        d.put("max_calls_per_tenant", 48);     // calls of one tenant in progress at once (of 64+ handler threads)
         DEFAULTS = Collections.unmodifiableMap(d);
     }
 

@@ -379,4 +379,72 @@ class GatewayHardeningTest {
         // Plaintext against a TLS port fails too.
         fails(Status.Code.UNAVAILABLE, () -> stub(plaintext(), null).listStudies(ListStudiesRequest.getDefaultInstance()));
     }
+
+    // ---------------------------------------------------------------- finding 3: one tenant cannot starve the others
+
+    @Test
+    void aTenantAtItsCallLimitIsRefusedWhileOtherTenantsAreServed() throws Exception {
+        Path tokens = dir.resolve("tokens.txt");
+        String alice = TokenFile.add(tokens, "alice", Role.USER, null);
+        String bob = TokenFile.add(tokens, "bob", Role.USER, null);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        GatewayServerTest.RandomOnly plugins = new GatewayServerTest.RandomOnly();
+        store = Store.open(dir.resolve("data"), false);
+        engine = new StudyEngine(store, new io.hypatia.engine.Plugins() {
+            @Override
+            public java.util.Optional<Resolved<io.hypatia.api.sampler.Sampler>> sampler(String name, String range) {
+                if (!name.equals("slow")) {
+                    return plugins.sampler(name, range);
+                }
+                return java.util.Optional.of(new Resolved<>(ctx -> {
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return ctx.space().sampleUniform(ctx.random());
+                }, "slow@1"));
+            }
+
+            @Override
+            public java.util.Optional<Resolved<io.hypatia.api.scheduler.Scheduler>> scheduler(String name, String range) {
+                return plugins.scheduler(name, range);
+            }
+
+            @Override
+            public java.util.Optional<Resolved<io.hypatia.api.benchmark.Benchmark>> benchmark(String name, String range) {
+                return plugins.benchmark(name, range);
+            }
+
+            @Override
+            public List<io.hypatia.engine.PluginInfo> list() {
+                return plugins.list();
+            }
+        });
+        server = GatewayServer.start(engine, "127.0.0.1", 0,
+                settings(tokens, null, Limits.parse("max_calls_per_tenant=1"), Quotas.DEFAULT, Set.of()));
+        ManagedChannel c = plaintext();
+        stub(c, alice).createStudy(study("s", 1).toBuilder()
+                .setSampler(io.hypatia.grpc.v1.PluginSelection.newBuilder().setName("slow")).build());
+        stub(c, bob).createStudy(study("s", 1));
+        // Alice's ask holds her only slot inside the slow sampler.
+        var pending = HypatiaServiceGrpc.newFutureStub(c).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(alice)))
+                .ask(AskRequest.newBuilder().setStudy("s").build());
+        entered.await();
+        StatusRuntimeException busy = fails(Status.Code.RESOURCE_EXHAUSTED, () -> stub(c, alice).listStudies(ListStudiesRequest.getDefaultInstance()));
+        assertTrue(busy.getStatus().getDescription().contains("max_calls_per_tenant"), busy.getStatus().getDescription());
+        assertEquals(1, stub(c, bob).ask(AskRequest.newBuilder().setStudy("s").build()).getTrialsCount(), "bob is served meanwhile");
+        release.countDown();
+        assertEquals(1, pending.get(30, TimeUnit.SECONDS).getTrialsCount());
+        // The slot is free again once the call has finished.
+        assertEquals(1, stub(c, alice).listStudies(ListStudiesRequest.getDefaultInstance()).getStudiesCount());
+    }
+
+    private static Metadata bearer(String token) {
+        Metadata m = new Metadata();
+        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return m;
+    }
 }

@@ -18,18 +18,11 @@ import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 
@@ -99,33 +92,8 @@ public class CrashRecoveryIT {
     }
 
     private static Child startService(Path data, Path deploy) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.hypatia.launcher.Main", "serve", "--port", String.valueOf(port), "--data-dir", data.toString(),
-                "--deploy-dir", deploy.toString(), "--system-dir", System.getProperty("hypatia.it.system")));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        CompletableFuture<Integer> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    System.out.println("[child] " + line);
-                    if (line.startsWith("hypatia: serving gRPC on ")) {
-                        ready.complete(Integer.parseInt(line.replaceAll(".*:(\\d+),.*", "$1")));
-                    }
-                }
-            } catch (IOException e) {
-                // the child was killed
-            }
-            ready.completeExceptionally(new IllegalStateException("the child exited before serving"));
-        });
-        pump.setDaemon(true);
-        pump.start();
-        assertTrue(ready.get(60, TimeUnit.SECONDS) == port);
-        return new Child(p, port);
+        ChildService child = ChildService.start(data, deploy, "--port", "0");
+        return new Child(child.process, child.awaitServing());
     }
 
     private static final class Client implements AutoCloseable {

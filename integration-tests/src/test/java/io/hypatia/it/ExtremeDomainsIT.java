@@ -9,7 +9,6 @@ import io.hypatia.grpc.v1.CreateStudyRequest;
 import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.GetStudyRequest;
-import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.IntDomain;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.Parameter;
@@ -60,7 +59,6 @@ public class ExtremeDomainsIT {
 
     @Test
     public void everySamplerStaysInsideExtremeIntegerDomains() {
-        HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.stub();
         for (String sampler : List.of("random", "sobol", "halton", "tpe", "gp", "cmaes", "nsga2", "grid")) {
             SearchSpace.Builder space = SearchSpace.newBuilder();
             DOMAINS.forEach((name, d) -> space.addParams(Parameter.newBuilder().setName(name).setInt(
@@ -77,9 +75,9 @@ public class ExtremeDomainsIT {
             if (twoObjectives) {
                 create.addObjectives(Objective.newBuilder().setName("z").setDirection(Direction.MAXIMIZE));
             }
-            stub.createStudy(create.build());
+            service.stub().createStudy(create.build());
             for (int i = 0; i < TRIALS; i++) {
-                Trial t = stub.ask(AskRequest.newBuilder().setStudy("extreme-" + sampler).setWorker("w").build()).getTrials(0).getTrial();
+                Trial t = service.stub().ask(AskRequest.newBuilder().setStudy("extreme-" + sampler).setWorker("w").build()).getTrials(0).getTrial();
                 Map<String, Long> ints = new HashMap<>();
                 for (ParameterValue pv : t.getConfigList()) {
                     if (DOMAINS.containsKey(pv.getName())) {
@@ -96,10 +94,10 @@ public class ExtremeDomainsIT {
                 if (twoObjectives) {
                     values.addValues(ints.get("logwide") / (double) M);
                 }
-                stub.tell(TellRequest.newBuilder().setStudy("extreme-" + sampler).setTrialId(t.getId()).setComplete(values).build());
+                service.stub().tell(TellRequest.newBuilder().setStudy("extreme-" + sampler).setTrialId(t.getId()).setComplete(values).build());
             }
             assertEquals(sampler + " fell back to random sampling", 0,
-                    stub.getStudy(GetStudyRequest.newBuilder().setStudy("extreme-" + sampler).build()).getStudy().getPluginFallbacks());
+                    service.stub().getStudy(GetStudyRequest.newBuilder().setStudy("extreme-" + sampler).build()).getStudy().getPluginFallbacks());
         }
     }
 }

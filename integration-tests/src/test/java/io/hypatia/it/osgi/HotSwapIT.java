@@ -155,6 +155,94 @@ public class HotSwapIT {
         }
     }
 
+    /**
+     * Issue 11 finding 1 under load: the sampler bundle is replaced again and again while threads
+     * burn every CPU and clients keep asking; no ask may fall back to the engine's random sampling.
+     * The bundles are removed at the end (the watcher uninstalls what leaves the folder), so the
+     * other test of this class sees the framework as it found it.
+     */
+    @Test
+    public void repeatedSwapsUnderCpuLoadNeverFallBack() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-hotswap-load");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> burners = new ArrayList<>();
+        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
+            Thread t = new Thread(() -> {
+                long x = 0;
+                while (!stop.get()) {
+                    x += Long.numberOfTrailingZeros(x * 31 + 7); // keeps the CPU busy
+                }
+            }, "cpu-burner-" + i);
+            t.setDaemon(true);
+            t.start();
+            burners.add(t);
+        }
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy).start(50);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+            Files.copy(withVersion(randomJar, work.resolve("random-10.0.0.jar"), "10.0.0"), deploy.resolve("random-10.0.0.jar"));
+            waitFor(() -> versionsOf(stub, "random").contains("10.0.0"), "random 10.0.0 to be loaded");
+            stub.createStudy(CreateStudyRequest.newBuilder().setName("hot-swap")
+                    .setSearchSpace(SearchSpace.newBuilder()
+                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
+                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
+                    .build());
+            AtomicInteger cycles = new AtomicInteger();
+            AtomicReference<String> lastLabel = new AtomicReference<>("");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean clientsStop = new AtomicBoolean();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        while (!clientsStop.get()) {
+                            lastLabel.set(askAndTell(stub));
+                            cycles.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            for (int version = 11; version <= 18; version++) {
+                String v = version + ".0.0";
+                Path temp = deploy.resolve(".random-" + v + ".jar.part");
+                withVersion(randomJar, temp, v);
+                Files.move(temp, deploy.resolve("random-" + v + ".jar"), StandardCopyOption.ATOMIC_MOVE);
+                waitFor(() -> lastLabel.get().contains("@" + v) || failure.get() != null, "asks served by random " + v);
+                int at = cycles.get();
+                waitFor(() -> cycles.get() > at + 5 || failure.get() != null, "clients to go on after the swap to " + v);
+            }
+            clientsStop.set(true);
+            for (Thread t : clients) {
+                t.join(60_000);
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("an RPC failed during the swaps", failure.get());
+            }
+            assertEquals("no ask fell back to the engine's random sampling", 0, engine.getStudy("hot-swap").pluginFallbacks());
+            try (Stream<Path> jars = Files.list(deploy)) {
+                for (Path jar : jars.toList()) {
+                    Files.delete(jar);
+                }
+            }
+            waitFor(() -> versionsOf(stub, "random").stream().noneMatch(v -> Integer.parseInt(v.split("\\.")[0]) >= 10),
+                    "the swapped bundles to be uninstalled");
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+        }
+    }
+
     /** One ask/tell cycle; returns the label of the sampler that served the ask. */
     private static String askAndTell(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub) {
         AskedTrial asked = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -189,7 +277,7 @@ public class HotSwapIT {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 120_000; // generous: the machine may be loaded (and CPU burners run)
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -45,11 +45,21 @@ final class AskPath {
      * sees the trials handed out just before, e.g. for a constant liar), but the sampler runs
      * without the study's lock, so tells, reports and heartbeats are not held up by a slow sampler.
      */
-    List<Asked> ask(String studyName, int n, String worker) {
+    List<Asked> ask(String studyName, int n, String worker, String requestId) {
         if (n < 1 || n > MAX_ASK) {
             throw EngineException.invalid("count", "must be between 1 and " + MAX_ASK + ", got " + n);
         }
+        String askId = requestId == null ? "" : requestId;
+        if (askId.length() > 128) {
+            throw EngineException.invalid("request_id", "must be at most 128 characters");
+        }
         StudyState s = studies.require(studyName);
+        if (!askId.isEmpty()) {
+            List<Asked> earlier = replay(s, askId);
+            if (earlier != null) {
+                return earlier;
+            }
+        }
         // Resolved once and used for the whole ask: looking it up again later could miss it in
         // the instant a bundle is being replaced.
         Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
@@ -57,6 +67,13 @@ final class AskPath {
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         synchronized (s.askLock) {
+            if (!askId.isEmpty()) {
+                // A retry that raced with the first ask waited on the lock: answer it the same trials.
+                List<Asked> earlier = replay(s, askId);
+                if (earlier != null) {
+                    return earlier;
+                }
+            }
             for (int i = 0; i < n; i++) {
                 TrialRecord t;
                 HandOut handOut = HandOut.NEW;
@@ -87,12 +104,68 @@ final class AskPath {
                         t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
                         t.budget = initialBudget(s, scheduler, t.number);
                     }
+                    if (!askId.isEmpty()) {
+                        t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
+                    }
                     out.add(handOut(s, t, handOut, worker));
                     saves.add(lifecycle.save(s, t));
                 }
             }
+            if (!askId.isEmpty()) {
+                synchronized (s) {
+                    askRequests(s).put(askId, new AskRecord(out.stream().map(a -> a.info().trial().id()).toList(),
+                            CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))));
+                }
+            }
         }
         saves.forEach(TrialLifecycle::await);
+        return out;
+    }
+
+    /** Trial attribute holding the request id of the ask that last handed the trial out. */
+    static final String ASK_REQUEST_ID = "ask_request_id";
+
+    /** The trials an ask with a request id handed out, and when that hand-out became durable. */
+    record AskRecord(List<Long> trialIds, CompletableFuture<Void> durable) {
+    }
+
+    private static Map<String, AskRecord> askRequests(StudyState s) {
+        if (s.askRequests == null) {
+            Map<String, List<Long>> ids = new HashMap<>();
+            for (TrialRecord t : s.trials) {
+                String id = t.attributes.get(ASK_REQUEST_ID);
+                if (id != null) {
+                    ids.computeIfAbsent(id, k -> new ArrayList<>()).add(t.id);
+                }
+            }
+            s.askRequests = new HashMap<>();
+            ids.forEach((id, trials) -> s.askRequests.put(id, new AskRecord(trials, CompletableFuture.completedFuture(null))));
+        }
+        return s.askRequests;
+    }
+
+    /** The answer to an earlier ask with {@code askId} (trials in their current state), or null if there was none. */
+    private List<Asked> replay(StudyState s, String askId) {
+        AskRecord earlier;
+        synchronized (s) {
+            TrialLifecycle.requireLive(s);
+            earlier = askRequests(s).get(askId);
+        }
+        if (earlier == null) {
+            return null;
+        }
+        TrialLifecycle.await(earlier.durable());
+        List<Asked> out = new ArrayList<>();
+        synchronized (s) {
+            for (long id : earlier.trialIds()) {
+                TrialRecord t = s.byId.get(id);
+                if (t != null) {
+                    boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
+                    out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
+                            resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
+                }
+            }
+        }
         return out;
     }
 
@@ -144,7 +217,8 @@ final class AskPath {
         }
         var ctx = reportPath.schedulerContext(s);
         try {
-            OptionalDouble b = pluginCalls.call(() -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
+            OptionalDouble b = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.get().label(), "initialBudget",
+                    () -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
             if (b == null || b.isEmpty()) {
                 return max;
             }
@@ -191,8 +265,8 @@ final class AskPath {
                 }
                 problem = e instanceof TimeoutException ? "timed out after " + s.spec.samplerTimeoutMillis() + " ms" : "failed: " + e;
             }
-            LOG.log(Level.WARNING, "study " + s.spec.name() + ": sampler " + sampler.get().label() + " " + problem
-                    + "; trial " + number + " falls back to random sampling");
+            pluginCalls.warn(sampler.get().label(), s.spec.name(), "study " + s.spec.name() + ": sampler " + sampler.get().label()
+                    + " " + problem + "; trial " + number + " falls back to random sampling");
         } else {
             problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
             LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
@@ -205,7 +279,7 @@ final class AskPath {
 
     private Config suggestWith(StudyState s, Plugins.Resolved<Sampler> sampler, SamplerContext ctx,
                                Map<String, String> attributes) throws Exception {
-        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), "suggest",
+        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), sampler.label(), "suggest",
                 () -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
         if (c == null) {
             throw new IllegalStateException("sampler returned no configuration");
@@ -219,7 +293,7 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Promotion> p;
         try {
-            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), "promote",
+            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.label(), "promote",
                     () -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "promote", e);
@@ -246,7 +320,8 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Clone> c;
         try {
-            c = pluginCalls.call(() -> scheduler.service().exploit(ctx), s.spec.schedulerTimeoutMillis());
+            c = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.label(), "exploit",
+                    () -> scheduler.service().exploit(ctx), s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "exploit", e);
             return null;

@@ -2,29 +2,109 @@ package io.hypatia.engine;
 
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.scheduler.Scheduler;
+import io.hypatia.api.scheduler.UnsuitableStudyException;
+import io.hypatia.engine.security.RateLimitedLog;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Calls into sampler and scheduler plugins: finds them by name and runs each call on a separate
- * thread with a time limit, so a plugin that hangs cannot hold a request thread forever.
+ * Calls into sampler and scheduler plugins, contained: each plugin gets its own small executor
+ * ({@link #MAX_THREADS_PER_PLUGIN} threads, no queue), so a plugin that hangs can hold at most
+ * that many threads and never slows other plugins; a plugin that fails or times out
+ * {@link #QUARANTINE_AFTER} times in a row is quarantined for a cool-down, during which its calls
+ * fail at once (the caller falls back) instead of each waiting out the time limit; after the
+ * cool-down one call is let through to probe it. Faults are counted per plugin
+ * ({@link #faults()}) and logged with their stack trace, at most once a minute per plugin.
  */
 final class PluginCalls implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PluginCalls.class.getName());
     /** Built-in scheduler that always answers CONTINUE. */
     static final String NO_SCHEDULER = "none";
+    static final int MAX_THREADS_PER_PLUGIN = 4;
+    static final int QUARANTINE_AFTER = 3;
+
+    /** Thrown instead of calling a plugin that is quarantined or has all its threads busy. */
+    static final class Contained extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Contained(String message) {
+            super(message);
+        }
+    }
+
+    private final class Lane {
+        final String plugin;
+        final ThreadPoolExecutor executor;
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong failures = new AtomicLong();
+        final AtomicLong timeouts = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        int consecutiveFaults;
+        /** When the current quarantine began; 0 when not quarantined. The cool-down is read at each check. */
+        long quarantinedAt;
+        boolean probing;
+
+        Lane(String plugin) {
+            this.plugin = plugin;
+            this.executor = new ThreadPoolExecutor(0, MAX_THREADS_PER_PLUGIN, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    daemon("hypatia-plugin-" + plugin.replaceAll("[^A-Za-z0-9._-]", "_")));
+        }
+
+        /** Null when the call may go ahead; otherwise why it may not. */
+        synchronized String admit(long now) {
+            if (quarantinedAt == 0) {
+                return null;
+            }
+            if (now < quarantinedAt + cooldownMillis || probing) {
+                return "plugin " + plugin + " is quarantined after " + consecutiveFaults + " faults in a row";
+            }
+            probing = true; // cool-down over: one call probes the plugin
+            return null;
+        }
+
+        synchronized void succeeded() {
+            consecutiveFaults = 0;
+            quarantinedAt = 0;
+            probing = false;
+        }
+
+        synchronized void faulted(long now) {
+            consecutiveFaults++;
+            if (probing || consecutiveFaults >= QUARANTINE_AFTER) {
+                if (quarantinedAt == 0 || probing) {
+                    LOG.warning("plugin " + plugin + " quarantined for " + cooldownMillis / 1000.0 + " s after "
+                            + consecutiveFaults + " faults in a row; its calls fall back until then");
+                }
+                quarantinedAt = now;
+            }
+            probing = false;
+        }
+
+        synchronized PluginFaults faults() {
+            return new PluginFaults(calls.get(), failures.get(), timeouts.get(), rejected.get(), quarantinedAt != 0);
+        }
+    }
 
     private final Plugins plugins;
-    private final ExecutorService executor = Executors.newCachedThreadPool(daemon("hypatia-plugin-call"));
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final RateLimitedLog faultLog = new RateLimitedLog(LOG, 60_000);
     private volatile long samplerWaitMillis = 10_000;
     private volatile EngineListener listener = EngineListener.NONE;
+    private volatile long cooldownMillis = 30_000;
 
     PluginCalls(Plugins plugins) {
         this.plugins = plugins;
@@ -40,6 +120,11 @@ final class PluginCalls implements AutoCloseable {
 
     void setSamplerWaitMillis(long millis) {
         this.samplerWaitMillis = millis;
+    }
+
+    /** How long a quarantined plugin is left alone before one call probes it (default 30 s). */
+    void setQuarantineMillis(long millis) {
+        this.cooldownMillis = millis;
     }
 
     Optional<Plugins.Resolved<Sampler>> sampler(PluginRef ref) {
@@ -74,12 +159,16 @@ final class PluginCalls implements AutoCloseable {
         return plugins.scheduler(ref.name(), ref.versionRange());
     }
 
-    /** As {@link #call(Callable, long)}, telling the listener how long {@code kind plugin.operation} took and how it ended. */
-    <T> T call(String kind, String plugin, String operation, Callable<T> task, long timeoutMillis) throws Exception {
+    /**
+     * As {@link #call(String, Callable, long)} for the plugin labelled {@code label}, telling the
+     * listener how long {@code kind plugin.operation} took and how it ended.
+     */
+    <T> T call(String kind, String plugin, String label, String operation, Callable<T> task, long timeoutMillis)
+            throws Exception {
         long start = System.nanoTime();
         EngineListener.CallOutcome outcome = EngineListener.CallOutcome.ERROR;
         try {
-            T result = call(task, timeoutMillis);
+            T result = call(label, task, timeoutMillis);
             outcome = EngineListener.CallOutcome.OK;
             return result;
         } catch (TimeoutException e) {
@@ -96,17 +185,61 @@ final class PluginCalls implements AutoCloseable {
         listener.pluginFallback(kind, plugin);
     }
 
-    /** Runs {@code task} with a time limit; a timed-out call is interrupted and abandoned. */
-    <T> T call(Callable<T> task, long timeoutMillis) throws Exception {
-        Future<T> f = executor.submit(task);
+    /**
+     * Runs {@code task} of {@code plugin} (its label) on the plugin's own executor with a time limit.
+     * Throws {@link TimeoutException} when it runs too long (the call is interrupted and abandoned),
+     * {@link Contained} when the plugin is quarantined or all its threads are held, or what the
+     * plugin threw.
+     */
+    <T> T call(String plugin, Callable<T> task, long timeoutMillis) throws Exception {
+        Lane lane = lanes.computeIfAbsent(plugin, Lane::new);
+        long now = System.currentTimeMillis();
+        String refused = lane.admit(now);
+        if (refused != null) {
+            lane.rejected.incrementAndGet();
+            throw new Contained(refused);
+        }
+        lane.calls.incrementAndGet();
+        Future<T> f;
         try {
-            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            f = lane.executor.submit(task);
+        } catch (RejectedExecutionException e) {
+            lane.rejected.incrementAndGet();
+            lane.faulted(now);
+            throw new Contained("plugin " + plugin + " has all " + MAX_THREADS_PER_PLUGIN + " of its threads busy (hung calls?)");
+        }
+        try {
+            T result = f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            lane.succeeded();
+            return result;
         } catch (TimeoutException e) {
             f.cancel(true);
+            lane.timeouts.incrementAndGet();
+            lane.faulted(System.currentTimeMillis());
+            faultLog.log(Level.WARNING, plugin, "plugin " + plugin + " timed out after " + timeoutMillis + " ms", null);
             throw e;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnsuitableStudyException u) {
+                lane.succeeded(); // the plugin answered: it refuses the study, which is no fault
+                throw u;
+            }
+            lane.failures.incrementAndGet();
+            lane.faulted(System.currentTimeMillis());
+            faultLog.log(Level.WARNING, plugin, "plugin " + plugin + " failed", e.getCause());
             throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
         }
+    }
+
+    /** Logs a fallback caused by {@code plugin}, at most once a minute per plugin and kind of message. */
+    void warn(String plugin, String what, String message) {
+        faultLog.log(Level.WARNING, plugin + "/" + what, message, null);
+    }
+
+    /** Fault counts per plugin label, for ListPlugins and the logs. */
+    Map<String, PluginFaults> faults() {
+        Map<String, PluginFaults> out = new TreeMap<>();
+        lanes.forEach((plugin, lane) -> out.put(plugin, lane.faults()));
+        return out;
     }
 
     static ThreadFactory daemon(String name) {
@@ -120,6 +253,6 @@ final class PluginCalls implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        lanes.values().forEach(l -> l.executor.shutdownNow());
     }
 }

@@ -77,7 +77,7 @@ final class ReportPath {
                 SchedulerContext ctx = schedulerContext(s);
                 Trial snapshot = t.trial();
                 try {
-                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
+                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.get().label(), "onReport",
                             () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
                     verdict = v == null ? Verdict.proceed() : v;
                 } catch (Exception e) {
@@ -151,7 +151,7 @@ final class ReportPath {
         pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
         s.schedulerMemory.clear(); // a failed call may have left it half-updated
         String problem = e instanceof TimeoutException ? "timed out after " + s.spec.schedulerTimeoutMillis() + " ms" : "failed: " + e;
-        LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " " + what + " " + problem
-                + "; answering CONTINUE");
+        pluginCalls.warn(scheduler.label(), s.spec.name() + "/" + what, "study " + s.spec.name() + ": scheduler "
+                + scheduler.label() + " " + what + " " + problem + "; answering CONTINUE");
     }
 }

@@ -81,7 +81,10 @@ final class Studies {
             state.deleted = true;
             byName.remove(name, state);
             state.trials.forEach(t -> byTrialId.remove(t.id));
+            long lastTrialId = nextTrialId.get() - 1;
             saved = store.submit(c -> {
+                raiseHighWater(c, "study", state.id);
+                raiseHighWater(c, "trial", lastTrialId);
                 for (String sql : List.of(
                         "DELETE FROM intermediate_values WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?)",
                         "DELETE FROM trials WHERE study_id = ?", "DELETE FROM studies WHERE study_id = ?")) {
@@ -93,6 +96,16 @@ final class Studies {
             });
         }
         TrialLifecycle.await(saved);
+    }
+
+    /** Records that ids up to {@code lastId} of {@code kind} were used (see the id_high_water table). */
+    private static void raiseHighWater(java.sql.Connection c, String kind, long lastId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO id_high_water (kind, last_id) VALUES (?, ?) "
+                + "ON CONFLICT (kind) DO UPDATE SET last_id = excluded.last_id WHERE excluded.last_id > id_high_water.last_id")) {
+            ps.setString(1, kind);
+            ps.setLong(2, lastId);
+            ps.executeUpdate();
+        }
     }
 
     StudyInfo info(StudyState s) {
@@ -141,6 +154,14 @@ final class Studies {
             s.add(t);
             byTrialId.put(t.id, s);
             nextTrialId.set(Math.max(nextTrialId.get(), t.id + 1));
+        });
+        // Ids of deleted studies and trials are not handed out again.
+        store.read("SELECT kind, last_id FROM id_high_water", rs -> {
+            while (rs.next()) {
+                AtomicLong next = "study".equals(rs.getString(1)) ? nextStudyId : nextTrialId;
+                next.set(Math.max(next.get(), rs.getLong(2) + 1));
+            }
+            return null;
         });
     }
 
@@ -233,7 +254,7 @@ final class Studies {
         SchedulerContext ctx = new SchedulerContext(spec.name(), spec.objectives(), List::of, spec.scheduler().config(),
                 spec.space(), spec.fidelity(), 0, new SchedulerMemory());
         try {
-            pluginCalls.call(() -> {
+            pluginCalls.call(scheduler.get().label(), () -> {
                 scheduler.get().service().validate(ctx);
                 return null;
             }, spec.schedulerTimeoutMillis());

@@ -8,6 +8,7 @@ import io.hypatia.engine.store.Store;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -106,6 +107,19 @@ public final class StudyEngine implements AutoCloseable {
         return pluginCalls.plugins();
     }
 
+    /** How long a plugin quarantined after repeated faults is left alone before one call probes it again. */
+    public void setPluginQuarantineMillis(long millis) {
+        pluginCalls.setQuarantineMillis(millis);
+    }
+
+    /**
+     * Fault counts per plugin service that has been called, keyed by its label (as in trial
+     * attributes and logs, e.g. {@code random (io.hypatia.sampler.random 0.1.0)}); for ListPlugins.
+     */
+    public Map<String, PluginFaults> pluginFaults() {
+        return pluginCalls.faults();
+    }
+
     /** Every loaded plugin, with the engine's built-in "none" scheduler first. */
     public List<PluginInfo> listPlugins() {
         List<PluginInfo> out = new ArrayList<>();
@@ -141,7 +155,17 @@ public final class StudyEngine implements AutoCloseable {
 
     /** Hands {@code n} trials to {@code worker}: queued ones first, then promotions, then new suggestions. */
     public List<Asked> ask(String studyName, int n, String worker) {
-        return askPath.ask(studyName, n, worker);
+        return askPath.ask(studyName, n, worker, "");
+    }
+
+    /**
+     * As {@link #ask(String, int, String)}, idempotent for a non-empty {@code requestId} (at most
+     * 128 characters): an ask repeated with the same id, also after a restart, hands out nothing
+     * new and answers the trials of the first one (in their current state), so a worker whose
+     * answer was lost can retry without leaving a RUNNING trial nobody holds.
+     */
+    public List<Asked> ask(String studyName, int n, String worker, String requestId) {
+        return askPath.ask(studyName, n, worker, requestId);
     }
 
     /**

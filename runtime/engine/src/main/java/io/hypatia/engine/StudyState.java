@@ -22,6 +22,11 @@ final class StudyState {
     final SchedulerMemory schedulerMemory = new SchedulerMemory();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
+    /**
+     * Asks by client request id (see AskPath): the trials each handed out and when that became
+     * durable. Null until first needed, then rebuilt from the trials' ask_request_id attributes.
+     */
+    Map<String, AskPath.AskRecord> askRequests;
     boolean deleted;
 
     StudyState(long id, StudySpec spec, long createdAt) {

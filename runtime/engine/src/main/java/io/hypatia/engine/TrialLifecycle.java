@@ -210,10 +210,8 @@ final class TrialLifecycle {
         requireLive(s);
         TrialRecord t = s.byId.get(trialId);
         if (t == null) {
-            StudyState owner = studies.ownerOf(trialId);
-            throw EngineException.notFound("trial_id", owner == null
-                    ? "no trial " + trialId + " exists"
-                    : "trial " + trialId + " belongs to study '" + owner.spec.name() + "', not '" + s.spec.name() + "'");
+            // Whether it exists in another study is not said: that study may belong to another tenant.
+            throw EngineException.notFound("trial_id", "no trial " + trialId + " in study '" + s.spec.name() + "'");
         }
         return t;
     }

@@ -2,6 +2,14 @@ package io.hypatia.launcher;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.hypatia.engine.security.Role;
+import io.hypatia.engine.security.TokenFile;
+import io.hypatia.gateway.GatewayServer;
+import io.hypatia.gateway.SelfSignedCertificate;
 import io.hypatia.gateway.ProtoMapping;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.CreateStudyRequest;
@@ -35,39 +43,96 @@ final class RpcBench {
     private RpcBench() {
     }
 
-    static int run(Args a) throws Exception {
-        int clients = a.getInt("clients", 16, 1, 1024);
-        int seconds = a.getInt("seconds", 20, 1, 3600);
-        int warmup = a.getInt("warmup", 5, 0, 600);
-        String sampler = a.get("sampler", "random");
-        Path csv = Path.of(a.get("csv", "bench-rpc.csv"));
-        String target = a.get("target", null);
-        Logger.getLogger("").setLevel(Level.WARNING);
-        HypatiaServer server = null;
-        String host;
-        int port;
-        if (target == null) {
-            server = HypatiaServer.start(Main.options(a, 0, Files.createTempDirectory("hypatia-bench")));
-            host = "127.0.0.1";
-            port = server.port();
-        } else {
-            host = target.substring(0, target.lastIndexOf(':'));
-            port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+    /** How the embedded service is secured in one measurement. */
+    enum Security {
+        PLAINTEXT(false, false), TOKEN(true, false), TLS(false, true), TOKEN_TLS(true, true);
+
+        final boolean token;
+        final boolean tls;
+
+        Security(boolean token, boolean tls) {
+            this.token = token;
+            this.tls = tls;
         }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '+');
+        }
+    }
+
+    static int run(Args a) throws Exception {
+        Logger.getLogger("").setLevel(Level.WARNING);
+        String target = a.get("target", null);
+        if (a.flag("security-matrix")) {
+            if (target != null) {
+                throw new Args.UsageException("--security-matrix measures embedded services; it cannot be combined with --target");
+            }
+            // Side by side in one run, on the same machine state: the cost of authentication and TLS.
+            for (Security security : Security.values()) {
+                int code = runEmbedded(a, security);
+                if (code != 0) {
+                    return code;
+                }
+            }
+            return 0;
+        }
+        if (target == null) {
+            return runEmbedded(a, Security.PLAINTEXT);
+        }
+        String host = target.substring(0, target.lastIndexOf(':'));
+        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+        String ca = a.get("tls-ca", null);
+        return measureOn(a, channel(host, port, ca == null ? null : Path.of(ca)), a.get("token", null), target,
+                (ca != null ? "tls" : "plaintext") + (a.get("token", null) != null ? "+token" : ""));
+    }
+
+    private static int runEmbedded(Args a, Security security) throws Exception {
+        Path dir = Files.createTempDirectory("hypatia-bench");
+        HypatiaServer.Options o = Main.options(a, 0, dir.resolve("data"));
+        String token = null;
+        Path tokens = null;
+        SelfSignedCertificate cert = null;
+        if (security.token) {
+            tokens = dir.resolve("tokens.txt");
+            token = TokenFile.add(tokens, "bench", Role.USER, "bench-rpc");
+        }
+        if (security.tls) {
+            cert = SelfSignedCertificate.create(dir, "bench-server");
+        }
+        GatewayServer.Settings g = o.gateway();
+        o = o.withGateway(new GatewayServer.Settings(tokens, cert == null ? null : new GatewayServer.Tls(cert.cert(), cert.key(), null),
+                g.insecure(), g.limits(), g.quotas(), g.adminOnly()));
+        try (HypatiaServer server = HypatiaServer.start(o)) {
+            return measureOn(a, channel("127.0.0.1", server.port(), cert == null ? null : cert.cert()), token,
+                    "embedded, fsync " + !a.flag("no-fsync"), security.label());
+        }
+    }
+
+    private static ManagedChannel channel(String host, int port, Path trustedCa) throws Exception {
+        if (trustedCa == null) {
+            return ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        }
+        return NettyChannelBuilder.forAddress(host, port)
+                .sslContext(GrpcSslContexts.forClient().trustManager(trustedCa.toFile()).build()).build();
+    }
+
+    private static int measureOn(Args a, ManagedChannel channel, String token, String where, String security) throws Exception {
         try {
-            return measure(HypatiaServiceGrpc.newBlockingStub(channel), clients, seconds, warmup, sampler, csv,
-                    target == null ? "embedded, fsync " + !a.flag("no-fsync") : target);
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+            if (token != null) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            }
+            return measure(stub, a.getInt("clients", 16, 1, 1024), a.getInt("seconds", 20, 1, 3600), a.getInt("warmup", 5, 0, 600),
+                    a.get("sampler", "random"), Path.of(a.get("csv", "bench-rpc.csv")), where, security);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            if (server != null) {
-                server.close();
-            }
         }
     }
 
     private static int measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
-                               String sampler, Path csv, String where) throws Exception {
+                               String sampler, Path csv, String where, String security) throws Exception {
         String study = "bench-rpc-" + System.currentTimeMillis();
         SearchSpace space = SearchSpace.of(List.of(new FloatParameter("lr", 1e-5, 1e-1, true),
                 new FloatParameter("dropout", 0, 0.5, false), new IntParameter("layers", 1, 8),
@@ -75,8 +140,8 @@ final class RpcBench {
         stub.createStudy(CreateStudyRequest.newBuilder().setName(study).setSearchSpace(ProtoMapping.toProto(space))
                 .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
                 .setSampler(PluginSelection.newBuilder().setName(sampler)).build());
-        System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s%n",
-                clients, warmup, seconds, sampler, where);
+        System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s, %s%n",
+                clients, warmup, seconds, sampler, where, security);
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         long[][] askLatencies = new long[clients][];
@@ -144,10 +209,10 @@ final class RpcBench {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND))) {
             if (header) {
-                w.println("clients,seconds,sampler,service,round_trips_per_s,ask_p50_ms,ask_p99_ms,tell_p50_ms,tell_p99_ms");
+                w.println("clients,seconds,sampler,service,round_trips_per_s,ask_p50_ms,ask_p99_ms,tell_p50_ms,tell_p99_ms,security");
             }
-            w.printf("%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f%n", clients, seconds, sampler, where, perSecond,
-                    ms(asks, 0.5), ms(asks, 0.99), ms(tells, 0.5), ms(tells, 0.99));
+            w.printf("%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f,%s%n", clients, seconds, sampler, where, perSecond,
+                    ms(asks, 0.5), ms(asks, 0.99), ms(tells, 0.5), ms(tells, 0.99), security);
         }
         System.out.println("appended to " + csv.toAbsolutePath());
         return 0;

@@ -47,6 +47,13 @@ final class Schema {
               step     DOUBLE PRECISION NOT NULL,
               value    DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (trial_id, seq)
+            )""",
+            // The largest study and trial ids ever handed out, kept when their rows are deleted,
+            // so an id never names two different things (a client holding an old id gets NOT_FOUND).
+            """
+            CREATE TABLE IF NOT EXISTS id_high_water (
+              kind    VARCHAR(16) PRIMARY KEY,
+              last_id BIGINT NOT NULL
             )""");
 
     /** A column added after the first release: added to an older store when missing. */

@@ -1,0 +1,75 @@
+package io.hypatia.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** `hypatia serve` in a child JVM, its output collected; for tests that kill or refuse the process itself. */
+public final class ChildService {
+    public final Process process;
+    public final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+
+    private ChildService(List<String> cmd) throws IOException {
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    System.out.println("[child] " + line);
+                    output.add(line);
+                    if (line.startsWith("hypatia: serving gRPC on ")) {
+                        ready.complete(Integer.parseInt(line.replaceAll("^hypatia: serving gRPC on [^ ]*:(\\d+),.*", "$1")));
+                    }
+                }
+            } catch (IOException e) {
+                // the child was killed
+            }
+            ready.completeExceptionally(new IllegalStateException("the child exited before serving"));
+        });
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** Starts `hypatia serve --data-dir data --deploy-dir deploy` plus {@code extra} options. */
+    public static ChildService start(Path data, Path deploy, String... extra) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.hypatia.launcher.Main", "serve", "--data-dir", data.toString(),
+                "--deploy-dir", deploy.toString(), "--system-dir", System.getProperty("hypatia.it.system")));
+        cmd.addAll(List.of(extra));
+        return new ChildService(cmd);
+    }
+
+    /** Waits for the "serving" line and returns the port. */
+    public int awaitServing() throws Exception {
+        return ready.get(120, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to exit and returns its exit code. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the child did not exit; output: " + output);
+        }
+        return process.exitValue();
+    }
+
+    public void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}

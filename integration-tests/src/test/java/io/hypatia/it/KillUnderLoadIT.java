@@ -1,0 +1,215 @@
+package io.hypatia.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.hypatia.grpc.v1.AskRequest;
+import io.hypatia.grpc.v1.CreateStudyRequest;
+import io.hypatia.grpc.v1.Direction;
+import io.hypatia.grpc.v1.FloatDomain;
+import io.hypatia.grpc.v1.HypatiaServiceGrpc;
+import io.hypatia.grpc.v1.ListTrialsRequest;
+import io.hypatia.grpc.v1.ListTrialsResponse;
+import io.hypatia.grpc.v1.Objective;
+import io.hypatia.grpc.v1.Parameter;
+import io.hypatia.grpc.v1.ReportRequest;
+import io.hypatia.grpc.v1.SearchSpace;
+import io.hypatia.grpc.v1.TellRequest;
+import io.hypatia.grpc.v1.Trial;
+import io.hypatia.grpc.v1.TrialState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.Test;
+
+/**
+ * Issue 11: kill -9 of the service under 32 concurrent clients doing ask/report/tell with
+ * request ids and retries, restarted on the same data folder and port. Every acknowledged tell
+ * is stored exactly once with its value, no trial is left RUNNING once the clients are done
+ * (an ask whose answer was lost is retried with its request id and gets the same trial), and
+ * trial numbers have no gap or duplicate. Prints the figures (acked vs stored) for the report.
+ */
+public class KillUnderLoadIT {
+    private static final int CLIENTS = 32;
+    private static final int ACKS_BEFORE_KILL = 150;
+    private static final int ACKS_AFTER_RESTART = 100;
+    private static final String STUDY = "kill";
+
+    private final Map<Long, Double> acked = new ConcurrentHashMap<>();
+    private final AtomicInteger ackCount = new AtomicInteger();
+    private final AtomicInteger retries = new AtomicInteger();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** The service's channel; replaced by one to the restarted service (on a fresh port, so no bind race with the dead one). */
+    private final AtomicReference<ManagedChannel> current = new AtomicReference<>();
+
+    @Test
+    public void acknowledgedTellsSurviveKillDashNineUnderLoad() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-kill");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Files.copy(ServiceFixture.bundlesDir().resolve("hypatia-sampler-random.jar"), deploy.resolve("random.jar"));
+        Path data = work.resolve("data");
+        ChildService first = ChildService.start(data, deploy, "--port", "0");
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", first.awaitServing()).usePlaintext().build();
+        current.set(channel);
+        ManagedChannel restarted = null;
+        ChildService second = null;
+        try {
+            HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).createStudy(
+                    CreateStudyRequest.newBuilder().setName(STUDY).setSearchSpace(SearchSpace.newBuilder().addParams(
+                            Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1))))
+                            .addObjectives(Objective.newBuilder().setName("y").setDirection(Direction.MINIMIZE)).build());
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int id = c;
+                Thread t = new Thread(() -> client(id), "client-" + c);
+                t.start();
+                clients.add(t);
+            }
+            awaitAcks(ACKS_BEFORE_KILL);
+            int ackedBeforeKill = ackCount.get();
+            first.kill();
+            second = ChildService.start(data, deploy, "--port", "0");
+            restarted = ManagedChannelBuilder.forAddress("127.0.0.1", second.awaitServing()).usePlaintext().build();
+            current.set(restarted);
+            awaitAcks(ackedBeforeKill + ACKS_AFTER_RESTART);
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join(120_000);
+                assertTrue(t.getName() + " finished", !t.isAlive());
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("a client failed", failure.get());
+            }
+
+            List<Trial> trials = listAll(HypatiaServiceGrpc.newBlockingStub(restarted));
+            Map<Long, Integer> seen = new HashMap<>();
+            int running = 0;
+            List<Integer> numbers = new ArrayList<>();
+            for (Trial t : trials) {
+                seen.merge(t.getId(), 1, Integer::sum);
+                numbers.add(t.getNumber());
+                if (t.getState() == TrialState.RUNNING) {
+                    running++;
+                }
+            }
+            int missing = 0, wrong = 0;
+            for (Map.Entry<Long, Double> e : acked.entrySet()) {
+                Trial t = trials.stream().filter(x -> x.getId() == e.getKey()).findFirst().orElse(null);
+                if (t == null) {
+                    missing++;
+                } else if (t.getState() != TrialState.COMPLETE || t.getValues(0) != e.getValue()) {
+                    wrong++;
+                }
+            }
+            long duplicated = seen.values().stream().filter(n -> n > 1).count();
+            numbers.sort(null);
+            System.out.printf("kill -9 under %d clients: %d tells acknowledged (%d before the kill), %d trials stored, "
+                            + "%d missing, %d wrong, %d duplicated, %d RUNNING at the end, %d retried calls%n",
+                    CLIENTS, acked.size(), ackedBeforeKill, trials.size(), missing, wrong, duplicated, running, retries.get());
+            assertEquals("acknowledged tells missing", 0, missing);
+            assertEquals("acknowledged tells stored with another state or value", 0, wrong);
+            assertEquals("trials listed twice", 0, duplicated);
+            assertEquals("trials left RUNNING with nobody holding them", 0, running);
+            for (int i = 0; i < numbers.size(); i++) {
+                assertEquals("trial numbers have no gap or duplicate", i, (int) numbers.get(i));
+            }
+        } finally {
+            stop.set(true);
+            channel.shutdownNow();
+            if (restarted != null) {
+                restarted.shutdownNow();
+            }
+            first.kill();
+            if (second != null) {
+                second.stop();
+            }
+            ServiceFixture.deleteTree(work);
+        }
+    }
+
+    /** One worker: ask (with a request id), report one step, tell (with a request id); each call retried until it is answered. */
+    private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub() {
+        return HypatiaServiceGrpc.newBlockingStub(current.get()).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private void client(int id) {
+        try {
+            for (int n = 0; !stop.get(); n++) {
+                String askId = "c" + id + "-ask" + n;
+                Trial trial = retry(() -> stub()
+                        .ask(AskRequest.newBuilder().setStudy(STUDY).setWorker("c" + id).setRequestId(askId).build())).getTrials(0).getTrial();
+                double y = trial.getId() * 0.001 + id;
+                ReportRequest report = ReportRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setStep(1).setValue(y).build();
+                retry(() -> stub().report(report)); // a retry of a recorded report answers as the first did
+                TellRequest tell = TellRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setRequestId("c" + id + "-tell" + n)
+                        .setComplete(TellRequest.Complete.newBuilder().addValues(y)).build();
+                retry(() -> stub().tell(tell));
+                acked.put(trial.getId(), y);
+                ackCount.incrementAndGet();
+            }
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+        }
+    }
+
+    private <T> T retry(Supplier<T> call) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.get();
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.CANCELLED) {
+                    throw e;
+                }
+                retries.incrementAndGet();
+                if (attempt > 2000) {
+                    throw e;
+                }
+                current.get().resetConnectBackoff();
+                try {
+                    Thread.sleep(50); // back off between retries while the service restarts
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void awaitAcks(int target) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (ackCount.get() < target) {
+            if (failure.get() != null) {
+                throw new AssertionError("a client failed", failure.get());
+            }
+            assertTrue("no progress: " + ackCount.get() + " of " + target + " tells acknowledged", System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<Trial> listAll(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub) {
+        List<Trial> out = new ArrayList<>();
+        String token = "";
+        do {
+            ListTrialsResponse page = stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .listTrials(ListTrialsRequest.newBuilder().setStudy(STUDY).setPageToken(token).build());
+            out.addAll(page.getTrialsList());
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return out;
+    }
+}

@@ -1,0 +1,129 @@
+package io.hypatia.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hypatia.api.space.FloatParameter;
+import io.hypatia.api.space.SearchSpace;
+import io.hypatia.api.study.Direction;
+import io.hypatia.api.study.Objective;
+import io.hypatia.engine.store.Store;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 11 finding 11: a hanging or failing plugin holds a bounded number of threads, is quarantined, and is counted. */
+class PluginContainmentTest {
+    private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
+
+    @TempDir
+    Path dir;
+    private Store store;
+    private TestPlugins plugins;
+    private StudyEngine engine;
+    /** Released at the end so hung plugin threads can finish. */
+    private final CountDownLatch never = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() throws Exception {
+        store = Store.open(dir, false);
+        plugins = new TestPlugins();
+        engine = new StudyEngine(store, plugins);
+    }
+
+    @AfterEach
+    void stop() {
+        never.countDown();
+        engine.close();
+        store.close();
+    }
+
+    private void study(String name, String sampler, long timeoutMillis) {
+        StudySpec base = StudySpec.of(name, SPACE, List.of(new Objective("y", Direction.MINIMIZE)), PluginRef.of(sampler));
+        engine.createStudy(new StudySpec(base.name(), base.space(), base.objectives(), base.sampler(), base.scheduler(), null,
+                base.leaseMillis(), base.onLeaseExpired(), base.maxAttempts(), timeoutMillis, base.schedulerTimeoutMillis()));
+    }
+
+    private static long pluginThreads(String label) {
+        String prefix = "hypatia-plugin-" + label.replaceAll("[^A-Za-z0-9._-]", "_");
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
+    void aHungSamplerHoldsAtMostFourThreadsAndIsQuarantined() throws Exception {
+        AtomicInteger entered = new AtomicInteger();
+        plugins.samplers.put("hangs", ctx -> {
+            entered.incrementAndGet();
+            // Ignores interrupts, like a plugin stuck in native code: the thread stays held.
+            while (true) {
+                try {
+                    never.await();
+                    return null;
+                } catch (InterruptedException ignored) {
+                    // keep hanging
+                }
+            }
+        });
+        engine.setPluginQuarantineMillis(3_600_000);
+        study("h", "hangs", 100);
+        // 12 workers ask at once, twice each.
+        ExecutorService workers = Executors.newFixedThreadPool(12);
+        List<Future<?>> asks = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            asks.add(workers.submit(() -> engine.ask("h", 1, "w")));
+        }
+        for (Future<?> f : asks) {
+            f.get();
+        }
+        workers.shutdown();
+        // Every ask was answered (by the random fallback), the plugin held at most 4 threads,
+        // and after 3 faults in a row it was not called again.
+        assertEquals(24, engine.getStudy("h").trialCounts().values().stream().mapToInt(Integer::intValue).sum());
+        assertTrue(pluginThreads("test-hangs@1.0.0") <= PluginCalls.MAX_THREADS_PER_PLUGIN,
+                "threads held: " + pluginThreads("test-hangs@1.0.0"));
+        assertEquals(PluginCalls.QUARANTINE_AFTER, entered.get(), "asks serialise per study; after 3 timeouts the sampler is skipped");
+        PluginFaults f = engine.pluginFaults().get("test-hangs@1.0.0");
+        assertEquals(3, f.timeouts());
+        assertEquals(21, f.rejected());
+        assertTrue(f.quarantined());
+        assertEquals(24, engine.getStudy("h").pluginFallbacks());
+    }
+
+    @Test
+    void aFailingSamplerIsQuarantinedThenProbedAfterTheCoolDown() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger failUntil = new AtomicInteger(3);
+        plugins.samplers.put("flaky", ctx -> {
+            if (calls.incrementAndGet() <= failUntil.get()) {
+                throw new IllegalStateException("broken model file");
+            }
+            return ctx.space().sampleUniform(ctx.random());
+        });
+        engine.setPluginQuarantineMillis(3_600_000);
+        study("f", "flaky", 5_000);
+        for (int i = 0; i < 10; i++) {
+            engine.ask("f", 1, "w");
+        }
+        assertEquals(3, calls.get(), "quarantined after 3 failures in a row");
+        PluginFaults quarantined = engine.pluginFaults().get("test-flaky@1.0.0");
+        assertEquals(new PluginFaults(3, 3, 0, 7, true), quarantined);
+        // Cool-down over: the next call probes the plugin, which works again, and it is back in service.
+        engine.setPluginQuarantineMillis(0);
+        engine.ask("f", 1, "w"); // admitted as the probe only once the (now zero) cool-down has passed
+        engine.ask("f", 1, "w");
+        assertTrue(calls.get() >= 4, "the plugin was probed");
+        Map<String, PluginFaults> faults = engine.pluginFaults();
+        assertTrue(!faults.get("test-flaky@1.0.0").quarantined(), faults.toString());
+        assertEquals("test-flaky@1.0.0", engine.listTrials("f", java.util.Set.of()).get(11).trial().attributes().get("sampler"));
+    }
+}
