@@ -122,7 +122,14 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             int count = request.getCount() == 0 ? 1 : request.getCount();
             AskResponse.Builder b = AskResponse.newBuilder();
             for (StudyEngine.Asked asked : engine.ask(request.getStudy(), count, request.getWorker())) {
-                b.addTrials(AskedTrial.newBuilder().setTrial(ProtoMapping.toProto(asked.info())).setResumed(asked.resumed()));
+                b.addTrials(AskedTrial.newBuilder()
+                        .setTrial(ProtoMapping.toProto(asked.info()))
+                        .setResumed(asked.resumed())
+                        .setAttempt(asked.attempt())
+                        .setHandOut(ProtoMapping.toProto(asked.handOut()))
+                        .setCheckpoint(asked.checkpoint())
+                        .setResumeStep(asked.resumeStep())
+                        .setBudget(asked.info().trial().budget()));
             }
             return b.build();
         });
@@ -140,7 +147,8 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             };
             TrialInfo told;
             try {
-                told = engine.tell(request.getStudy(), trialId, outcome, request.getRequestId());
+                told = engine.tell(request.getStudy(), trialId, outcome, request.getRequestId(), request.getAttempt(),
+                        request.getCheckpoint());
             } catch (EngineException e) {
                 // The engine says "values[0]"; in this request the field is complete.values[0].
                 boolean completeField = e.field() != null && (e.field().startsWith("values") || e.field().startsWith("constraints"));
@@ -154,19 +162,23 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
     public void report(ReportRequest request, StreamObserver<ReportResponse> out) {
         unary(out, () -> {
             long trialId = requireTrialId(request.getTrialId());
-            var decision = engine.report(request.getStudy(), trialId, request.getStep(), request.getValue());
-            return ReportResponse.newBuilder().setDecision(ProtoMapping.toProto(decision)).build();
+            var verdict = engine.report(request.getStudy(), trialId, request.getStep(), request.getValue(),
+                    request.getAttempt(), request.getCheckpoint());
+            return ReportResponse.newBuilder().setDecision(ProtoMapping.toProto(verdict.decision()))
+                    .setRung(verdict.rung()).setReason(verdict.reason()).build();
         });
     }
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
         unary(out, () -> {
-            TrialInfo info = engine.heartbeat(request.getStudy(), requireTrialId(request.getTrialId()));
+            int attempt = request.getAttempt();
+            TrialInfo info = engine.heartbeat(request.getStudy(), requireTrialId(request.getTrialId()), attempt);
             TrialState state = ProtoMapping.toProto(info.trial().state());
+            boolean superseded = attempt != 0 && attempt != info.attempts();
             return HeartbeatResponse.newBuilder()
                     .setState(state)
-                    .setShouldStop(state != TrialState.RUNNING)
+                    .setShouldStop(state != TrialState.RUNNING || superseded)
                     .setLeaseExpiresAtMs(info.leaseExpiresAt())
                     .build();
         });

@@ -61,7 +61,9 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>Sampler config keys:
  * <ul>
- *   <li>{@code sigma0} — initial step size in the unit cube, in (0, 1]; default 0.25.</li>
+ *   <li>{@code sigma0} — initial step size in the unit cube, in (0, 1]; default 1/6 (the box is then
+ *   about ±3 sigma0 around its centre, as Optuna's default; 0.25 was worse at 100 trials on most
+ *   of the synthetic suite, see docs/bench/SAMPLERS.md).</li>
  *   <li>{@code population_size} — initial lambda, 2..100000; default 4 + floor(3 ln n) for n
  *       searched parameters.</li>
  *   <li>{@code restart} — {@code ipop} (default) or {@code none}.</li>

@@ -8,6 +8,7 @@ import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
@@ -40,11 +41,11 @@ public class MedianStoppingScheduler implements Scheduler, Configurable {
     }
 
     @Override
-    public Decision onReport(SchedulerContext context, Trial trial) {
+    public Verdict onReport(SchedulerContext context, Trial trial) {
         PluginConfig config = SETTINGS.read(context.config());
         IntermediateValue latest = trial.lastIntermediate();
         if (latest == null || latest.step() < config.real("warmup_steps")) {
-            return Decision.CONTINUE;
+            return Verdict.proceed();
         }
         Direction direction = context.objectives().get(0).direction();
         double step = latest.step();
@@ -65,13 +66,17 @@ public class MedianStoppingScheduler implements Scheduler, Configurable {
             }
         }
         if (runningAverages.size() < config.integer("min_completed")) {
-            return Decision.CONTINUE;
+            return Verdict.proceed();
         }
         double bestLoss = Double.POSITIVE_INFINITY;
         for (IntermediateValue v : trial.intermediates()) {
             bestLoss = Math.min(bestLoss, direction.toLoss(v.value()));
         }
-        return bestLoss > median(runningAverages) ? Decision.STOP : Decision.CONTINUE;
+        double median = median(runningAverages);
+        return bestLoss > median
+                ? Verdict.stop("best value so far is worse than the median (" + (float) direction.toLoss(median)
+                        + " as loss) of the running averages of " + runningAverages.size() + " completed trials at step " + step)
+                : Verdict.proceed();
     }
 
     private static double median(List<Double> values) {
