@@ -9,6 +9,12 @@ import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.engine.StudyEngine.Outcome;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.TrialInfo;
+import io.hypatia.grpc.v1.InstallPluginRequest;
+import io.hypatia.grpc.v1.InstallPluginResponse;
+import io.hypatia.grpc.v1.ListPluginJarsRequest;
+import io.hypatia.grpc.v1.ListPluginJarsResponse;
+import io.hypatia.grpc.v1.UninstallPluginRequest;
+import io.hypatia.grpc.v1.UninstallPluginResponse;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.AskResponse;
 import io.hypatia.grpc.v1.AskedTrial;
@@ -220,6 +226,33 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         unary(out, () -> {
             ListPluginsResponse.Builder b = ListPluginsResponse.newBuilder();
             engine.listPlugins().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void installPlugin(InstallPluginRequest request, StreamObserver<InstallPluginResponse> out) {
+        unary(out, () -> {
+            InstallPluginResponse.Builder b = InstallPluginResponse.newBuilder();
+            engine.plugins().install(request.getFileName(), request.getJar().toByteArray())
+                    .forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void uninstallPlugin(UninstallPluginRequest request, StreamObserver<UninstallPluginResponse> out) {
+        unary(out, () -> {
+            engine.plugins().uninstall(request.getFileName());
+            return UninstallPluginResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listPluginJars(ListPluginJarsRequest request, StreamObserver<ListPluginJarsResponse> out) {
+        unary(out, () -> {
+            ListPluginJarsResponse.Builder b = ListPluginJarsResponse.newBuilder();
+            engine.plugins().jars().forEach(p -> b.addJars(ProtoMapping.toProto(p)));
             return b.build();
         });
     }

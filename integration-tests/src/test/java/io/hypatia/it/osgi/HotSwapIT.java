@@ -187,6 +187,54 @@ public class HotSwapIT {
         }
     }
 
+    @Test
+    public void pluginJarsAreInstalledListedAndUninstalledThroughTheAdminRpcs() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-admin");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        byte[] good = Files.readAllBytes(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"));
+        byte[] unresolvable = Files.readAllBytes(withManifest(randomJar, work.resolve("random-2.0.0.jar"), m -> {
+            m.putValue("Bundle-Version", "2.0.0");
+            m.putValue("Import-Package", m.getValue("Import-Package")
+                    .replaceAll("io\\.hypatia\\.api\\.sampler;version=\"\\[1\\.0,2\\)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\""));
+        }));
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            plugins.watch(watcher);
+            watcher.start(60_000);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+
+            var installed = stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("random.jar")
+                    .setJar(com.google.protobuf.ByteString.copyFrom(good)).build());
+            assertEquals(List.of("random 1.0.0"), installed.getPluginsList().stream().map(p -> p.getName() + " " + p.getVersion()).toList());
+
+            io.grpc.StatusRuntimeException refused = org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("random.jar")
+                            .setJar(com.google.protobuf.ByteString.copyFrom(unresolvable)).build()));
+            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getMessage(), refused.getMessage().contains("io.hypatia.api.sampler"));
+            assertEquals("the old version still serves", List.of("1.0.0"), versionsOf(stub, "random"));
+            var jars = stub.listPluginJars(io.hypatia.grpc.v1.ListPluginJarsRequest.getDefaultInstance()).getJarsList();
+            assertEquals(List.of("random.jar 1.0.0 ACTIVE", "random.jar 2.0.0 FAILED"),
+                    jars.stream().map(j -> j.getName() + " " + j.getVersion() + " " + j.getState()).toList());
+
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("../x.jar")
+                            .setJar(com.google.protobuf.ByteString.copyFrom(good)).build())).getStatus().getCode());
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.uninstallPlugin(io.hypatia.grpc.v1.UninstallPluginRequest.newBuilder().setFileName("nope.jar").build()))
+                    .getStatus().getCode());
+            stub.uninstallPlugin(io.hypatia.grpc.v1.UninstallPluginRequest.newBuilder().setFileName("random.jar").build());
+            assertEquals(List.of(), versionsOf(stub, "random"));
+            assertEquals(List.of(), stub.listPluginJars(io.hypatia.grpc.v1.ListPluginJarsRequest.getDefaultInstance()).getJarsList());
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Clients asking and telling in a loop until stopped; the first failure is kept. */
     private static final class Load {
         final AtomicBoolean stop = new AtomicBoolean();

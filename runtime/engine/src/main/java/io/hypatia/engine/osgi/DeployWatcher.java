@@ -108,6 +108,64 @@ public final class DeployWatcher implements AutoCloseable {
         return failed.values().stream().map(Failure::info).toList();
     }
 
+    /**
+     * Writes {@code content} into the folder as {@code fileName} (under a temporary name, then
+     * renamed) and deploys it now, as if it had been copied in.
+     *
+     * @return the bundle that now serves from that file
+     * @throws IllegalArgumentException for a file name that is not a plain {@code *.jar} name
+     * @throws BundleException with the resolver's or activator's message when the jar could not
+     *                         be deployed (what the file held before keeps serving)
+     */
+    public synchronized Bundle install(String fileName, byte[] content) throws IOException, BundleException {
+        Path target = plainJarName(fileName);
+        Path temp = dir.resolve("." + fileName + ".part");
+        Files.write(temp, content);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        scan();
+        Failure failure = failed.get(target);
+        if (failure != null) {
+            throw new BundleException(failure.info().message());
+        }
+        Deployed d = deployed.get(target);
+        if (d == null) {
+            throw new BundleException(fileName + " was not deployed");
+        }
+        return d.bundle;
+    }
+
+    /**
+     * Deletes {@code fileName} from the folder and uninstalls its bundle.
+     *
+     * @return false when there is no such jar
+     */
+    public synchronized boolean uninstall(String fileName) throws IOException {
+        Path target = plainJarName(fileName);
+        if (!Files.deleteIfExists(target)) {
+            return false;
+        }
+        scan();
+        return true;
+    }
+
+    /** Every jar of the folder: deployed ones with their bundle's state, failed ones with the reason. */
+    public synchronized List<PluginInfo> jars() {
+        List<PluginInfo> out = new ArrayList<>();
+        deployed.forEach((f, d) -> out.add(new PluginInfo("jar", f.getFileName().toString(), d.bundle.getSymbolicName(),
+                d.bundle.getVersion().toString(), OsgiPlugins.stateName(d.bundle.getState()), "", List.of(), "")));
+        failed.forEach((f, failure) -> out.add(new PluginInfo("jar", f.getFileName().toString(), failure.info().bundle(),
+                failure.info().version(), "FAILED", "", List.of(), failure.info().message())));
+        out.sort(java.util.Comparator.comparing(PluginInfo::name).thenComparing(PluginInfo::state));
+        return out;
+    }
+
+    private Path plainJarName(String fileName) {
+        if (fileName == null || !fileName.matches("[A-Za-z0-9][A-Za-z0-9._+-]*\\.jar")) {
+            throw new IllegalArgumentException("'" + fileName + "' is not a plain jar file name (letters, digits, . _ + -, ending in .jar)");
+        }
+        return dir.resolve(fileName);
+    }
+
     /** Brings the framework in line with the folder; returns true when anything changed. */
     public synchronized boolean scan() throws IOException {
         List<Path> files;
