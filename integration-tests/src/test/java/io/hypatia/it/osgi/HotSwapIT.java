@@ -106,12 +106,7 @@ public class HotSwapIT {
             HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
             waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
 
-            stub.createStudy(CreateStudyRequest.newBuilder().setName("hot-swap")
-                    .setSearchSpace(SearchSpace.newBuilder()
-                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
-                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
-                    .build());
+            createStudy(stub, "hot-swap");
             assertTrue(askAndTell(stub, "hot-swap").contains("@1.0.0"));
 
             // Clients keep working through the swap.
@@ -140,11 +135,7 @@ public class HotSwapIT {
         Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
         Files.copy(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"), deploy.resolve("random.jar"));
         // Built against an API 1.1 the runtime does not export: it cannot resolve here.
-        Path newer = withManifest(randomJar, work.resolve("random-2.0.0.jar"), m -> {
-            m.putValue("Bundle-Version", "2.0.0");
-            m.putValue("Import-Package", m.getValue("Import-Package")
-                    .replaceAll("io\\.hypatia\\.api\\.sampler;version=\"\\[1\\.0,2\\)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\""));
-        });
+        Path newer = builtForApi11(randomJar, work.resolve("random-2.0.0.jar"));
 
         try (Store store = Store.open(work.resolve("data"), true);
              OsgiPlugins plugins = new OsgiPlugins(context);
@@ -156,12 +147,7 @@ public class HotSwapIT {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
             HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
             waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
-            stub.createStudy(CreateStudyRequest.newBuilder().setName("bad-upgrade")
-                    .setSearchSpace(SearchSpace.newBuilder()
-                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
-                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
-                    .build());
+            createStudy(stub, "bad-upgrade");
 
             Load load = new Load(stub, "bad-upgrade", 16);
             waitFor(() -> load.cycles.get() > 100, "16 clients to run");
@@ -193,11 +179,7 @@ public class HotSwapIT {
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
         byte[] good = Files.readAllBytes(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"));
-        byte[] unresolvable = Files.readAllBytes(withManifest(randomJar, work.resolve("random-2.0.0.jar"), m -> {
-            m.putValue("Bundle-Version", "2.0.0");
-            m.putValue("Import-Package", m.getValue("Import-Package")
-                    .replaceAll("io\\.hypatia\\.api\\.sampler;version=\"\\[1\\.0,2\\)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\""));
-        }));
+        byte[] unresolvable = Files.readAllBytes(builtForApi11(randomJar, work.resolve("random-2.0.0.jar")));
         try (Store store = Store.open(work.resolve("data"), true);
              OsgiPlugins plugins = new OsgiPlugins(context);
              DeployWatcher watcher = new DeployWatcher(context, deploy);
@@ -290,6 +272,26 @@ public class HotSwapIT {
         return stub.listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
                 .filter(p -> p.getKind().equals("sampler") && p.getName().equals(name))
                 .map(p -> p.getVersion()).toList();
+    }
+
+    private static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name) {
+        stub.createStudy(CreateStudyRequest.newBuilder().setName(name)
+                .setSearchSpace(SearchSpace.newBuilder()
+                        .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
+                .build());
+    }
+
+    /** The random sampler as version 2.0.0 built against an API 1.1 the runtime does not export: it cannot resolve. */
+    private static Path builtForApi11(Path source, Path target) throws IOException {
+        return withManifest(source, target, m -> {
+            m.putValue("Bundle-Version", "2.0.0");
+            String imports = m.getValue("Import-Package");
+            String newer = imports.replace("io.hypatia.api.sampler;version=\"[1.0,2)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\"");
+            assertTrue("the random bundle imports io.hypatia.api.sampler [1.0,2): " + imports, !newer.equals(imports));
+            m.putValue("Import-Package", newer);
+        });
     }
 
     /** Copies a bundle jar with its Bundle-Version rewritten. */
