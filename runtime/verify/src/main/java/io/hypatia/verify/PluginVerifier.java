@@ -147,7 +147,13 @@ public final class PluginVerifier {
                     + " (is the component annotated with @Component(service = ...) and the jar built with bnd?)");
             return;
         }
-        for (ServiceReference<?> ref : refs) {
+        for (ServiceReference<?> first : refs) {
+            // Checking one service may restart the bundle, so each is looked up again when its turn comes.
+            String kind = kindOf(first);
+            Object name = first.getProperty(PluginProperties.NAME);
+            ServiceReference<?> ref = awaitServices(bundle, options.waitMillis()).stream()
+                    .filter(r -> kind.equals(kindOf(r)) && java.util.Objects.equals(name, r.getProperty(PluginProperties.NAME)))
+                    .findFirst().orElse(first);
             verifyService(context, bundle, ref, options, report, calls);
         }
     }
