@@ -174,11 +174,14 @@ public final class PluginVerifier {
             return;
         }
         report.add(plugin, "activate", true, service.getClass().getName());
-        switch (kind) {
-            case "sampler" -> SamplerChecks.run(plugin, freshSamplers(context, bundle, n, (Sampler) service, options),
-                    report, calls, options.longHistory());
-            case "scheduler" -> SchedulerChecks.run(plugin, (Scheduler) service, report, calls);
-            default -> BenchmarkChecks.run(plugin, n, (Benchmark) service, report, calls);
+        // Each plugin's calls are timed on their own.
+        try (Calls own = new Calls(options.callTimeoutMillis())) {
+            switch (kind) {
+                case "sampler" -> SamplerChecks.run(plugin, freshSamplers(context, bundle, n, (Sampler) service, options),
+                        report, own, options.longHistory());
+                case "scheduler" -> SchedulerChecks.run(plugin, (Scheduler) service, report, own);
+                default -> BenchmarkChecks.run(plugin, n, (Benchmark) service, report, own);
+            }
         }
     }
 
