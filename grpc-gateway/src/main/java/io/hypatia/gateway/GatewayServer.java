@@ -114,7 +114,8 @@ public final class GatewayServer implements AutoCloseable {
         ServerServiceDefinition hypatia = MalformedRequests.guard(
                 new HypatiaGrpcService(engine, settings.limits(), settings.quotas()).bindService());
         if (tokens != null) {
-            hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, settings.adminOnly(), settings.limits().get("max_calls_per_tenant")));
+            hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, withPluginAdmin(settings.adminOnly()),
+                    settings.limits().get("max_calls_per_tenant")));
         }
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
         interceptors.forEach(builder::intercept);
@@ -209,5 +210,14 @@ public final class GatewayServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** Installing, removing and listing plugin jars is always for admins only. */
+    static Set<String> withPluginAdmin(Set<String> adminOnly) {
+        Set<String> all = new java.util.HashSet<>(adminOnly);
+        all.add(io.hypatia.grpc.v1.HypatiaServiceGrpc.getInstallPluginMethod().getFullMethodName());
+        all.add(io.hypatia.grpc.v1.HypatiaServiceGrpc.getUninstallPluginMethod().getFullMethodName());
+        all.add(io.hypatia.grpc.v1.HypatiaServiceGrpc.getListPluginJarsMethod().getFullMethodName());
+        return all;
     }
 }

@@ -17,6 +17,12 @@ import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.engine.StudyEngine.Outcome;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.TrialInfo;
+import io.hypatia.grpc.v1.InstallPluginRequest;
+import io.hypatia.grpc.v1.InstallPluginResponse;
+import io.hypatia.grpc.v1.ListPluginJarsRequest;
+import io.hypatia.grpc.v1.ListPluginJarsResponse;
+import io.hypatia.grpc.v1.UninstallPluginRequest;
+import io.hypatia.grpc.v1.UninstallPluginResponse;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.AskResponse;
 import io.hypatia.grpc.v1.AskedTrial;
@@ -342,6 +348,33 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         unary(out, request, Target.NONE, () -> {
             ListPluginsResponse.Builder b = ListPluginsResponse.newBuilder();
             engine.listPlugins().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void installPlugin(InstallPluginRequest request, StreamObserver<InstallPluginResponse> out) {
+        unary(out, request, Target.NONE, () -> {
+            InstallPluginResponse.Builder b = InstallPluginResponse.newBuilder();
+            engine.plugins().install(request.getFileName(), request.getJar().toByteArray())
+                    .forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void uninstallPlugin(UninstallPluginRequest request, StreamObserver<UninstallPluginResponse> out) {
+        unary(out, request, Target.NONE, () -> {
+            engine.plugins().uninstall(request.getFileName());
+            return UninstallPluginResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listPluginJars(ListPluginJarsRequest request, StreamObserver<ListPluginJarsResponse> out) {
+        unary(out, request, Target.NONE, () -> {
+            ListPluginJarsResponse.Builder b = ListPluginJarsResponse.newBuilder();
+            engine.plugins().jars().forEach(p -> b.addJars(ProtoMapping.toProto(p)));
             return b.build();
         });
     }

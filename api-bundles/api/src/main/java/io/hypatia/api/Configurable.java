@@ -9,8 +9,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * out-of-range values ({@code INVALID_ARGUMENT} naming {@code sampler.config.<key>}), then
  * calls {@link #check} for what depends on the study; ListPlugins shows the declarations.
  *
- * <p>A plugin that does not implement this interface takes no settings: any key other than a
- * {@link Settings#SERVICE_KEYS service key} is refused.
+ * <p>A plugin without settings returns {@link Settings#NONE}, so any key but a
+ * {@link Settings#SERVICE_KEYS service key} is refused. A plugin that does not implement this
+ * interface gets its configuration unchecked and must check it itself.
  */
 @ConsumerType
 public interface Configurable {

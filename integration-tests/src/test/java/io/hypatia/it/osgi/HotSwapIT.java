@@ -106,24 +106,130 @@ public class HotSwapIT {
             HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
             waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
 
-            stub.createStudy(CreateStudyRequest.newBuilder().setName("hot-swap")
-                    .setSearchSpace(SearchSpace.newBuilder()
-                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
-                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
-                    .build());
-            assertTrue(askAndTell(stub).contains("@1.0.0"));
+            createStudy(stub, "hot-swap");
+            assertTrue(askAndTell(stub, "hot-swap").contains("@1.0.0"));
 
             // Clients keep working through the swap.
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger cycles = new AtomicInteger();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            Load load = new Load(stub, "hot-swap", 3);
+            AtomicInteger cycles = load.cycles;
+            waitFor(() -> cycles.get() > 20, "clients to run");
+            // A jar is copied in under a temporary name and renamed, as the README tells users to.
+            Path temp = deploy.resolve(".random-2.0.0.jar.part");
+            Files.copy(v2, temp);
+            Files.move(temp, deploy.resolve("random-2.0.0.jar"), StandardCopyOption.ATOMIC_MOVE);
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("2.0.0")), "random 2.0.0 to replace 1.0.0");
+            int atSwap = cycles.get();
+            waitFor(() -> cycles.get() > atSwap + 20, "clients to go on after the swap");
+            load.stopAndCheck();
+            assertTrue("the next ask is served by the new version", askAndTell(stub, "hot-swap").contains("@2.0.0"));
+            assertEquals("no ask fell back to the engine's random sampling", 0,
+                    engine.getStudy("hot-swap").pluginFallbacks());
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    public void anUpgradeThatCannotResolveLeavesTheOldVersionServingUnder16Clients() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-bad-upgrade");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        Files.copy(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"), deploy.resolve("random.jar"));
+        // Built against an API 1.1 the runtime does not export: it cannot resolve here.
+        Path newer = builtForApi11(randomJar, work.resolve("random-2.0.0.jar"));
+
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            plugins.watch(watcher);
+            watcher.start(100);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
+            createStudy(stub, "bad-upgrade");
+
+            Load load = new Load(stub, "bad-upgrade", 16);
+            waitFor(() -> load.cycles.get() > 100, "16 clients to run");
+            // The upgrade overwrites the working jar, the riskiest way to do it.
+            Path temp = deploy.resolve(".random.jar.part");
+            Files.copy(newer, temp);
+            Files.move(temp, deploy.resolve("random.jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            waitFor(() -> failedJars(stub).size() == 1, "the failed upgrade to show in ListPlugins");
+            int atFailure = load.cycles.get();
+            waitFor(() -> load.cycles.get() > atFailure + 200, "clients to go on after the failed upgrade");
+            load.stopAndCheck();
+
+            io.hypatia.grpc.v1.PluginInfo failed = failedJars(stub).get(0);
+            assertEquals("random.jar", failed.getName());
+            assertEquals("2.0.0", failed.getVersion());
+            assertTrue(failed.getMessage(), failed.getMessage().contains("io.hypatia.api.sampler"));
+            assertEquals("the old version still serves", List.of("1.0.0"), versionsOf(stub, "random"));
+            assertTrue(askAndTell(stub, "bad-upgrade").contains("@1.0.0"));
+            assertEquals("no ask fell back to the engine's random sampling", 0,
+                    engine.getStudy("bad-upgrade").pluginFallbacks());
+            System.out.println("bad upgrade under 16 clients: " + load.cycles.get() + " ask+tell cycles, 0 failed, 0 fallbacks");
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    public void pluginJarsAreInstalledListedAndUninstalledThroughTheAdminRpcs() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-admin");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        byte[] good = Files.readAllBytes(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"));
+        byte[] unresolvable = Files.readAllBytes(builtForApi11(randomJar, work.resolve("random-2.0.0.jar")));
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            plugins.watch(watcher);
+            watcher.start(60_000);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+
+            var installed = stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("random.jar")
+                    .setJar(com.google.protobuf.ByteString.copyFrom(good)).build());
+            assertEquals(List.of("random 1.0.0"), installed.getPluginsList().stream().map(p -> p.getName() + " " + p.getVersion()).toList());
+
+            io.grpc.StatusRuntimeException refused = org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("random.jar")
+                            .setJar(com.google.protobuf.ByteString.copyFrom(unresolvable)).build()));
+            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getMessage(), refused.getMessage().contains("io.hypatia.api.sampler"));
+            assertEquals("the old version still serves", List.of("1.0.0"), versionsOf(stub, "random"));
+            var jars = stub.listPluginJars(io.hypatia.grpc.v1.ListPluginJarsRequest.getDefaultInstance()).getJarsList();
+            assertEquals(List.of("random.jar 1.0.0 ACTIVE", "random.jar 2.0.0 FAILED"),
+                    jars.stream().map(j -> j.getName() + " " + j.getVersion() + " " + j.getState()).toList());
+
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("../x.jar")
+                            .setJar(com.google.protobuf.ByteString.copyFrom(good)).build())).getStatus().getCode());
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.uninstallPlugin(io.hypatia.grpc.v1.UninstallPluginRequest.newBuilder().setFileName("nope.jar").build()))
+                    .getStatus().getCode());
+            stub.uninstallPlugin(io.hypatia.grpc.v1.UninstallPluginRequest.newBuilder().setFileName("random.jar").build());
+            assertEquals(List.of(), versionsOf(stub, "random"));
+            assertEquals(List.of(), stub.listPluginJars(io.hypatia.grpc.v1.ListPluginJarsRequest.getDefaultInstance()).getJarsList());
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Clients asking and telling in a loop until stopped; the first failure is kept. */
+    private static final class Load {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger cycles = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Thread> clients = new ArrayList<>();
+
+        Load(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, int count) {
+            for (int i = 0; i < count; i++) {
                 Thread t = new Thread(() -> {
                     try {
                         while (!stop.get()) {
-                            askAndTell(stub);
+                            askAndTell(stub, study);
                             cycles.incrementAndGet();
                         }
                     } catch (Throwable e) {
@@ -133,14 +239,9 @@ public class HotSwapIT {
                 t.start();
                 clients.add(t);
             }
-            waitFor(() -> cycles.get() > 20, "clients to run");
-            // A jar is copied in under a temporary name and renamed, as the README tells users to.
-            Path temp = deploy.resolve(".random-2.0.0.jar.part");
-            Files.copy(v2, temp);
-            Files.move(temp, deploy.resolve("random-2.0.0.jar"), StandardCopyOption.ATOMIC_MOVE);
-            waitFor(() -> versionsOf(stub, "random").equals(List.of("2.0.0")), "random 2.0.0 to replace 1.0.0");
-            int atSwap = cycles.get();
-            waitFor(() -> cycles.get() > atSwap + 20, "clients to go on after the swap");
+        }
+
+        void stopAndCheck() throws InterruptedException {
             stop.set(true);
             for (Thread t : clients) {
                 t.join(30_000);
@@ -148,10 +249,6 @@ public class HotSwapIT {
             if (failure.get() != null) {
                 throw new AssertionError("an RPC failed during the swap", failure.get());
             }
-            assertTrue("the next ask is served by the new version", askAndTell(stub).contains("@2.0.0"));
-            assertEquals("no ask fell back to the engine's random sampling", 0,
-                    engine.getStudy("hot-swap").pluginFallbacks());
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -203,7 +300,7 @@ public class HotSwapIT {
                 Thread t = new Thread(() -> {
                     try {
                         while (!clientsStop.get()) {
-                            lastLabel.set(askAndTell(stub));
+                            lastLabel.set(askAndTell(stub, "hot-swap"));
                             cycles.incrementAndGet();
                         }
                     } catch (Throwable e) {
@@ -243,12 +340,17 @@ public class HotSwapIT {
         }
     }
 
+    private static List<io.hypatia.grpc.v1.PluginInfo> failedJars(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub) {
+        return stub.listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
+                .filter(p -> p.getState().equals("FAILED")).toList();
+    }
+
     /** One ask/tell cycle; returns the label of the sampler that served the ask. */
-    private static String askAndTell(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub) {
+    private static String askAndTell(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study) {
         AskedTrial asked = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                .ask(AskRequest.newBuilder().setStudy("hot-swap").setCount(1).setWorker("w").build()).getTrials(0);
+                .ask(AskRequest.newBuilder().setStudy(study).setCount(1).setWorker("w").build()).getTrials(0);
         double x = io.hypatia.it.TrialValues.number(asked.getTrial(), "x");
-        stub.withDeadlineAfter(30, TimeUnit.SECONDS).tell(TellRequest.newBuilder().setStudy("hot-swap")
+        stub.withDeadlineAfter(30, TimeUnit.SECONDS).tell(TellRequest.newBuilder().setStudy(study)
                 .setTrialId(asked.getTrial().getId())
                 .setComplete(TellRequest.Complete.newBuilder().addValues(x * x)).build());
         return asked.getTrial().getAttributesMap().getOrDefault("sampler", "");
@@ -260,11 +362,37 @@ public class HotSwapIT {
                 .map(p -> p.getVersion()).toList();
     }
 
+    private static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name) {
+        stub.createStudy(CreateStudyRequest.newBuilder().setName(name)
+                .setSearchSpace(SearchSpace.newBuilder()
+                        .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
+                .build());
+    }
+
+    /** The random sampler as version 2.0.0 built against an API 1.1 the runtime does not export: it cannot resolve. */
+    private static Path builtForApi11(Path source, Path target) throws IOException {
+        return withManifest(source, target, m -> {
+            m.putValue("Bundle-Version", "2.0.0");
+            String imports = m.getValue("Import-Package");
+            String newer = imports.replace("io.hypatia.api.sampler;version=\"[1.0,2)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\"");
+            assertTrue("the random bundle imports io.hypatia.api.sampler [1.0,2): " + imports, !newer.equals(imports));
+            m.putValue("Import-Package", newer);
+        });
+    }
+
     /** Copies a bundle jar with its Bundle-Version rewritten. */
     private static Path withVersion(Path source, Path target, String version) throws IOException {
+        return withManifest(source, target, m -> m.putValue("Bundle-Version", version));
+    }
+
+    /** Copies a bundle jar with its manifest's main attributes changed by {@code edit}. */
+    private static Path withManifest(Path source, Path target, java.util.function.Consumer<java.util.jar.Attributes> edit)
+            throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(source))) {
             Manifest manifest = new Manifest(in.getManifest());
-            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            edit.accept(manifest.getMainAttributes());
             try (OutputStream os = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(os, manifest)) {
                 for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
                     out.putNextEntry(new JarEntry(e.getName()));

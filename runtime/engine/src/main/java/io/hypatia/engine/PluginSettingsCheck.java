@@ -22,11 +22,18 @@ final class PluginSettingsCheck {
     }
 
     /**
+     * Checks {@code config} when the plugin declares its settings ({@link Configurable}); the
+     * built-in "none" scheduler (null) takes none. A plugin that declares nothing checks its
+     * settings itself (e.g. {@code Scheduler.validate}); the service passes them on unchecked.
+     *
      * @param field  "sampler" or "scheduler"
      * @param plugin the plugin service (null for the built-in "none" scheduler)
      * @throws EngineException INVALID_ARGUMENT naming {@code <field>.config.<key>}
      */
     static void check(String field, Object plugin, Map<String, String> config, SearchSpace space) {
+        if (plugin != null && !(plugin instanceof Configurable)) {
+            return;
+        }
         try {
             PluginConfig read = declared(plugin).read(config);
             if (plugin instanceof Configurable c) {

@@ -28,4 +28,24 @@ public interface Plugins {
     default boolean swapInProgress() {
         return false;
     }
+
+    /**
+     * Deploys a plugin jar (admin). Answers once it is started; a jar that cannot resolve or
+     * start is refused (FAILED_PRECONDITION with the reason) and what ran before keeps serving.
+     *
+     * @return the plugin services the new bundle registered
+     */
+    default List<PluginInfo> install(String fileName, byte[] jar) {
+        throw EngineException.precondition(null, "this service has no deploy folder to install plugins into");
+    }
+
+    /** Removes a deployed plugin jar and uninstalls its bundle (admin). */
+    default void uninstall(String fileName) {
+        throw EngineException.precondition(null, "this service has no deploy folder to uninstall plugins from");
+    }
+
+    /** The deployed plugin jars with their bundle, version, state and failure message (admin). */
+    default List<PluginInfo> jars() {
+        return List.of();
+    }
 }

@@ -52,6 +52,19 @@ class PluginSettingsCheckTest {
         }
     }
 
+    /** A sampler that declares it takes no settings. */
+    static final class NoSettings implements Sampler, Configurable {
+        @Override
+        public Settings settings() {
+            return Settings.NONE;
+        }
+
+        @Override
+        public Config suggest(SamplerContext context) {
+            return context.space().sampleUniform(context.random());
+        }
+    }
+
     @TempDir
     Path dir;
     private Store store;
@@ -62,6 +75,7 @@ class PluginSettingsCheckTest {
         store = Store.open(dir, false);
         TestPlugins plugins = new TestPlugins();
         plugins.samplers.put("declaring", new Declaring());
+        plugins.samplers.put("none-declared", new NoSettings());
         engine = new StudyEngine(store, plugins);
     }
 
@@ -82,15 +96,17 @@ class PluginSettingsCheckTest {
         assertEquals("sampler.config.n_startup", refusedField("declaring", Map.of("n_startup", "ten")));
         assertEquals("sampler.config.n_startup", refusedField("declaring", Map.of("n_startup", "101")));
         assertEquals("sampler.config.pin.momentum", refusedField("declaring", Map.of("pin.momentum", "0.9")));
-        // A plugin that declares nothing takes nothing but the service's own keys.
-        assertEquals("sampler.config.gamma", refusedField("random", Map.of("gamma", "0.5")));
+        // A plugin declaring Settings.NONE takes nothing but the service's own keys.
+        assertEquals("sampler.config.gamma", refusedField("none-declared", Map.of("gamma", "0.5")));
     }
 
     @Test
     void declaredSettingsAndServiceKeysAreAccepted() {
         engine.createStudy(StudySpec.of("ok", SPACE, LOSS,
                 new PluginRef("declaring", "", Map.of("seed", "3", "n_startup", "5", "pin.lr", "0.1"))));
-        engine.createStudy(StudySpec.of("ok2", SPACE, LOSS, new PluginRef("random", "", Map.of("seed", "3"))));
+        engine.createStudy(StudySpec.of("ok2", SPACE, LOSS, new PluginRef("none-declared", "", Map.of("seed", "3"))));
+        // A plugin that declares nothing checks its own settings; the service passes them on.
+        engine.createStudy(StudySpec.of("ok3", SPACE, LOSS, new PluginRef("random", "", Map.of("anything", "1"))));
         EngineException e = assertThrows(EngineException.class, () -> engine.createStudy(StudySpec.of("x", SPACE, LOSS,
                 PluginRef.of("random")).withScheduler(new PluginRef("none", "", Map.of("min_completed", "3")))));
         assertEquals("scheduler.config.min_completed", e.field());

@@ -126,6 +126,12 @@ final class Demo {
             line.append("\n  config: ").append(ProtoMapping.toConfig(t.getConfigList()));
             System.out.println(line);
         }
+        // A sampler that throws or hangs is replaced by random sampling for that trial: say so.
+        long fallbacks = stub.getStudy(io.hypatia.grpc.v1.GetStudyRequest.newBuilder().setStudy(study).build())
+                .getStudy().getPluginFallbacks();
+        System.out.println(fallbacks == 0 ? "every trial was suggested by " + samplerName
+                : "WARNING: " + fallbacks + " of " + trials + " suggestions fell back to random sampling because " + samplerName
+                + " failed or ran too long (see the log; check it with `hypatia plugin verify`)");
         return 0;
     }
 

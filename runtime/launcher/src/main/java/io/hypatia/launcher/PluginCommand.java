@@ -20,7 +20,7 @@ final class PluginCommand {
         }
         List<String> jars = new ArrayList<>();
         String systemDir = null;
-        long timeout = PluginVerifier.Options.defaults().callTimeoutMillis();
+        long timeout = PluginVerifier.DEFAULT_CALL_TIMEOUT_MILLIS;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--system-dir" -> systemDir = value(args, ++i, "--system-dir");
@@ -51,7 +51,7 @@ final class PluginCommand {
         try (Stream<Path> files = Files.list(system)) {
             systemJars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }
-        PluginVerifier.Options options = new PluginVerifier.Options(systemJars, timeout, 120, 5_000);
+        PluginVerifier.Options options = PluginVerifier.Options.forSystemBundles(systemJars).withCallTimeout(timeout);
         System.out.println("verifying " + String.join(", ", jars) + " (each plugin call limited to " + timeout + " ms)");
         Report report = PluginVerifier.verify(jars.stream().map(Path::of).toList(), options);
         System.out.print(report.table());

@@ -47,6 +47,13 @@ final class Battery {
             new IntParameter("warmup", 0, 50, 10, false, new Condition("optimizer", List.of("adam"))),
             new CategoricalParameter("nesterov", List.of("yes", "no"), new Condition("optimizer", List.of("sgd")))));
 
+    /** Only finite domains, for samplers such as grid search that refuse continuous parameters without settings. */
+    static final SearchSpace DISCRETE = SearchSpace.of(List.of(
+            new IntParameter("layers", 1, 4),
+            new IntParameter("units", 16, 256, 16, false, null),
+            new CategoricalParameter("activation", List.of("relu", "tanh")),
+            new OrdinalParameter("batch", List.of(32L, 64L, 128L))));
+
     static final SearchSpace SINGLE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
 
     private static final List<Objective> ONE = List.of(new Objective("loss", Direction.MINIMIZE));
@@ -60,6 +67,7 @@ final class Battery {
                 new Scenario("single/1-objective/long", SINGLE, ONE, history(SINGLE, ONE, longHistory, false, 1), 12),
                 new Scenario("mixed/1-objective/long", MIXED, ONE, history(MIXED, ONE, longHistory, false, 2), 13),
                 new Scenario("conditional/1-objective/long", CONDITIONAL, ONE, history(CONDITIONAL, ONE, longHistory, false, 3), 14),
+                new Scenario("discrete/1-objective/long", DISCRETE, ONE, history(DISCRETE, ONE, longHistory, false, 6), 17),
                 new Scenario("mixed/2-objectives/long", MIXED, TWO, history(MIXED, TWO, longHistory, false, 4), 15),
                 new Scenario("conditional/2-objectives/constraints", CONDITIONAL, TWO,
                         history(CONDITIONAL, TWO, longHistory, true, 5), 16));

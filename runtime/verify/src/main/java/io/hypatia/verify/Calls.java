@@ -53,6 +53,11 @@ final class Calls implements AutoCloseable {
         }
     }
 
+    /** Calls made so far. */
+    synchronized long count() {
+        return calls;
+    }
+
     synchronized String timing() {
         return String.format("%d calls, mean %.1f ms, max %.1f ms (limit %d ms)", calls,
                 calls == 0 ? 0.0 : totalNanos / 1e6 / calls, maxNanos / 1e6, timeoutMillis);

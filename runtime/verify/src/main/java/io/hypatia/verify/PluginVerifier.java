@@ -37,6 +37,8 @@ import org.osgi.framework.ServiceReference;
  * }</pre>
  */
 public final class PluginVerifier {
+    /** A plugin call running longer fails the check: the service's default sampler time limit. */
+    public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
     private static final String[] SERVICE_CLASSES = {Sampler.class.getName(), Scheduler.class.getName(), Benchmark.class.getName()};
 
     /**
@@ -48,8 +50,13 @@ public final class PluginVerifier {
      * @param waitMillis      how long to wait for a started bundle's Declarative Services components
      */
     public record Options(List<Path> systemBundles, long callTimeoutMillis, int longHistory, long waitMillis) {
+        /** The system bundles from this class path, the service's sampler time limit, 120-trial histories. */
         public static Options defaults() {
-            return new Options(classPathSystemBundles(), 30_000, 120, 5_000);
+            return forSystemBundles(classPathSystemBundles());
+        }
+
+        public static Options forSystemBundles(List<Path> jars) {
+            return new Options(jars, DEFAULT_CALL_TIMEOUT_MILLIS, 120, 5_000);
         }
 
         public Options withCallTimeout(long millis) {
@@ -75,8 +82,16 @@ public final class PluginVerifier {
         try (Calls calls = new Calls(options.callTimeoutMillis())) {
             storage = Files.createTempDirectory("hypatia-verify");
             host = FelixHost.start(storage, options.systemBundles(), Map.of());
+            // All jars are installed before any starts, so a plugin and a library it needs
+            // (given in any order) resolve together, as in the deploy folder.
+            List<Bundle> installed = new ArrayList<>();
             for (Path jar : jars) {
-                verifyJar(host.context(), jar, options, report, calls);
+                installed.add(install(host.context(), jar, report));
+            }
+            for (Bundle bundle : installed) {
+                if (bundle != null) {
+                    verifyBundle(host.context(), bundle, options, report, calls);
+                }
             }
         } catch (IOException | BundleException e) {
             report.add("(framework)", "start", false, "the scratch framework did not start: " + e.getMessage());
@@ -93,23 +108,28 @@ public final class PluginVerifier {
         return report;
     }
 
-    private static void verifyJar(BundleContext context, Path jar, Options options, Report report, Calls calls) {
+    private static Bundle install(BundleContext context, Path jar, Report report) {
         String label = jar.getFileName().toString();
-        Bundle bundle;
         try {
-            String bsn = symbolicName(jar);
-            if (bsn == null) {
+            if (symbolicName(jar) == null) {
                 report.add(label, "bundle", false, "not an OSGi bundle (no Bundle-SymbolicName); build it with bnd");
-                return;
+                return null;
             }
             try (InputStream in = Files.newInputStream(jar)) {
-                bundle = context.installBundle("verify:" + jar.toAbsolutePath(), in);
+                return context.installBundle("verify:" + jar.toAbsolutePath(), in);
             }
         } catch (IOException | BundleException e) {
             report.add(label, "install", false, e.getMessage());
+            return null;
+        }
+    }
+
+    private static void verifyBundle(BundleContext context, Bundle bundle, Options options, Report report, Calls calls) {
+        String label = bundle.getSymbolicName() + " " + bundle.getVersion();
+        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+            report.add(label, "resolve", true, "a fragment; checked with its host");
             return;
         }
-        label = bundle.getSymbolicName() + " " + bundle.getVersion();
         try {
             bundle.start();
         } catch (BundleException e) {
@@ -117,13 +137,23 @@ public final class PluginVerifier {
             return;
         }
         report.add(label, "resolve", true, "resolved against the runtime's API exports and started");
+        if (bundle.getHeaders().get("Service-Component") == null && bundle.getHeaders().get(Constants.BUNDLE_ACTIVATOR) == null) {
+            report.add(label, "services", true, "a library (no components): nothing to exercise");
+            return;
+        }
         List<ServiceReference<?>> refs = awaitServices(bundle, options.waitMillis());
         if (refs.isEmpty()) {
             report.add(label, "services", false, "registers no Sampler, Scheduler or Benchmark service"
                     + " (is the component annotated with @Component(service = ...) and the jar built with bnd?)");
             return;
         }
-        for (ServiceReference<?> ref : refs) {
+        for (ServiceReference<?> first : refs) {
+            // Checking one service may restart the bundle, so each is looked up again when its turn comes.
+            String kind = kindOf(first);
+            Object name = first.getProperty(PluginProperties.NAME);
+            ServiceReference<?> ref = awaitServices(bundle, options.waitMillis()).stream()
+                    .filter(r -> kind.equals(kindOf(r)) && java.util.Objects.equals(name, r.getProperty(PluginProperties.NAME)))
+                    .findFirst().orElse(first);
             verifyService(context, bundle, ref, options, report, calls);
         }
     }
@@ -144,11 +174,14 @@ public final class PluginVerifier {
             return;
         }
         report.add(plugin, "activate", true, service.getClass().getName());
-        switch (kind) {
-            case "sampler" -> SamplerChecks.run(plugin, freshSamplers(context, bundle, n, (Sampler) service, options),
-                    report, calls, options.longHistory());
-            case "scheduler" -> SchedulerChecks.run(plugin, (Scheduler) service, report, calls);
-            default -> BenchmarkChecks.run(plugin, n, (Benchmark) service, report, calls);
+        // Each plugin's calls are timed on their own.
+        try (Calls own = new Calls(options.callTimeoutMillis())) {
+            switch (kind) {
+                case "sampler" -> SamplerChecks.run(plugin, freshSamplers(context, bundle, n, (Sampler) service, options),
+                        report, own, options.longHistory());
+                case "scheduler" -> SchedulerChecks.run(plugin, (Scheduler) service, report, own);
+                default -> BenchmarkChecks.run(plugin, n, (Benchmark) service, report, own);
+            }
         }
     }
 

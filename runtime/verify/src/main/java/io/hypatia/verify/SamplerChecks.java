@@ -1,5 +1,6 @@
 package io.hypatia.verify;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -36,38 +37,51 @@ final class SamplerChecks {
      * @param fresh gives a new instance of the sampler, as after a restart of its bundle
      */
     static void run(String plugin, Supplier<Sampler> fresh, Report report, Calls calls, int longHistory) {
-        List<Ask> asks = new ArrayList<>();
-        for (Battery.Scenario s : Battery.scenarios(longHistory)) {
-            for (int offset : OFFSETS) {
-                asks.add(new Ask(s, s.trials().size() + offset, "verify-" + s.name()));
-            }
-        }
-        // 1. valid suggestions on every scenario, and how long they take
         Sampler sampler = fresh.get();
+        List<Battery.Scenario> scenarios = Battery.scenarios(longHistory);
+        List<String> declined = new ArrayList<>();
+        List<Ask> asks = new ArrayList<>();
         List<Config> reference = new ArrayList<>();
-        for (int i = 0; i < asks.size(); i++) {
-            Ask a = asks.get(i);
-            Config c;
-            try {
-                c = calls.call(() -> sampler.suggest(a.context(false)));
-            } catch (Calls.Hung e) {
-                report.add(plugin, "valid", false, a.scenario.name() + " #" + a.number + ": " + e.getMessage());
-                report.add(plugin, "time", false, "a call hung; remaining checks skipped");
-                return;
-            } catch (Exception e) {
-                report.add(plugin, "valid", false, "call " + (i + 1) + " of " + asks.size() + " (" + a.scenario.name()
-                        + " #" + a.number + ") threw " + e);
-                return;
+        // 1. valid suggestions on every study the sampler accepts, and how long they take
+        for (Battery.Scenario s : scenarios) {
+            String refusal = refusedAtCreation(sampler, s);
+            if (refusal != null) {
+                declined.add(s.name() + " (refused at study creation: " + refusal + ")");
+                continue;
             }
-            String problem = invalid(a, c);
-            if (problem != null) {
-                report.add(plugin, "valid", false, a.scenario.name() + " #" + a.number + ": " + problem);
-                return;
+            for (int k = 0; k < OFFSETS.length; k++) {
+                Ask a = new Ask(s, s.trials().size() + OFFSETS[k], "verify-" + s.name());
+                Config c;
+                try {
+                    c = calls.call(() -> sampler.suggest(a.context(false)));
+                } catch (Calls.Hung e) {
+                    report.add(plugin, "valid", false, s.name() + " #" + a.number + ": " + e.getMessage());
+                    report.add(plugin, "time", false, "a call hung; remaining checks skipped");
+                    return;
+                } catch (Exception e) {
+                    if (k == 0 && refusesEveryTime(sampler, a, e, calls)) {
+                        declined.add(s.name() + " (" + e.getMessage() + ")");
+                        break;
+                    }
+                    report.add(plugin, "valid", false, "call " + calls.count() + " (" + s.name() + " #" + a.number + ") threw " + e);
+                    return;
+                }
+                String problem = invalid(a, c);
+                if (problem != null) {
+                    report.add(plugin, "valid", false, s.name() + " #" + a.number + ": " + problem);
+                    return;
+                }
+                asks.add(a);
+                reference.add(c);
             }
-            reference.add(c);
         }
-        report.add(plugin, "valid", true, asks.size() + " suggestions on " + Battery.scenarios(longHistory).size()
-                + " studies (all parameter kinds, conditionals, 1-2 objectives, constraints, failed/pruned/running trials)");
+        if (asks.isEmpty()) {
+            report.add(plugin, "valid", false, "declined every study of the battery: " + String.join("; ", declined));
+            return;
+        }
+        report.add(plugin, "valid", true, asks.size() + " suggestions on " + (scenarios.size() - declined.size())
+                + " studies (all parameter kinds, conditionals, 1-2 objectives, constraints, failed/pruned/running trials)"
+                + (declined.isEmpty() ? "" : "; declined " + String.join("; ", declined)));
 
         // 2. the same context twice gives the same suggestion
         String repeat = compare(asks, reference, i -> sampler, false, calls, false);
@@ -85,6 +99,36 @@ final class SamplerChecks {
                 ? "4 threads over " + asks.size() + " studies/trials agree with the sequential answers" : concurrent);
 
         report.add(plugin, "time", true, calls.timing());
+    }
+
+    /** Why the sampler's {@link Configurable#check} refuses the study with no settings, or null. */
+    private static String refusedAtCreation(Sampler sampler, Battery.Scenario s) {
+        if (!(sampler instanceof Configurable c)) {
+            return null;
+        }
+        try {
+            c.check(s.space(), c.settings().read(Map.of()));
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * A sampler may decline a kind of study (e.g. one objective only) by throwing an
+     * IllegalArgumentException on every call for it: the same refusal twice in a row counts as
+     * declining, anything else as a failure.
+     */
+    private static boolean refusesEveryTime(Sampler sampler, Ask a, Exception first, Calls calls) {
+        if (!(first instanceof IllegalArgumentException)) {
+            return false;
+        }
+        try {
+            calls.call(() -> sampler.suggest(a.context(false)));
+            return false;
+        } catch (Exception again) {
+            return again.getClass() == first.getClass() && String.valueOf(again.getMessage()).equals(String.valueOf(first.getMessage()));
+        }
     }
 
     private static String invalid(Ask a, Config c) {

@@ -1,11 +1,15 @@
 package io.hypatia.verify;
 
 import io.hypatia.api.scheduler.Decision;
-import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.SchedulerMemory;
+import io.hypatia.api.scheduler.Verdict;
+import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.space.Config;
+import io.hypatia.api.space.IntParameter;
+import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Objective;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The scheduler contract on synthetic learning curves (value = floor + scale / step, crossing
@@ -24,6 +29,7 @@ import java.util.Optional;
 final class SchedulerChecks {
     private static final int TRIALS = 16;
     private static final int STEPS = 27;
+    private static final SearchSpace SPACE = SearchSpace.of(List.of(new IntParameter("i", 0, 1000)));
     private static final List<Objective> LOSS = List.of(new Objective("loss", Direction.MINIMIZE));
 
     private SchedulerChecks() {
@@ -51,17 +57,31 @@ final class SchedulerChecks {
         report.add(plugin, "time", true, calls.timing());
     }
 
-    /** Runs the trials one after another through the scheduler; returns the decision log. */
+    /**
+     * Runs the trials one after another through the scheduler, each to the budget it gives
+     * (the fidelity's max by default); returns the decision log.
+     */
     private static List<String> simulate(Scheduler scheduler, Calls calls) throws Exception {
         List<Trial> trials = new ArrayList<>();
         List<String> log = new ArrayList<>();
+        SchedulerMemory memory = new SchedulerMemory();
+        calls.call(() -> {
+            scheduler.validate(context(List.of(), memory));
+            return null;
+        });
         for (int i = 0; i < TRIALS; i++) {
             double floor = 0.1 + 0.05 * ((i * 7) % TRIALS);
             double scale = 0.5 + 0.1 * ((i * 5) % TRIALS);
+            int number = i;
+            OptionalDouble initial = calls.call(() -> scheduler.initialBudget(context(trials, memory), number));
+            double budget = initial == null || initial.isEmpty() ? STEPS : initial.getAsDouble();
+            if (!(budget >= 1 && budget <= STEPS)) {
+                throw new IllegalStateException("initialBudget for trial " + i + " is " + budget + ", outside the fidelity [1, " + STEPS + "]");
+            }
             trials.add(new Trial(i + 1, i, TrialState.RUNNING, Config.of(Map.of("i", (long) i)), List.of(), List.of(),
-                    STEPS, Map.of("floor", Double.toString(floor), "scale", Double.toString(scale))));
-            train(scheduler, calls, trials, i, 1, log);
-            Optional<Promotion> promotion = calls.call(() -> scheduler.promote(context(trials)));
+                    budget, Map.of("floor", Double.toString(floor), "scale", Double.toString(scale))));
+            train(scheduler, calls, trials, i, 1, memory, log);
+            Optional<Promotion> promotion = calls.call(() -> scheduler.promote(context(trials, memory)));
             if (promotion == null) {
                 throw new IllegalStateException("promote returned null instead of Optional.empty()");
             }
@@ -73,21 +93,22 @@ final class SchedulerChecks {
                     throw new IllegalStateException("promoted trial " + p.trialId() + " is not a PAUSED trial of the study");
                 }
                 double reached = t.lastIntermediate() == null ? 0 : t.lastIntermediate().step();
-                if (!(p.budget() > reached) || !Double.isFinite(p.budget())) {
+                if (!(p.budget() > reached) || !(p.budget() <= STEPS)) {
                     throw new IllegalStateException("promoted trial " + p.trialId() + " to budget " + p.budget()
                             + ", not above the step it reached (" + reached + ")");
                 }
                 log.add("promote " + p.trialId() + " to " + p.budget());
-                trials.set(index, with(t, TrialState.RUNNING, t.intermediates()));
-                train(scheduler, calls, trials, index, (int) reached + 1, log);
+                trials.set(index, new Trial(t.id(), t.number(), TrialState.RUNNING, t.config(), t.values(), t.intermediates(),
+                        p.budget(), t.attributes()));
+                train(scheduler, calls, trials, index, (int) reached + 1, memory, log);
             }
         }
         return log;
     }
 
     private static void train(Scheduler scheduler, Calls calls, List<Trial> trials, int index, int fromStep,
-                              List<String> log) throws Exception {
-        for (int step = fromStep; step <= STEPS; step++) {
+                              SchedulerMemory memory, List<String> log) throws Exception {
+        for (int step = fromStep; step <= trials.get(index).budget(); step++) {
             Trial t = trials.get(index);
             double floor = Double.parseDouble(t.attributes().get("floor"));
             double scale = Double.parseDouble(t.attributes().get("scale"));
@@ -95,9 +116,9 @@ final class SchedulerChecks {
             curve.add(new IntermediateValue(step, floor + scale / step));
             Trial reported = with(t, TrialState.RUNNING, curve);
             trials.set(index, reported);
-            Verdict v = calls.call(() -> scheduler.onReport(context(trials), reported));
-            if (v == null) {
-                throw new IllegalStateException("onReport returned null for trial " + t.id() + " at step " + step);
+            Verdict v = calls.call(() -> scheduler.onReport(context(trials, memory), reported));
+            if (v == null || v.decision() == null) {
+                throw new IllegalStateException("onReport returned no decision for trial " + t.id() + " at step " + step);
             }
             Decision d = v.decision();
             log.add(t.id() + "@" + step + "=" + d);
@@ -132,7 +153,9 @@ final class SchedulerChecks {
         return -1;
     }
 
-    private static SchedulerContext context(List<Trial> trials) {
-        return new SchedulerContext("verify-scheduler", LOSS, trials, Map.of());
+    private static SchedulerContext context(List<Trial> trials, SchedulerMemory memory) {
+        List<Trial> snapshot = List.copyOf(trials);
+        return new SchedulerContext("verify-scheduler", LOSS, () -> snapshot, Map.of(), SPACE,
+                new Fidelity("epoch", 1, STEPS), 7, memory);
     }
 }

@@ -108,6 +108,64 @@ public final class DeployWatcher implements AutoCloseable {
         return failed.values().stream().map(Failure::info).toList();
     }
 
+    /**
+     * Writes {@code content} into the folder as {@code fileName} (under a temporary name, then
+     * renamed) and deploys it now, as if it had been copied in.
+     *
+     * @return the bundle that now serves from that file
+     * @throws IllegalArgumentException for a file name that is not a plain {@code *.jar} name
+     * @throws BundleException with the resolver's or activator's message when the jar could not
+     *                         be deployed (what the file held before keeps serving)
+     */
+    public synchronized Bundle install(String fileName, byte[] content) throws IOException, BundleException {
+        Path target = plainJarName(fileName);
+        Path temp = dir.resolve("." + fileName + ".part");
+        Files.write(temp, content);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        scan();
+        Failure failure = failed.get(target);
+        if (failure != null) {
+            throw new BundleException(failure.info().message());
+        }
+        Deployed d = deployed.get(target);
+        if (d == null) {
+            throw new BundleException(fileName + " was not deployed");
+        }
+        return d.bundle;
+    }
+
+    /**
+     * Deletes {@code fileName} from the folder and uninstalls its bundle.
+     *
+     * @return false when there is no such jar
+     */
+    public synchronized boolean uninstall(String fileName) throws IOException {
+        Path target = plainJarName(fileName);
+        if (!Files.deleteIfExists(target)) {
+            return false;
+        }
+        scan();
+        return true;
+    }
+
+    /** Every jar of the folder: deployed ones with their bundle's state, failed ones with the reason. */
+    public synchronized List<PluginInfo> jars() {
+        List<PluginInfo> out = new ArrayList<>();
+        deployed.forEach((f, d) -> out.add(new PluginInfo("jar", f.getFileName().toString(), d.bundle.getSymbolicName(),
+                d.bundle.getVersion().toString(), OsgiPlugins.stateName(d.bundle.getState()), "", List.of(), "")));
+        failed.forEach((f, failure) -> out.add(new PluginInfo("jar", f.getFileName().toString(), failure.info().bundle(),
+                failure.info().version(), "FAILED", "", List.of(), failure.info().message())));
+        out.sort(java.util.Comparator.comparing(PluginInfo::name).thenComparing(PluginInfo::state));
+        return out;
+    }
+
+    private Path plainJarName(String fileName) {
+        if (fileName == null || !fileName.matches("[A-Za-z0-9][A-Za-z0-9._+-]*\\.jar")) {
+            throw new IllegalArgumentException("'" + fileName + "' is not a plain jar file name (letters, digits, . _ + -, ending in .jar)");
+        }
+        return dir.resolve(fileName);
+    }
+
     /** Brings the framework in line with the folder; returns true when anything changed. */
     public synchronized boolean scan() throws IOException {
         List<Path> files;
@@ -120,7 +178,7 @@ public final class DeployWatcher implements AutoCloseable {
             Stamp stamp = Stamp.of(f);
             Deployed current = deployed.get(f);
             Failure failure = failed.get(f);
-            if ((current == null || !current.stamp.equals(stamp)) && (failure == null || !failure.stamp.equals(stamp))) {
+            if ((current == null || !current.stamp.equals(stamp)) && (failure == null || !stamp.equals(failure.stamp))) {
                 changedFiles.add(f);
             }
         }
@@ -138,9 +196,7 @@ public final class DeployWatcher implements AutoCloseable {
                     refresh = true;
                 }
             }
-            for (Path f : changedFiles) {
-                refresh |= deploy(f, Stamp.of(f));
-            }
+            refresh |= deploy(changedFiles);
             for (Path f : drainable(files)) {
                 drain(f);
                 refresh = true;
@@ -154,57 +210,86 @@ public final class DeployWatcher implements AutoCloseable {
         }
     }
 
-    /** Installs and starts {@code f} beside what its file held before; returns true when an old bundle went away. */
-    private boolean deploy(Path f, Stamp stamp) {
-        Deployed previous = deployed.get(f);
-        String bsn = "?";
-        String version = "";
-        Bundle fresh = null;
-        try {
-            byte[] content = Files.readAllBytes(f);
-            Manifest m;
-            try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(content))) {
-                m = in.getManifest();
+    /** A jar installed (or updated in place) in this scan, not yet started. */
+    private record Pending(Path file, Stamp stamp, Bundle bundle, Deployed previous, boolean inPlace) {
+    }
+
+    /**
+     * Installs every changed jar first and only then starts them, so jars that depend on each
+     * other (a sampler and its support library) resolve together whatever their file order.
+     * Each new bundle runs beside what its file held before until it started.
+     *
+     * @return true when an old bundle went away (the framework must be refreshed)
+     */
+    private boolean deploy(List<Path> changed) throws IOException {
+        List<Pending> pending = new ArrayList<>();
+        for (Path f : changed) {
+            Stamp stamp = Stamp.of(f);
+            Deployed previous = deployed.get(f);
+            String bsn = "?";
+            String version = "";
+            try {
+                byte[] content = Files.readAllBytes(f);
+                Manifest m;
+                try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(content))) {
+                    m = in.getManifest();
+                }
+                String name = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                if (name == null) {
+                    throw new BundleException("not an OSGi bundle (no Bundle-SymbolicName)");
+                }
+                bsn = name.split(";")[0].trim();
+                version = Version.parseVersion(m.getMainAttributes().getValue(Constants.BUNDLE_VERSION)).toString();
+                if (previous != null && previous.bundle.getSymbolicName().equals(bsn)
+                        && previous.bundle.getVersion().toString().equals(version)) {
+                    // The same bundle version rebuilt: OSGi allows it only once, so it is updated in place.
+                    previous.bundle.update(new ByteArrayInputStream(content));
+                    pending.add(new Pending(f, stamp, previous.bundle, previous, true));
+                } else {
+                    pending.add(new Pending(f, stamp, context.installBundle("hypatia:deploy/" + f.getFileName() + "#" + stamp.modified,
+                            new ByteArrayInputStream(content)), previous, false));
+                }
+            } catch (IOException | BundleException | IllegalArgumentException | IllegalStateException e) {
+                fail(f, stamp, bsn, version, e.getMessage(), previous);
             }
-            String name = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            if (name == null) {
-                throw new BundleException("not an OSGi bundle (no Bundle-SymbolicName)");
+        }
+        boolean refresh = false;
+        for (Pending p : pending) {
+            Bundle b = p.bundle;
+            try {
+                startUnlessFragment(b);
+            } catch (BundleException | IllegalStateException e) {
+                if (!p.inPlace) {
+                    uninstall(b, "it failed to start");
+                }
+                fail(p.file, p.stamp, b.getSymbolicName(), b.getVersion().toString(), e.getMessage(), p.inPlace ? null : p.previous);
+                continue;
             }
-            bsn = name.split(";")[0].trim();
-            version = Version.parseVersion(m.getMainAttributes().getValue(Constants.BUNDLE_VERSION)).toString();
-            if (previous != null && previous.bundle.getSymbolicName().equals(bsn)
-                    && previous.bundle.getVersion().toString().equals(version)) {
-                // The same bundle version rebuilt: OSGi allows it only once, so it is updated in place.
-                previous.bundle.update(new ByteArrayInputStream(content));
-                startUnlessFragment(previous.bundle);
-                deployed.put(f, new Deployed(stamp, previous.bundle));
-                failed.remove(f);
-                LOG.info("updated " + bsn + " " + version + " in place from " + f.getFileName()
-                        + " (same version; raise the version for a side-by-side upgrade)");
-                return true;
+            deployed.put(p.file, new Deployed(p.stamp, b));
+            failed.remove(p.file);
+            LOG.info((p.inPlace ? "updated in place (same version; raise it for a side-by-side upgrade) " : "started ")
+                    + b.getSymbolicName() + " " + b.getVersion() + " from " + p.file.getFileName());
+            if (p.previous != null && !p.inPlace) {
+                uninstall(p.previous.bundle, "replaced by " + b.getSymbolicName() + " " + b.getVersion());
             }
-            fresh = context.installBundle("hypatia:deploy/" + f.getFileName() + "#" + stamp.modified, new ByteArrayInputStream(content));
-            startUnlessFragment(fresh);
-        } catch (IOException | BundleException | IllegalArgumentException | IllegalStateException e) {
-            if (fresh != null) {
-                uninstall(fresh, "it failed to start");
-            }
-            String message = e.getMessage();
-            failed.put(f, new Failure(stamp, new PluginInfo("bundle", f.getFileName().toString(), bsn, version, "FAILED", "",
-                    List.of(), message)));
+            refresh |= p.previous != null;
+        }
+        if (pending.stream().anyMatch(p -> deployed.containsKey(p.file) && deployed.get(p.file).bundle == p.bundle)) {
+            // Something new is running: jars that failed for want of it are tried again next scan.
+            failed.replaceAll((f, failure) -> new Failure(null, failure.info()));
+        }
+        return refresh;
+    }
+
+    private void fail(Path f, Stamp stamp, String bsn, String version, String message, Deployed previous) {
+        Failure before = failed.put(f, new Failure(stamp, new PluginInfo("bundle", f.getFileName().toString(), bsn, version,
+                "FAILED", "", List.of(), message)));
+        boolean retry = before != null && before.stamp == null;
+        if (!retry || !String.valueOf(before.info().message()).equals(String.valueOf(message))) {
             LOG.warning(f.getFileName() + " in " + dir + " was not deployed: " + message
                     + (previous == null ? "" : "; " + previous.bundle.getSymbolicName() + " " + previous.bundle.getVersion()
                     + " keeps serving"));
-            return false;
         }
-        deployed.put(f, new Deployed(stamp, fresh));
-        failed.remove(f);
-        LOG.info("started " + bsn + " " + version + " from " + f.getFileName());
-        if (previous != null) {
-            uninstall(previous.bundle, "replaced by " + bsn + " " + version);
-            return true;
-        }
-        return false;
     }
 
     /** Deployed files whose bundle a newer version of the same symbolic name supersedes and no study pins. */
@@ -267,8 +352,14 @@ public final class DeployWatcher implements AutoCloseable {
         }
     }
 
+    /** Stops watching and uninstalls the bundles this watcher installed: they live as long as it. */
     @Override
     public void close() {
         timer.shutdownNow();
+        synchronized (this) {
+            deployed.values().forEach(d -> uninstall(d.bundle, "the deploy watcher closed"));
+            deployed.clear();
+            failed.clear();
+        }
     }
 }

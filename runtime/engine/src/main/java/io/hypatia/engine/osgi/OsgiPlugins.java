@@ -6,6 +6,7 @@ import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.scheduler.Scheduler;
+import io.hypatia.engine.EngineException;
 import io.hypatia.engine.PluginInfo;
 import io.hypatia.engine.Plugins;
 import java.util.ArrayList;
@@ -35,6 +36,50 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
     /** Lists the watcher's failed jars with the plugins, and lets asks know when a swap is in progress. */
     public void watch(DeployWatcher deployWatcher) {
         this.watcher = deployWatcher;
+    }
+
+    @Override
+    public List<PluginInfo> install(String fileName, byte[] jar) {
+        DeployWatcher w = requireWatcher();
+        try {
+            Bundle b = w.install(fileName, jar);
+            return list().stream().filter(p -> p.bundle().equals(b.getSymbolicName()) && p.version().equals(b.getVersion().toString())
+                    && !p.state().equals("FAILED")).toList();
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid("file_name", e.getMessage());
+        } catch (org.osgi.framework.BundleException e) {
+            throw EngineException.precondition("jar", e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "could not write the jar: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void uninstall(String fileName) {
+        DeployWatcher w = requireWatcher();
+        try {
+            if (!w.uninstall(fileName)) {
+                throw EngineException.notFound("file_name", "no plugin jar '" + fileName + "' is deployed");
+            }
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid("file_name", e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "could not delete the jar: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<PluginInfo> jars() {
+        DeployWatcher w = watcher;
+        return w == null ? List.of() : w.jars();
+    }
+
+    private DeployWatcher requireWatcher() {
+        DeployWatcher w = watcher;
+        if (w == null) {
+            throw EngineException.precondition(null, "this service has no deploy folder");
+        }
+        return w;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.random.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -14,7 +16,13 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=random",
         PluginProperties.DESCRIPTION + "=Uniform random search (seeded, all parameter kinds)"})
-public class RandomSampler implements Sampler {
+public class RandomSampler implements Sampler, Configurable {
+
+    /** Random search takes no settings but the service's {@code seed}; anything else is a mistake. */
+    @Override
+    public Settings settings() {
+        return Settings.NONE;
+    }
 
     @Override
     public Config suggest(SamplerContext context) {
