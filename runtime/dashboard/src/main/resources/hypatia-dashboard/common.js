@@ -28,7 +28,7 @@ function fmt(v) {
   if (typeof v !== "number") return String(v);
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(4);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(v.toPrecision(5)).toExponential();
   return String(Number(v.toPrecision(6)));
 }
 

@@ -56,7 +56,8 @@ final class StudyViews {
         for (StudyInfo s : all) {
             if (viewer.canSee(s) && s.spec().name().toLowerCase(Locale.ROOT).contains(needle)) {
                 try {
-                    out.add(summary(s, engine.listTrials(s.spec().name(), Set.of()), versions));
+                    String name = s.spec().name();
+                    out.add(summary(s, engine.listTrials(name, Set.of()), engine.bestTrials(name), versions));
                 } catch (RuntimeException e) {
                     // deleted between the listing and this read: leave it out
                 }
@@ -69,13 +70,14 @@ final class StudyViews {
     Map<String, Object> study(StudyInfo s) {
         String name = s.spec().name();
         List<TrialInfo> trials = engine.listTrials(name, Set.of());
-        Map<String, Object> out = summary(s, trials, pluginVersions());
+        List<TrialInfo> best = engine.bestTrials(name);
+        Map<String, Object> out = summary(s, trials, best, pluginVersions());
         out.put("settings", settings(s.spec()));
-        out.put("bestTrials", engine.bestTrials(name).stream().map(t -> row(t, s.spec())).toList());
+        out.put("bestTrials", best.stream().map(t -> row(t, s.spec())).toList());
         return out;
     }
 
-    private Map<String, Object> summary(StudyInfo s, List<TrialInfo> trials, Map<String, String> versions) {
+    private Map<String, Object> summary(StudyInfo s, List<TrialInfo> trials, List<TrialInfo> best, Map<String, String> versions) {
         StudySpec spec = s.spec();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", spec.name());
@@ -87,7 +89,6 @@ final class StudyViews {
         out.put("trials", trials.size());
         out.put("objectives", spec.objectives().stream().map(o -> Map.of("name", o.name(),
                 "direction", o.direction().name())).toList());
-        List<TrialInfo> best = engine.bestTrials(spec.name());
         out.put("best", best.size() == 1 ? best.get(0).trial().values() : null);
         out.put("bestTrial", best.size() == 1 ? best.get(0).trial().number() : null);
         out.put("paretoSize", spec.objectives().size() > 1 ? best.size() : null);
@@ -315,30 +316,35 @@ final class StudyViews {
      */
     Map<String, Object> series(StudyInfo s, long since) {
         StudySpec spec = s.spec();
-        List<TrialInfo> complete = engine.listTrials(spec.name(), Set.of(TrialState.COMPLETE));
+        List<TrialInfo> complete = new ArrayList<>();
+        long next = since;
+        for (TrialInfo info : engine.listTrials(spec.name(), Set.of(TrialState.COMPLETE))) {
+            next = Math.max(next, info.finishedAt());
+            if (info.finishedAt() >= since) {
+                complete.add(info);
+            }
+        }
         List<Objective> objectives = spec.objectives();
         List<Parameter> params = spec.space().parameters();
-        List<Integer> numbers = new ArrayList<>();
-        List<Long> finished = new ArrayList<>();
-        List<List<Double>> values = new ArrayList<>();
-        objectives.forEach(o -> values.add(new ArrayList<>()));
-        List<List<Double>> paramColumns = new ArrayList<>();
-        params.forEach(p -> paramColumns.add(new ArrayList<>()));
-        long next = since;
-        for (TrialInfo info : complete) {
-            next = Math.max(next, info.finishedAt());
-            if (info.finishedAt() < since) {
-                continue;
-            }
+        int n = complete.size();
+        // Primitive columns keep a 10,000-trial answer small and quick to write; floats carry
+        // the 7 significant digits a chart needs (the table shows exact values).
+        int[] numbers = new int[n];
+        long[] finished = new long[n];
+        float[][] values = new float[objectives.size()][n];
+        Float[][] paramColumns = new Float[params.size()][n];
+        for (int k = 0; k < n; k++) {
+            TrialInfo info = complete.get(k);
             Trial t = info.trial();
-            numbers.add(t.number());
-            finished.add(info.finishedAt());
+            numbers[k] = t.number();
+            finished[k] = info.finishedAt();
             for (int i = 0; i < objectives.size(); i++) {
-                values.get(i).add(t.values().get(i));
+                values[i][k] = (float) t.values().get(i).doubleValue();
             }
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
-                paramColumns.get(i).add(t.config().has(p.name()) ? numeric(p, t.config().get(p.name())) : null);
+                Double v = t.config().has(p.name()) ? numeric(p, t.config().get(p.name())) : null;
+                paramColumns[i][k] = v == null ? null : (float) v.doubleValue();
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -351,9 +357,9 @@ final class StudyViews {
             Parameter p = params.get(i);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
-            m.put("log", p instanceof FloatParameter f ? f.log() : p instanceof IntParameter n && n.log());
+            m.put("log", p instanceof FloatParameter f ? f.log() : p instanceof IntParameter in && in.log());
             m.put("choices", choices(p));
-            m.put("values", paramColumns.get(i));
+            m.put("values", paramColumns[i]);
             paramOut.add(m);
         }
         out.put("params", paramOut);
