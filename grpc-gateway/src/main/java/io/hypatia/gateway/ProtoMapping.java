@@ -21,13 +21,19 @@ import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.Fidelity;
 import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.IntDomain;
+import io.hypatia.engine.DecisionRecord;
+import io.hypatia.engine.ReportRecord;
+import io.hypatia.grpc.v1.HandOut;
 import io.hypatia.grpc.v1.IntermediateValue;
+import io.hypatia.grpc.v1.SchedulerDecision;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.OrdinalDomain;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.ParameterValue;
+import io.hypatia.api.Setting;
 import io.hypatia.grpc.v1.PluginInfo;
 import io.hypatia.grpc.v1.PluginSelection;
+import io.hypatia.grpc.v1.PluginSetting;
 import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.Study;
 import io.hypatia.grpc.v1.Trial;
@@ -340,10 +346,27 @@ public final class ProtoMapping {
                 .setStudy(nullToEmpty(info.study()));
         t.config().values().forEach((name, value) ->
                 b.addConfig(ParameterValue.newBuilder().setName(name).setValue(toProtoValue(value))));
-        for (io.hypatia.api.study.IntermediateValue iv : t.intermediates()) {
-            b.addIntermediateValues(IntermediateValue.newBuilder().setStep(iv.step()).setValue(iv.value()));
+        for (ReportRecord r : info.reports()) {
+            b.addIntermediateValues(IntermediateValue.newBuilder().setStep(r.step()).setValue(r.value()).setAttempt(r.attempt()));
+        }
+        b.setCheckpoint(nullToEmpty(info.checkpoint()))
+                .setCheckpointStep(Math.max(0, info.checkpointStep()))
+                .setParentTrialId(info.parentTrialId())
+                .setParentStep(info.parentStep());
+        for (DecisionRecord d : info.decisions()) {
+            b.addDecisions(SchedulerDecision.newBuilder().setStep(d.step()).setDecision(d.decision()).setRung(d.rung())
+                    .setReason(d.reason()).setAttempt(d.attempt()).setAtMs(d.atMillis()));
         }
         return b.build();
+    }
+
+    public static HandOut toProto(io.hypatia.engine.HandOut handOut) {
+        return switch (handOut) {
+            case NEW -> HandOut.NEW;
+            case REQUEUED -> HandOut.REQUEUED;
+            case PROMOTED -> HandOut.PROMOTED;
+            case CLONED -> HandOut.CLONED;
+        };
     }
 
     public static PluginInfo toProto(io.hypatia.engine.PluginInfo p) {
@@ -354,7 +377,18 @@ public final class ProtoMapping {
                 .setVersion(nullToEmpty(p.version()))
                 .setState(nullToEmpty(p.state()))
                 .setDescription(nullToEmpty(p.description()))
+                .addAllSettings(p.settings().stream().map(ProtoMapping::toProto).toList())
+                .setMessage(p.message())
                 .build();
+    }
+
+    static PluginSetting toProto(Setting s) {
+        PluginSetting.Builder b = PluginSetting.newBuilder().setName(s.name()).setType(s.type().name())
+                .addAllChoices(s.choices()).setDefaultValue(s.defaultValue()).setDoc(s.doc());
+        if (s.type() == Setting.Type.INT || s.type() == Setting.Type.FLOAT) {
+            b.setMin(s.min()).setMax(s.max());
+        }
+        return b.build();
     }
 
     private static String nullToEmpty(String s) {

@@ -2,6 +2,7 @@ package io.hypatia.engine;
 
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
+import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.space.Config;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -57,16 +59,25 @@ final class AskPath {
         synchronized (s.askLock) {
             for (int i = 0; i < n; i++) {
                 TrialRecord t;
-                boolean resumed = false;
-                List<Trial> history;
+                HandOut handOut = HandOut.NEW;
+                List<Trial> history = null;
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     t = nextWaiting(s);
-                    if (t == null && scheduler.isPresent()) {
+                    if (t != null) {
+                        handOut = t.attempts == 0 ? HandOut.NEW : HandOut.REQUEUED;
+                    } else if (scheduler.isPresent()) {
                         t = promotion(s, scheduler.get());
-                        resumed = t != null;
+                        if (t != null) {
+                            handOut = HandOut.PROMOTED;
+                        } else {
+                            t = clone(s, scheduler.get());
+                            handOut = t != null ? HandOut.CLONED : HandOut.NEW;
+                        }
                     }
-                    history = t == null ? s.snapshots() : null;
+                    if (t == null) {
+                        history = s.snapshots();
+                    }
                 }
                 Map<String, String> attributes = new HashMap<>();
                 Config suggested = t == null ? suggest(s, sampler, history, attributes) : null;
@@ -74,14 +85,10 @@ final class AskPath {
                     TrialLifecycle.requireLive(s);
                     if (t == null) {
                         t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
+                        t.budget = initialBudget(s, scheduler, t.number);
                     }
-                    t.state = TrialState.RUNNING;
-                    t.worker = worker == null ? "" : worker;
-                    t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
-                    t.attempts++;
-                    t.changed();
+                    out.add(handOut(s, t, handOut, worker));
                     saves.add(lifecycle.save(s, t));
-                    out.add(new Asked(t.info(s.spec.name()), resumed));
                 }
             }
         }
@@ -89,13 +96,74 @@ final class AskPath {
         return out;
     }
 
-    private static TrialRecord nextWaiting(StudyState s) {
-        for (TrialRecord t : s.trials) {
-            if (t.state == TrialState.WAITING) {
-                return t;
+    /** Leases {@code t} to {@code worker} as a new attempt and tells the worker how to start it. */
+    private Asked handOut(StudyState s, TrialRecord t, HandOut handOut, String worker) {
+        boolean resume = switch (handOut) {
+            case NEW -> false;
+            case CLONED -> true;
+            case PROMOTED, REQUEUED -> t.checkpointStep >= 0;
+        };
+        if (handOut == HandOut.PROMOTED || handOut == HandOut.REQUEUED) {
+            // The new attempt builds on the checkpoint, or on nothing: later values of the old
+            // attempt no longer constrain its steps (they stay in the history as abandoned).
+            if (t.abandonAfter(resume ? t.checkpointStep : -1) > 0) {
+                s.schedulerMemory.clear(); // its rung state may hold the abandoned values
+                abandonInStore(t, resume ? t.checkpointStep : -1);
             }
         }
-        return null;
+        t.state = TrialState.RUNNING;
+        t.worker = worker == null ? "" : worker;
+        t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
+        t.attempts++;
+        if (handOut == HandOut.PROMOTED) {
+            t.decisions.add(new DecisionRecord(Math.max(0, t.checkpointStep), "PROMOTE", -1,
+                    t.attributes.getOrDefault("promotion_reason", "") + " (to budget " + t.budget + ")", t.attempts,
+                    System.currentTimeMillis()));
+            t.attributes.remove("promotion_reason");
+        }
+        t.changed();
+        return new Asked(t.info(s.spec.name()), resume, t.attempts, handOut, resume ? t.checkpoint : "",
+                resume ? t.checkpointStep : 0);
+    }
+
+    private void abandonInStore(TrialRecord t, double afterStep) {
+        long id = t.id;
+        lifecycle.submit(c -> {
+            try (var ps = c.prepareStatement("UPDATE intermediate_values SET abandoned = 1 WHERE trial_id = ? AND abandoned = 0 AND step > ?")) {
+                ps.setLong(1, id);
+                ps.setDouble(2, afterStep);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    private double initialBudget(StudyState s, Optional<Plugins.Resolved<Scheduler>> scheduler, int number) {
+        double max = s.spec.fidelity() == null ? 0 : s.spec.fidelity().max();
+        if (scheduler.isEmpty() || s.spec.fidelity() == null) {
+            return max;
+        }
+        var ctx = reportPath.schedulerContext(s);
+        try {
+            OptionalDouble b = pluginCalls.call("scheduler", s.spec.scheduler().name(), "initialBudget",
+                    () -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
+            if (b == null || b.isEmpty()) {
+                return max;
+            }
+            double budget = b.getAsDouble();
+            if (budget >= s.spec.fidelity().min() && budget <= max) {
+                return budget;
+            }
+            LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.get().label() + " proposed budget " + budget
+                    + " outside the fidelity [" + s.spec.fidelity().min() + ", " + max + "]; using " + max);
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
+        } catch (Exception e) {
+            reportPath.schedulerProblem(s, scheduler.get(), "initialBudget", e);
+        }
+        return max;
+    }
+
+    private static TrialRecord nextWaiting(StudyState s) {
+        return s.history.firstWaiting();
     }
 
     /** Asks the sampler for the next trial's configuration, falling back to random sampling. */
@@ -166,9 +234,58 @@ final class AskPath {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed an invalid promotion "
                     + p.get() + "; ignored");
             pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
+            s.schedulerMemory.clear();
             return null;
         }
         t.budget = p.get().budget();
+        t.attributes.put("promotion_reason", p.get().reason());
+        return t;
+    }
+
+    /** A new trial cloned from another's checkpoint, if the scheduler proposes a valid one. */
+    private TrialRecord clone(StudyState s, Plugins.Resolved<Scheduler> scheduler) {
+        var ctx = reportPath.schedulerContext(s);
+        Optional<Clone> c;
+        try {
+            c = pluginCalls.call("scheduler", s.spec.scheduler().name(), "exploit",
+                    () -> scheduler.service().exploit(ctx), s.spec.schedulerTimeoutMillis());
+        } catch (Exception e) {
+            reportPath.schedulerProblem(s, scheduler, "exploit", e);
+            return null;
+        }
+        if (c == null || c.isEmpty()) {
+            return null;
+        }
+        TrialRecord parent = s.byId.get(c.get().parentTrialId());
+        String problem = null;
+        Config config = null;
+        if (parent == null || parent.checkpoint.isEmpty()) {
+            problem = parent == null ? "its parent is not a trial of the study" : "its parent has no checkpoint";
+        } else {
+            try {
+                config = s.spec.space().validate(c.get().config());
+            } catch (RuntimeException e) {
+                problem = "its configuration is invalid: " + e.getMessage();
+            }
+        }
+        if (problem != null) {
+            LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed a clone " + c.get()
+                    + " that is ignored: " + problem);
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
+            s.schedulerMemory.clear();
+            return null;
+        }
+        TrialRecord t = lifecycle.newTrial(s, config, TrialState.WAITING,
+                Map.of("source", "cloned", "cloned_from", Long.toString(parent.id)));
+        double max = s.spec.fidelity() == null ? 0 : s.spec.fidelity().max();
+        t.budget = c.get().budget() > 0 && c.get().budget() <= max ? c.get().budget() : Math.max(max, parent.budget);
+        t.parentTrialId = parent.id;
+        t.parentStep = parent.checkpointStep;
+        t.checkpoint = parent.checkpoint;
+        t.checkpointStep = parent.checkpointStep;
+        t.decisions.add(new DecisionRecord(parent.checkpointStep, "CLONED", -1, "cloned from trial " + parent.id
+                + " at step " + parent.checkpointStep + (c.get().reason().isEmpty() ? "" : ": " + c.get().reason()), 1,
+                System.currentTimeMillis()));
         return t;
     }
 }

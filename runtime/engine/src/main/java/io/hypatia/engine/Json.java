@@ -94,6 +94,24 @@ final class Json {
         return out;
     }
 
+    static ArrayNode decisions(List<DecisionRecord> decisions) {
+        ArrayNode a = MAPPER.createArrayNode();
+        for (DecisionRecord d : decisions) {
+            a.addObject().put("step", d.step()).put("decision", d.decision()).put("rung", d.rung())
+                    .put("reason", d.reason()).put("attempt", d.attempt()).put("at", d.atMillis());
+        }
+        return a;
+    }
+
+    static List<DecisionRecord> decisions(JsonNode node) {
+        List<DecisionRecord> out = new ArrayList<>();
+        for (JsonNode d : node) {
+            out.add(new DecisionRecord(d.path("step").asDouble(), d.path("decision").asText(), d.path("rung").asInt(-1),
+                    d.path("reason").asText(), d.path("attempt").asInt(), d.path("at").asLong()));
+        }
+        return out;
+    }
+
     static ObjectNode strings(Map<String, String> map) {
         ObjectNode o = MAPPER.createObjectNode();
         new TreeMap<>(map).forEach(o::put);

@@ -1,5 +1,6 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.TrialState;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,11 +28,15 @@ final class Leases implements AutoCloseable {
     }
 
     private void expire() {
-        long now = System.currentTimeMillis();
+        expireAt(System.currentTimeMillis());
+    }
+
+    /** Expires every lease that ends at or before {@code now} (epoch millis). */
+    void expireAt(long now) {
         studies.forEach(s -> {
             synchronized (s) {
-                for (TrialRecord t : s.trials) {
-                    if (t.state == TrialState.RUNNING && t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
+                for (TrialRecord t : s.history.running()) {
+                    if (t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
                         expire(s, t, now);
                     }
                 }
@@ -40,9 +45,13 @@ final class Leases implements AutoCloseable {
     }
 
     private void expire(StudyState s, TrialRecord t, long now) {
+        t.leaseLosses++;
         String why = "lease expired: no heartbeat, report or tell from worker '" + t.worker + "' for "
-                + s.spec.leaseMillis() / 1000.0 + " s (attempt " + t.attempts + " of " + s.spec.maxAttempts() + ")";
-        if (s.spec.onLeaseExpired() == LeasePolicy.REQUEUE && t.attempts < s.spec.maxAttempts()) {
+                + s.spec.leaseMillis() / 1000.0 + " s (attempt " + t.attempts + "; worker lost " + t.leaseLosses
+                + " of at most " + s.spec.maxAttempts() + " times)";
+        IntermediateValue last = t.lastIntermediate();
+        t.decisions.add(new DecisionRecord(last == null ? 0 : last.step(), "LEASE_EXPIRED", -1, why, t.attempts, now));
+        if (s.spec.onLeaseExpired() == LeasePolicy.REQUEUE && t.leaseLosses < s.spec.maxAttempts()) {
             t.state = TrialState.WAITING;
             t.attributes.put("requeued_because", why);
             LOG.info("study " + s.spec.name() + ": trial " + t.id + " requeued; " + why);

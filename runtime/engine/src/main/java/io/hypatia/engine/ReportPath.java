@@ -3,6 +3,7 @@ package io.hypatia.engine;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
@@ -13,9 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
-/** The report hot path: record an intermediate value and answer with the scheduler's decision. */
+/** The report hot path: record an intermediate value and answer with the scheduler's verdict. */
 final class ReportPath {
     private static final Logger LOG = Logger.getLogger(ReportPath.class.getName());
+    static final int MAX_CHECKPOINT_LENGTH = 4096;
 
     private final Store store;
     private final Studies studies;
@@ -29,7 +31,11 @@ final class ReportPath {
         this.pluginCalls = pluginCalls;
     }
 
-    Decision report(String studyName, long trialId, double step, double value) {
+    /**
+     * Records {@code value} at {@code step} for attempt {@code attempt} (0: unchecked) with an
+     * optional checkpoint reference, and answers with the scheduler's verdict.
+     */
+    Verdict report(String studyName, long trialId, double step, double value, int attempt, String checkpoint) {
         if (!Double.isFinite(step)) {
             throw EngineException.invalid("step", "must be a finite number, got " + step);
         }
@@ -37,71 +43,113 @@ final class ReportPath {
             throw EngineException.invalid("value", "must be a finite number, got " + value
                     + "; tell the trial FAILED if training diverged");
         }
+        String ckpt = checkCheckpoint(checkpoint);
         StudyState s = studies.require(studyName);
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
-        Decision decision = Decision.CONTINUE;
+        Verdict verdict = Verdict.proceed();
         CompletableFuture<Void> saved;
         synchronized (s) {
             TrialRecord t = lifecycle.requireTrial(s, trialId);
-            IntermediateValue last = t.intermediates.isEmpty() ? null : t.intermediates.get(t.intermediates.size() - 1);
-            if (last != null && step == last.step() && value == last.value()) {
-                // A retried report: already recorded; answer what the first one was answered.
-                return t.state == TrialState.PRUNED ? Decision.STOP : t.state == TrialState.PAUSED ? Decision.PAUSE : Decision.CONTINUE;
+            TrialLifecycle.fence(t, attempt, "report");
+            IntermediateValue last = t.lastIntermediate();
+            if (last != null && step == last.step() && value == last.value()
+                    && t.intermediateAttempts.get(t.intermediateAttempts.size() - 1) == t.attempts) {
+                return retriedReport(t, step);
             }
             if (t.state != TrialState.RUNNING) {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is " + t.state
                         + "; only RUNNING trials report values");
             }
             if (last != null && step <= last.step()) {
-                throw EngineException.invalid("step", "step " + step + " must be greater than the last reported step " + last.step());
+                throw EngineException.invalid("step", "step " + step + " must be greater than the last reported step "
+                        + last.step() + (t.checkpointStep >= 0 && t.checkpointStep == last.step()
+                        ? " (the step of the checkpoint this attempt resumed from)" : ""));
             }
             t.intermediates.add(new IntermediateValue(step, value));
+            t.intermediateAttempts.add(t.attempts);
+            if (!ckpt.isEmpty()) {
+                t.checkpoint = ckpt;
+                t.checkpointStep = step;
+            }
             t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
             t.changed();
             if (scheduler.isPresent()) {
                 SchedulerContext ctx = schedulerContext(s);
                 Trial snapshot = t.trial();
                 try {
-                    Decision d = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
+                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
                             () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
-                    decision = d == null ? Decision.CONTINUE : d;
+                    verdict = v == null ? Verdict.proceed() : v;
                 } catch (Exception e) {
                     schedulerProblem(s, scheduler.get(), "onReport", e);
                 }
             }
-            if (decision == Decision.STOP) {
+            String by = scheduler.map(Plugins.Resolved::label).orElse("scheduler");
+            if (verdict.decision() == Decision.STOP) {
                 t.state = TrialState.PRUNED;
                 t.finishedAt = System.currentTimeMillis();
-                t.failReason = "pruned by " + scheduler.map(Plugins.Resolved::label).orElse("scheduler") + " at step " + step;
+                t.failReason = "pruned by " + by + " at step " + step + (verdict.reason().isEmpty() ? "" : ": " + verdict.reason());
                 t.leaseExpiresAt = 0;
-            } else if (decision == Decision.PAUSE) {
+            } else if (verdict.decision() == Decision.PAUSE) {
                 t.state = TrialState.PAUSED;
                 t.leaseExpiresAt = 0;
             }
+            if (verdict.decision() != Decision.CONTINUE || verdict.rung() >= 0) {
+                t.decisions.add(new DecisionRecord(step, verdict.decision().name(), verdict.rung(), verdict.reason(),
+                        t.attempts, System.currentTimeMillis()));
+            }
             t.changed();
-            int seq = t.intermediates.size() - 1;
+            int seq = t.abandoned.size() + t.intermediates.size() - 1;
+            int reportAttempt = t.attempts;
             CompletableFuture<Void> row = store.submit(c -> {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO intermediate_values (trial_id, seq, step, value) VALUES (?, ?, ?, ?)")) {
+                        "INSERT INTO intermediate_values (trial_id, seq, step, value, attempt, abandoned) VALUES (?, ?, ?, ?, ?, 0)")) {
                     ps.setLong(1, trialId);
                     ps.setInt(2, seq);
                     ps.setDouble(3, step);
                     ps.setDouble(4, value);
+                    ps.setInt(5, reportAttempt);
                     ps.executeUpdate();
                 }
             });
             saved = CompletableFuture.allOf(row, lifecycle.save(s, t));
         }
         TrialLifecycle.await(saved);
-        return decision;
+        return verdict;
     }
 
+    /** The answer to a report repeated by a client retry: what the first one was answered. */
+    private static Verdict retriedReport(TrialRecord t, double step) {
+        if (t.state == TrialState.COMPLETE || t.state == TrialState.FAILED) {
+            throw EngineException.precondition("trial_id", "trial " + t.id + " is " + t.state + "; only RUNNING trials report values");
+        }
+        DecisionRecord recorded = t.decisions.isEmpty() ? null : t.decisions.get(t.decisions.size() - 1);
+        if (recorded != null && recorded.step() == step && recorded.attempt() == t.attempts) {
+            return Verdict.of(Decision.valueOf(recorded.decision()), recorded.rung(), recorded.reason());
+        }
+        if (t.state != TrialState.RUNNING) {
+            throw EngineException.precondition("trial_id", "trial " + t.id + " is " + t.state + "; only RUNNING trials report values");
+        }
+        return Verdict.proceed();
+    }
+
+    static String checkCheckpoint(String checkpoint) {
+        String c = checkpoint == null ? "" : checkpoint;
+        if (c.length() > MAX_CHECKPOINT_LENGTH) {
+            throw EngineException.invalid("checkpoint", "must be at most " + MAX_CHECKPOINT_LENGTH + " characters, got " + c.length());
+        }
+        return c;
+    }
+
+    /** The scheduler's view of the study; its trial list is built only if the scheduler asks for it. */
     SchedulerContext schedulerContext(StudyState s) {
-        return new SchedulerContext(s.spec.name(), s.spec.objectives(), s.snapshots(), s.spec.scheduler().config());
+        return new SchedulerContext(s.spec.name(), s.spec.objectives(), s::snapshots, s.spec.scheduler().config(),
+                s.spec.space(), s.spec.fidelity(), s.seed, s.schedulerMemory);
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {
         pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
+        s.schedulerMemory.clear(); // a failed call may have left it half-updated
         String problem = e instanceof TimeoutException ? "timed out after " + s.spec.schedulerTimeoutMillis() + " ms" : "failed: " + e;
         LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " " + what + " " + problem
                 + "; answering CONTINUE");

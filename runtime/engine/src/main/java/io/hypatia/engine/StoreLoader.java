@@ -32,7 +32,8 @@ final class StoreLoader {
         Map<Long, TrialRecord> trialById = new HashMap<>();
         store.read("""
                 SELECT trial_id, study_id, number, state, config, trial_values, budget, attributes, fail_reason,
-                  worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id, constraint_values
+                  worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id, constraint_values,
+                  lease_losses, checkpoint, checkpoint_step, parent_trial_id, parent_step, decisions
                 FROM trials ORDER BY study_id, number""", rs -> {
             while (rs.next()) {
                 StudyState s = byId.get(rs.getLong(2));
@@ -51,18 +52,30 @@ final class StoreLoader {
                 t.attempts = rs.getInt(14);
                 t.tellRequestId = rs.getString(15);
                 t.constraints = Json.doubles(Json.read(rs.getString(16)));
+                t.leaseLosses = rs.getInt(17);
+                t.checkpoint = rs.getString(18);
+                t.checkpointStep = rs.getDouble(19);
+                t.parentTrialId = rs.getLong(20);
+                t.parentStep = rs.getDouble(21);
+                t.decisions.addAll(Json.decisions(Json.read(rs.getString(22))));
                 trialById.put(t.id, t);
                 trials.accept(s, t);
             }
             return null;
         });
-        store.read("SELECT trial_id, step, value FROM intermediate_values ORDER BY trial_id, seq", rs -> {
+        store.read("SELECT trial_id, step, value, attempt, abandoned FROM intermediate_values ORDER BY trial_id, seq", rs -> {
             while (rs.next()) {
                 TrialRecord t = trialById.get(rs.getLong(1));
-                if (t != null) {
-                    t.intermediates.add(new IntermediateValue(rs.getDouble(2), rs.getDouble(3)));
-                    t.changed();
+                if (t == null) {
+                    continue;
                 }
+                if (rs.getInt(5) != 0) {
+                    t.abandoned.add(new ReportRecord(rs.getDouble(2), rs.getDouble(3), rs.getInt(4), true));
+                } else {
+                    t.intermediates.add(new IntermediateValue(rs.getDouble(2), rs.getDouble(3)));
+                    t.intermediateAttempts.add(rs.getInt(4));
+                }
+                t.changed();
             }
             return null;
         });

@@ -1,15 +1,19 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.scheduler.Scheduler;
+import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.SchedulerMemory;
+import io.hypatia.api.scheduler.UnsuitableStudyException;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,12 +97,7 @@ final class Studies {
 
     StudyInfo info(StudyState s) {
         synchronized (s) {
-            Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-            for (TrialState st : TrialState.values()) {
-                counts.put(st, 0);
-            }
-            s.trials.forEach(t -> counts.merge(t.state, 1, Integer::sum));
-            return new StudyInfo(s.id, s.spec, s.createdAt, counts, s.pluginFallbacks.get());
+            return new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get());
         }
     }
 
@@ -183,27 +182,20 @@ final class Studies {
                 throw EngineException.invalid("sampler.config.seed", "'" + seed + "' is not an integer");
             }
         }
-        if (pluginCalls.sampler(spec.sampler()).isEmpty()) {
-            throw EngineException.invalid("sampler.name", "no sampler named '" + spec.sampler().name() + "'"
-                    + rangeText(spec.sampler()) + " is loaded; loaded samplers: " + loadedNames("sampler"));
-        }
+        var sampler = pluginCalls.sampler(spec.sampler()).orElseThrow(() -> EngineException.invalid("sampler.name",
+                "no sampler named '" + spec.sampler().name() + "'" + rangeText(spec.sampler())
+                        + " is loaded; loaded samplers: " + loadedNames("sampler")));
+        PluginSettingsCheck.check("sampler", sampler.service(), spec.sampler().config(), spec.space());
         validatePluginRef("scheduler", spec.scheduler());
-        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && pluginCalls.scheduler(spec.scheduler()).isEmpty()) {
+        var scheduler = pluginCalls.scheduler(spec.scheduler());
+        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && scheduler.isEmpty()) {
             throw EngineException.invalid("scheduler.name", "no scheduler named '" + spec.scheduler().name() + "'"
                     + rangeText(spec.scheduler()) + " is loaded; loaded schedulers: " + loadedNames("scheduler"));
         }
-        if (spec.fidelity() != null) {
-            var f = spec.fidelity();
-            if (f.name() == null || f.name().isBlank()) {
-                throw EngineException.invalid("fidelity.name", "must not be empty");
-            }
-            if (!(f.min() > 0) || !Double.isFinite(f.min())) {
-                throw EngineException.invalid("fidelity.min", "must be a finite number > 0, got " + f.min());
-            }
-            if (!(f.max() >= f.min()) || !Double.isFinite(f.max())) {
-                throw EngineException.invalid("fidelity.max", "must be finite and >= min (" + f.min() + "), got " + f.max());
-            }
-        }
+        PluginSettingsCheck.check("scheduler", scheduler.map(Plugins.Resolved::service).orElse(null),
+                spec.scheduler().config(), spec.space());
+        validateFidelity(spec);
+        validateScheduler(spec);
         if (spec.leaseMillis() <= 0 || spec.leaseMillis() > MAX_LEASE_MILLIS) {
             throw EngineException.invalid("lease_seconds", "must be positive and at most 100 years");
         }
@@ -213,6 +205,47 @@ final class Studies {
         if (spec.samplerTimeoutMillis() <= 0 || spec.schedulerTimeoutMillis() <= 0) {
             throw EngineException.invalid(spec.samplerTimeoutMillis() <= 0 ? "sampler_timeout_ms" : "scheduler_timeout_ms",
                     "must be positive");
+        }
+    }
+
+    private static void validateFidelity(StudySpec spec) {
+        if (spec.fidelity() == null) {
+            return;
+        }
+        var f = spec.fidelity();
+        if (f.name() == null || f.name().isBlank()) {
+            throw EngineException.invalid("fidelity.name", "must not be empty");
+        }
+        if (!(f.min() > 0) || !Double.isFinite(f.min())) {
+            throw EngineException.invalid("fidelity.min", "must be a finite number > 0, got " + f.min());
+        }
+        if (!(f.max() >= f.min()) || !Double.isFinite(f.max())) {
+            throw EngineException.invalid("fidelity.max", "must be finite and >= min (" + f.min() + "), got " + f.max());
+        }
+    }
+
+    /** Lets the scheduler refuse a study it cannot work with (bad settings, no fidelity, ...). */
+    private void validateScheduler(StudySpec spec) {
+        Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(spec.scheduler());
+        if (scheduler.isEmpty()) {
+            return;
+        }
+        SchedulerContext ctx = new SchedulerContext(spec.name(), spec.objectives(), List::of, spec.scheduler().config(),
+                spec.space(), spec.fidelity(), 0, new SchedulerMemory());
+        try {
+            pluginCalls.call(() -> {
+                scheduler.get().service().validate(ctx);
+                return null;
+            }, spec.schedulerTimeoutMillis());
+        } catch (UnsuitableStudyException e) {
+            String field = e.field() == null || e.field().isEmpty() ? "scheduler.config"
+                    : e.field().startsWith("config") ? "scheduler." + e.field() : e.field();
+            throw EngineException.invalid(field, e.getMessage() + " (scheduler '" + spec.scheduler().name() + "')");
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid("scheduler.config", e.getMessage() + " (scheduler '" + spec.scheduler().name() + "')");
+        } catch (Exception e) {
+            throw EngineException.invalid("scheduler", "scheduler " + scheduler.get().label()
+                    + " could not check the study: " + e);
         }
     }
 

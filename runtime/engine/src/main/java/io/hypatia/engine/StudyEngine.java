@@ -1,6 +1,7 @@
 package io.hypatia.engine;
 
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.store.Store;
@@ -63,8 +64,17 @@ public final class StudyEngine implements AutoCloseable {
         }
     }
 
-    /** A trial handed out by ask: a new or requeued one, or a paused one resumed at a larger budget. */
-    public record Asked(TrialInfo info, boolean resumed) {
+    /**
+     * A trial handed out by ask.
+     *
+     * @param resumed    true when the worker must load {@code checkpoint} and go on from {@code resumeStep}
+     * @param attempt    the attempt number the worker sends back with report, heartbeat and tell
+     * @param handOut    why it was handed out (new, requeued, promoted, cloned)
+     * @param checkpoint with {@code resumed}, the checkpoint reference to load; else empty
+     * @param resumeStep with {@code resumed}, the step the checkpoint was saved at; else 0
+     */
+    public record Asked(TrialInfo info, boolean resumed, int attempt, HandOut handOut, String checkpoint,
+                        double resumeStep) {
     }
 
     private final Store store;
@@ -134,19 +144,43 @@ public final class StudyEngine implements AutoCloseable {
         return askPath.ask(studyName, n, worker);
     }
 
-    /** Records an intermediate value and answers with the scheduler's decision. */
+    /**
+     * Records an intermediate value of attempt {@code attempt} (0: not checked), with an optional
+     * checkpoint reference saved at that step, and answers with the scheduler's verdict. A report
+     * of an attempt that is no longer current is refused (FAILED_PRECONDITION).
+     */
+    public Verdict report(String studyName, long trialId, double step, double value, int attempt, String checkpoint) {
+        return reportPath.report(studyName, trialId, step, value, attempt, checkpoint);
+    }
+
+    /** Records an intermediate value without attempt check or checkpoint; answers the decision. */
     public Decision report(String studyName, long trialId, double step, double value) {
-        return reportPath.report(studyName, trialId, step, value);
+        return report(studyName, trialId, step, value, 0, "").decision();
     }
 
-    /** Finishes a trial. A repeat with the same non-empty request id is answered as the first was. */
+    /**
+     * Finishes a trial. A repeat with the same non-empty request id is answered as the first was;
+     * a tell of an attempt that is no longer current (0: not checked) is refused.
+     */
+    public TrialInfo tell(String studyName, long trialId, Outcome outcome, String requestId, int attempt, String checkpoint) {
+        return lifecycle.tell(studyName, trialId, outcome, requestId, attempt, checkpoint);
+    }
+
+    /** Finishes a trial without attempt check. */
     public TrialInfo tell(String studyName, long trialId, Outcome outcome, String requestId) {
-        return lifecycle.tell(studyName, trialId, outcome, requestId);
+        return tell(studyName, trialId, outcome, requestId, 0, "");
     }
 
-    /** Extends a RUNNING trial's lease; returns the trial so a worker learns if it was stopped meanwhile. */
+    /**
+     * Extends a RUNNING trial's lease if {@code attempt} is current (0: not checked); returns the
+     * trial so a worker learns if it was stopped or replaced meanwhile.
+     */
+    public TrialInfo heartbeat(String studyName, long trialId, int attempt) {
+        return lifecycle.heartbeat(studyName, trialId, attempt);
+    }
+
     public TrialInfo heartbeat(String studyName, long trialId) {
-        return lifecycle.heartbeat(studyName, trialId);
+        return heartbeat(studyName, trialId, 0);
     }
 
     public TrialInfo getTrial(String studyName, long trialId) {
@@ -161,6 +195,11 @@ public final class StudyEngine implements AutoCloseable {
     /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one. */
     public List<TrialInfo> bestTrials(String studyName) {
         return lifecycle.best(studyName);
+    }
+
+    /** Expires the leases that end at or before {@code nowMillis}, as the reaper would then (for tests). */
+    void expireLeasesAt(long nowMillis) {
+        leases.expireAt(nowMillis);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.scheduler.SchedulerMemory;
 import io.hypatia.api.study.Trial;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,8 @@ final class StudyState {
     final Map<Long, TrialRecord> byId = new HashMap<>();
     final History history = new History();
     final AtomicLong pluginFallbacks = new AtomicLong();
+    /** The scheduler's incremental per-study state (a cache; emptied whenever it may be stale). */
+    final SchedulerMemory schedulerMemory = new SchedulerMemory();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
     boolean deleted;

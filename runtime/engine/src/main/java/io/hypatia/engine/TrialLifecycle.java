@@ -2,6 +2,7 @@ package io.hypatia.engine;
 
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.InvalidSpaceException;
+import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Outcome;
@@ -60,8 +61,9 @@ final class TrialLifecycle {
     }
 
     /** Finishes a trial. A repeat with the same non-empty request id is answered as the first was. */
-    TrialInfo tell(String studyName, long trialId, Outcome outcome, String requestId) {
+    TrialInfo tell(String studyName, long trialId, Outcome outcome, String requestId, int attempt, String checkpoint) {
         String rid = requestId == null ? "" : requestId;
+        String ckpt = ReportPath.checkCheckpoint(checkpoint);
         if (rid.length() > 128) {
             throw EngineException.invalid("request_id", "must be at most 128 characters");
         }
@@ -83,6 +85,7 @@ final class TrialLifecycle {
             if (t.attempts == 0) {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is WAITING and was never handed out; ask for it first");
             }
+            fence(t, attempt, "tell");
             // A trial requeued after its lease expired may still be told by its late worker: the result is real.
             if (outcome.state() == TrialState.COMPLETE) {
                 checkValues(s, outcome);
@@ -96,12 +99,32 @@ final class TrialLifecycle {
             t.finishedAt = System.currentTimeMillis();
             t.leaseExpiresAt = 0;
             t.tellRequestId = rid;
+            if (!ckpt.isEmpty()) {
+                t.checkpoint = ckpt;
+                IntermediateValue last = t.lastIntermediate();
+                t.checkpointStep = last == null ? Math.max(0, t.budget) : Math.max(last.step(), t.budget);
+            }
             t.changed();
             saved = save(s, t);
             result = t.info(s.spec.name());
         }
         await(saved);
         return result;
+    }
+
+    /**
+     * Refuses a call from an attempt that is no longer current (its worker was replaced after a
+     * lost lease, or the trial was resumed elsewhere). {@code attempt} 0 skips the check.
+     */
+    static void fence(TrialRecord t, int attempt, String what) {
+        if (attempt < 0) {
+            throw EngineException.invalid("attempt", "must be >= 0, got " + attempt);
+        }
+        if (attempt != 0 && attempt != t.attempts) {
+            throw EngineException.precondition("attempt", "attempt " + attempt + " of trial " + t.id
+                    + " is no longer current (trial is at attempt " + t.attempts + ", " + t.state
+                    + (t.worker.isEmpty() ? "" : ", last handed to worker '" + t.worker + "'") + "); this " + what + " is refused");
+        }
     }
 
     private static void checkValues(StudyState s, Outcome outcome) {
@@ -126,13 +149,16 @@ final class TrialLifecycle {
     }
 
     /** Extends a RUNNING trial's lease; returns the trial so a worker learns if it was stopped meanwhile. */
-    TrialInfo heartbeat(String studyName, long trialId) {
+    TrialInfo heartbeat(String studyName, long trialId, int attempt) {
+        if (attempt < 0) {
+            throw EngineException.invalid("attempt", "must be >= 0, got " + attempt);
+        }
         StudyState s = studies.require(studyName);
         CompletableFuture<Void> saved = null;
         TrialInfo result;
         synchronized (s) {
             TrialRecord t = requireTrial(s, trialId);
-            if (t.state == TrialState.RUNNING) {
+            if (t.state == TrialState.RUNNING && (attempt == 0 || attempt == t.attempts)) {
                 t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
                 t.changed();
                 saved = save(s, t);
@@ -196,6 +222,11 @@ final class TrialLifecycle {
     CompletableFuture<Void> save(StudyState s, TrialRecord t) {
         TrialRow row = TrialRow.of(s.id, t);
         return store.submit(row::upsert);
+    }
+
+    /** Queues any other change to the store (in order with the trial rows). */
+    CompletableFuture<Void> submit(Store.Write write) {
+        return store.submit(write);
     }
 
     static void await(CompletableFuture<Void> saved) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.Condition;
 import io.hypatia.api.space.Config;
@@ -160,7 +161,7 @@ class StudyEngineTest {
     void schedulerDecisionsPruneAndPauseAndAFailingSchedulerContinues() {
         plugins.schedulers.put("threshold", (ctx, trial) -> {
             double v = trial.lastIntermediate().value();
-            return v > 10 ? Decision.STOP : v > 5 ? Decision.PAUSE : Decision.CONTINUE;
+            return Verdict.of(v > 10 ? Decision.STOP : v > 5 ? Decision.PAUSE : Decision.CONTINUE, -1, "threshold");
         });
         plugins.schedulers.put("broken", (ctx, trial) -> {
             throw new IllegalStateException("bug");

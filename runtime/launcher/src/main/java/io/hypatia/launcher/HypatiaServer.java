@@ -3,7 +3,9 @@ package io.hypatia.launcher;
 import io.hypatia.dashboard.Access;
 import io.hypatia.dashboard.DashboardServer;
 import io.hypatia.dashboard.ServiceMetrics;
+import io.hypatia.dashboard.TokenAccess;
 import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.security.TokenFile;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
@@ -17,8 +19,7 @@ import java.util.Map;
 
 /**
  * The whole service in one process: the store, the OSGi framework with the deploy-folder
- * watcher, the study engine, the gRPC gateway and (unless turned off) the dashboard with the
- * Prometheus metrics on an HTTP port. Closing stops them in reverse order.
+ * watcher, the study engine and the gRPC gateway. Closing stops them in reverse order.
  */
 public final class HypatiaServer implements AutoCloseable {
 
@@ -33,23 +34,43 @@ public final class HypatiaServer implements AutoCloseable {
      * @param metricsStudies how many of the newest studies get per-study metric series
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                          Path benchmarkData, long deployPollMillis, String httpHost, int httpPort, int metricsStudies) {
+                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway,
+                          String httpHost, int httpPort, int metricsStudies) {
         public static final int NO_HTTP = -1;
 
-        /** Without the dashboard. */
+        /** Loopback, no authentication, default limits, no dashboard. */
         public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                        Path benchmarkData, long deployPollMillis) {
-            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, "127.0.0.1", NO_HTTP,
-                    ServiceMetrics.DEFAULT_STUDY_LIMIT);
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK);
         }
 
-        /** The same service with the dashboard and /metrics on {@code httpHost:httpPort}. */
+        /** No dashboard. */
+        public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
+                       Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway) {
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT);
+        }
+
+        /** The same options with other gateway settings. */
+        public Options withGateway(GatewayServer.Settings settings) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings,
+                    httpHost, httpPort, metricsStudies);
+        }
+
+        /** The same service with the dashboard and /metrics on {@code newHttpHost:newHttpPort}. */
         public Options withHttp(String newHttpHost, int newHttpPort) {
-            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis,
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
                     newHttpHost, newHttpPort, metricsStudies);
+        }
+
+        /** The same options with per-study metric series for the {@code n} newest studies. */
+        public Options withMetricsStudies(int n) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    httpHost, httpPort, n);
         }
     }
 
+    private final DataDirLock lock;
     private final Store store;
     private final FelixHost felix;
     private final OsgiPlugins plugins;
@@ -57,29 +78,77 @@ public final class HypatiaServer implements AutoCloseable {
     private final StudyEngine engine;
     private final GatewayServer gateway;
     private final ServiceMetrics metrics;
-    private DashboardServer dashboard;
+    private final DashboardServer dashboard;
+
+    /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
+    private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
 
     private HypatiaServer(Options o) throws Exception {
         Map<String, String> frameworkProperties = new HashMap<>();
         if (o.benchmarkData() != null) {
             frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
         }
-        store = Store.open(o.dataDir(), o.fsync());
-        felix = FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties);
-        plugins = new OsgiPlugins(felix.context());
-        watcher = new DeployWatcher(felix.context(), o.deployDir()).start(o.deployPollMillis());
-        engine = new StudyEngine(store, plugins);
-        metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
-        gateway = GatewayServer.start(engine, o.host(), o.port(), List.of(new RpcMetricsInterceptor(metrics.registry())));
         try {
+            lock = track(DataDirLock.acquire(o.dataDir()));
+            store = track(Store.open(o.dataDir(), o.fsync()));
+            felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
+            plugins = track(new OsgiPlugins(felix.context()));
+            watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
+            plugins.watch(watcher);
+            watcher.setPinned(this::pinnedByAStudy);
+            watcher.start(o.deployPollMillis());
+            engine = track(new StudyEngine(store, plugins));
+            metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
+            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
+                    List.of(new RpcMetricsInterceptor(metrics.registry()))));
             dashboard = o.httpPort() == Options.NO_HTTP ? null
-                    : DashboardServer.start(engine, metrics, Access.OPEN, o.httpHost(), o.httpPort());
-        } catch (RuntimeException e) {
-            close(); // e.g. the HTTP port is taken: release the gRPC port, the framework and the store
+                    : track(DashboardServer.start(engine, metrics, access(o.gateway()), o.httpHost(), o.httpPort()));
+        } catch (Exception | Error e) {
+            closeStarted();
             throw e;
         }
     }
 
+    /** Whether a study's version range selects one of {@code bundle}'s plugins (it must not be drained). */
+    private boolean pinnedByAStudy(org.osgi.framework.Bundle bundle) {
+        StudyEngine e = engine;
+        org.osgi.framework.ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        if (e == null || refs == null) {
+            return e == null;
+        }
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+            Object name = ref.getProperty(io.hypatia.api.PluginProperties.NAME);
+            for (io.hypatia.engine.StudyInfo study : e.listStudies()) {
+                for (io.hypatia.engine.PluginRef p : List.of(study.spec().sampler(), study.spec().scheduler())) {
+                    if (p.name().equals(name) && !p.versionRange().isEmpty()
+                            && org.osgi.framework.VersionRange.valueOf(p.versionRange()).includes(bundle.getVersion())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        started.push(part);
+        return part;
+    }
+
+    private void closeStarted() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                // closing the rest matters more
+            }
+        }
+    }
+
+    /**
+     * Starts the service. Throws {@link io.hypatia.gateway.StartupException} with a one-line reason
+     * when the operator must fix something (data folder in use, busy port, missing TLS files).
+     */
     public static HypatiaServer start(Options options) throws Exception {
         return new HypatiaServer(options);
     }
@@ -100,6 +169,11 @@ public final class HypatiaServer implements AutoCloseable {
         return gateway.port();
     }
 
+    /** With authentication on, the dashboard asks for the same bearer tokens and shows a tenant only its studies. */
+    private static Access access(GatewayServer.Settings gateway) throws java.io.IOException {
+        return gateway.tokenFile() == null ? Access.OPEN : new TokenAccess(TokenFile.load(gateway.tokenFile()));
+    }
+
     /** The port of the dashboard and /metrics, or {@link Options#NO_HTTP} when they are off. */
     public int httpPort() {
         return dashboard == null ? Options.NO_HTTP : dashboard.port();
@@ -113,20 +187,11 @@ public final class HypatiaServer implements AutoCloseable {
         gateway.awaitTermination();
     }
 
+    /** Stops the gateway, the watcher, the engine, the plugins, the framework and the store, then frees the data folder. */
     @Override
     public void close() {
-        if (dashboard != null) {
-            dashboard.close();
+        synchronized (started) {
+            closeStarted();
         }
-        gateway.close();
-        watcher.close();
-        engine.close();
-        plugins.close();
-        try {
-            felix.close();
-        } catch (Exception e) {
-            // the framework is going away with the process anyway
-        }
-        store.close();
     }
 }

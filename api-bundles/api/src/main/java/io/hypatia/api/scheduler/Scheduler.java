@@ -2,27 +2,53 @@ package io.hypatia.api.scheduler;
 
 import io.hypatia.api.study.Trial;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Decides, on every intermediate report, whether a trial continues, stops or pauses, and which
- * paused trial to resume when a worker asks for work. Register as an OSGi service with the
- * property {@code hypatia.name}. Like samplers, schedulers derive everything from the context.
+ * Decides, on every intermediate report, whether a trial continues, stops or pauses; which
+ * paused trial to resume when a worker asks for work; and, for population-based methods, which
+ * trial to clone. Register as an OSGi service with the property {@code hypatia.name}.
  *
- * <p>A call that throws or runs past its time limit is logged and counted; the engine then
- * answers CONTINUE (and promotes nothing).
+ * <p>Schedulers are stateless with respect to the service: state kept between calls lives in
+ * {@link SchedulerContext#memory} and must be rebuildable from the study's trials. Calls for one
+ * study come one at a time. A call that throws or runs past its time limit is logged and
+ * counted; the engine then answers CONTINUE (and promotes or clones nothing) and empties the
+ * study's memory.
+ *
+ * <p>Order of an ask: queued trials first, then {@link #promote}, then {@link #exploit}, then a
+ * new trial from the sampler, trained to {@link #initialBudget} (default: the fidelity's max).
  */
 @ConsumerType
 public interface Scheduler {
 
     /**
+     * Checks, at study creation, that the study can work with this scheduler: settings known and
+     * in range, a fidelity present if one is needed. The context has no trials.
+     *
+     * @throws UnsuitableStudyException naming the offending field
+     */
+    default void validate(SchedulerContext context) {
+    }
+
+    /**
      * Called after {@code trial} reported a value; the report is the trial's last intermediate
      * value and is also part of {@code context.trials()}.
      */
-    Decision onReport(SchedulerContext context, Trial trial);
+    Verdict onReport(SchedulerContext context, Trial trial);
 
-    /** A paused trial to resume instead of starting a new one, if any. */
+    /** A paused trial to resume at a larger budget instead of starting a new one, if any. */
     default Optional<Promotion> promote(SchedulerContext context) {
         return Optional.empty();
+    }
+
+    /** A new trial cloned from another's checkpoint (PBT) instead of a sampled one, if any. */
+    default Optional<Clone> exploit(SchedulerContext context) {
+        return Optional.empty();
+    }
+
+    /** The budget a new trial with number {@code trialNumber} trains to; empty: the fidelity's max. */
+    default OptionalDouble initialBudget(SchedulerContext context, int trialNumber) {
+        return OptionalDouble.empty();
     }
 }

@@ -17,10 +17,13 @@ import java.util.Map;
  * @param attributes    free-form string attributes (the engine records e.g. which sampler version suggested it)
  * @param constraints   constraint values told with the result; the trial is feasible when every one is
  *                      {@code <= 0}; empty when the study has no constraints
+ * @param attempt       how many times it has been handed to a worker (the current attempt's number)
+ * @param checkpointStep the step of the latest checkpoint its trainer reported, or -1 when none
+ * @param parentTrialId for a trial cloned from another's checkpoint (PBT), the parent's id; else 0
  */
 public record Trial(long id, int number, TrialState state, Config config, List<Double> values,
                     List<IntermediateValue> intermediates, double budget, Map<String, String> attributes,
-                    List<Double> constraints) {
+                    List<Double> constraints, int attempt, double checkpointStep, long parentTrialId) {
 
     public Trial {
         values = List.copyOf(values);
@@ -29,10 +32,22 @@ public record Trial(long id, int number, TrialState state, Config config, List<D
         constraints = List.copyOf(constraints);
     }
 
+    /** A trial without attempts, checkpoints or parent. */
+    public Trial(long id, int number, TrialState state, Config config, List<Double> values,
+                 List<IntermediateValue> intermediates, double budget, Map<String, String> attributes,
+                 List<Double> constraints) {
+        this(id, number, state, config, values, intermediates, budget, attributes, constraints, 0, -1, 0);
+    }
+
     /** A trial without constraint values. */
     public Trial(long id, int number, TrialState state, Config config, List<Double> values,
                  List<IntermediateValue> intermediates, double budget, Map<String, String> attributes) {
         this(id, number, state, config, values, intermediates, budget, attributes, List.of());
+    }
+
+    /** True when the trainer reported a checkpoint it can be resumed from. */
+    public boolean hasCheckpoint() {
+        return checkpointStep >= 0;
     }
 
     /** True when every constraint value is {@code <= 0} (trivially true without constraints). */

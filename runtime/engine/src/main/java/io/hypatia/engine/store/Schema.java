@@ -1,5 +1,10 @@
 package io.hypatia.engine.store;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /** Tables of the store, in SQL that SQLite and PostgreSQL both accept. */
@@ -43,4 +48,45 @@ final class Schema {
               value    DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (trial_id, seq)
             )""");
+
+    /** A column added after the first release: added to an older store when missing. */
+    record Column(String table, String name, String definition) {
+    }
+
+    /** Columns added since the tables above were first created; applied in order on open. */
+    static final List<Column> ADDED_COLUMNS = List.of(
+            new Column("trials", "lease_losses", "INTEGER NOT NULL DEFAULT 0"),
+            new Column("trials", "checkpoint", "TEXT NOT NULL DEFAULT ''"),
+            new Column("trials", "checkpoint_step", "DOUBLE PRECISION NOT NULL DEFAULT -1"),
+            new Column("trials", "parent_trial_id", "BIGINT NOT NULL DEFAULT 0"),
+            new Column("trials", "parent_step", "DOUBLE PRECISION NOT NULL DEFAULT 0"),
+            new Column("trials", "decisions", "TEXT NOT NULL DEFAULT '[]'"),
+            new Column("intermediate_values", "attempt", "INTEGER NOT NULL DEFAULT 0"),
+            new Column("intermediate_values", "abandoned", "INTEGER NOT NULL DEFAULT 0"));
+
+    /** Creates the tables and adds any column an older store lacks. */
+    static void apply(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String ddl : DDL) {
+                s.execute(ddl);
+            }
+            for (Column col : ADDED_COLUMNS) {
+                if (!hasColumn(s, col.table(), col.name())) {
+                    s.execute("ALTER TABLE " + col.table() + " ADD COLUMN " + col.name() + " " + col.definition());
+                }
+            }
+        }
+    }
+
+    private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                if (md.getColumnName(i).equalsIgnoreCase(column)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

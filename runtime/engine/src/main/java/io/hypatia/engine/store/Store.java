@@ -74,10 +74,8 @@ public final class Store implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
-                for (String ddl : Schema.DDL) {
-                    s.execute(ddl);
-                }
             }
+            Schema.apply(c);
             c.setAutoCommit(false);
             return new Store(c);
         } catch (SQLException e) {
@@ -93,11 +91,7 @@ public final class Store implements AutoCloseable {
     public static Store openInMemory() {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
-            try (Statement s = c.createStatement()) {
-                for (String ddl : Schema.DDL) {
-                    s.execute(ddl);
-                }
-            }
+            Schema.apply(c);
             c.setAutoCommit(false);
             return new Store(c);
         } catch (SQLException e) {

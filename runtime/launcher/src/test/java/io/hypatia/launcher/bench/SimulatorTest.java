@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
@@ -117,7 +118,7 @@ class SimulatorTest {
 
     /** Stops trial 0 once it has reported step 3; everything else continues. */
     private static final Scheduler STOP_TRIAL_0_AT_3 = (ctx, trial) ->
-            trial.number() == 0 && trial.lastIntermediate().step() >= 3 ? Decision.STOP : Decision.CONTINUE;
+            Verdict.of(trial.number() == 0 && trial.lastIntermediate().step() >= 3 ? Decision.STOP : Decision.CONTINUE, -1, "");
 
     @Test
     void aStoppedTrialFreesItsWorkerWhenTheStepCompletes() {
@@ -148,9 +149,9 @@ class SimulatorTest {
     void aPausedTrialResumesFromItsCheckpoint() {
         plugins.schedulers.put("pause0", new Scheduler() {
             @Override
-            public Decision onReport(SchedulerContext ctx, Trial trial) {
-                return trial.number() == 0 && trial.lastIntermediate().step() == 2 && trial.budget() == 10
-                        ? Decision.PAUSE : Decision.CONTINUE;
+            public Verdict onReport(SchedulerContext ctx, Trial trial) {
+                return Verdict.of(trial.number() == 0 && trial.lastIntermediate().step() == 2 && trial.budget() == 10
+                        ? Decision.PAUSE : Decision.CONTINUE, -1, "");
             }
 
             @Override

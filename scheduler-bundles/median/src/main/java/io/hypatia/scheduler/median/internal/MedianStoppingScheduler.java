@@ -1,9 +1,14 @@
 package io.hypatia.scheduler.median.internal;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
@@ -25,13 +30,22 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=median",
         PluginProperties.DESCRIPTION + "=Median stopping rule (Vizier): stop trials worse than the median of completed ones"})
-public class MedianStoppingScheduler implements Scheduler {
+public class MedianStoppingScheduler implements Scheduler, Configurable {
+    static final Settings SETTINGS = Settings.of(
+            Setting.integer("min_completed", 5, 0, 1_000_000, "completed trials needed before anything is stopped"),
+            Setting.real("warmup_steps", 0, 0, Double.MAX_VALUE, "steps before which a trial is never stopped"));
 
     @Override
-    public Decision onReport(SchedulerContext context, Trial trial) {
+    public Settings settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public Verdict onReport(SchedulerContext context, Trial trial) {
+        PluginConfig config = SETTINGS.read(context.config());
         IntermediateValue latest = trial.lastIntermediate();
-        if (latest == null || latest.step() < context.configDouble("warmup_steps", 0)) {
-            return Decision.CONTINUE;
+        if (latest == null || latest.step() < config.real("warmup_steps")) {
+            return Verdict.proceed();
         }
         Direction direction = context.objectives().get(0).direction();
         double step = latest.step();
@@ -51,14 +65,18 @@ public class MedianStoppingScheduler implements Scheduler {
                 }
             }
         }
-        if (runningAverages.size() < context.configDouble("min_completed", 5)) {
-            return Decision.CONTINUE;
+        if (runningAverages.size() < config.integer("min_completed")) {
+            return Verdict.proceed();
         }
         double bestLoss = Double.POSITIVE_INFINITY;
         for (IntermediateValue v : trial.intermediates()) {
             bestLoss = Math.min(bestLoss, direction.toLoss(v.value()));
         }
-        return bestLoss > median(runningAverages) ? Decision.STOP : Decision.CONTINUE;
+        double median = median(runningAverages);
+        return bestLoss > median
+                ? Verdict.stop("best value so far is worse than the median (" + (float) direction.toLoss(median)
+                        + " as loss) of the running averages of " + runningAverages.size() + " completed trials at step " + step)
+                : Verdict.proceed();
     }
 
     private static double median(List<Double> values) {

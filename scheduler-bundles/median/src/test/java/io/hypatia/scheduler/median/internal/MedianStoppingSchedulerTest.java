@@ -50,7 +50,7 @@ class MedianStoppingSchedulerTest {
             List<Trial> all = new ArrayList<>(trials);
             all.add(running);
             Decision d = scheduler.onReport(new SchedulerContext("s", List.of(new Objective("loss", Direction.MINIMIZE)),
-                    all, Map.of()), running);
+                    all, Map.of()), running).decision();
             if (d == Decision.STOP) {
                 if (bad) {
                     stoppedBad++;
@@ -79,13 +79,13 @@ class MedianStoppingSchedulerTest {
         List<Trial> all = new ArrayList<>(completed);
         all.add(running);
         List<Objective> maximize = List.of(new Objective("acc", Direction.MAXIMIZE));
-        assertEquals(Decision.STOP, scheduler.onReport(new SchedulerContext("s", maximize, all, Map.of()), running));
+        assertEquals(Decision.STOP, scheduler.onReport(new SchedulerContext("s", maximize, all, Map.of()), running).decision());
         assertEquals(Decision.CONTINUE, scheduler.onReport(new SchedulerContext("s", maximize, all,
-                Map.of("warmup_steps", "5")), running), "no stop before the warm-up steps");
+                Map.of("warmup_steps", "5")), running).decision(), "no stop before the warm-up steps");
         assertEquals(Decision.CONTINUE, scheduler.onReport(new SchedulerContext("s", maximize, all,
-                Map.of("min_completed", "7")), running), "no stop with fewer completed trials than min_completed");
+                Map.of("min_completed", "7")), running).decision(), "no stop with fewer completed trials than min_completed");
         List<Objective> minimize = List.of(new Objective("acc", Direction.MINIMIZE));
-        assertTrue(scheduler.onReport(new SchedulerContext("s", minimize, all, Map.of()), running) == Decision.CONTINUE,
+        assertTrue(scheduler.onReport(new SchedulerContext("s", minimize, all, Map.of()), running).decision() == Decision.CONTINUE,
                 "the same low values are good when minimizing");
     }
 }
