@@ -150,7 +150,7 @@ function renderCurves(data) {
   const summary = Object.entries(marks).map(([d, n]) => n + " " + d.toLowerCase()).join(", ");
   document.getElementById("curves-note").textContent = "Showing " + data.curves.length + " of " + data.total
     + " trials that reported (running and paused first, then the latest finished). Marks: scheduler decisions"
-    + (summary ? " (" + summary + ")" : "") + "; red = stop, orange = pause, green = promote, purple = PBT clone.";
+    + (summary ? " (" + summary + ")" : "") + "; red = stop, orange = pause, green = promote, purple = PBT clone, grey = lease expired.";
 }
 
 // ---------------------------------------------------------------- trials table

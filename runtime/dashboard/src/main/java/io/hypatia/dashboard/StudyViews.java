@@ -9,6 +9,7 @@ import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
+import io.hypatia.engine.DecisionRecord;
 import io.hypatia.engine.PluginInfo;
 import io.hypatia.engine.PluginRef;
 import io.hypatia.engine.StudyEngine;
@@ -422,11 +423,28 @@ final class StudyViews {
         return out;
     }
 
+    /**
+     * The scheduler's decisions the engine recorded for the trial, except the routine CONTINUE,
+     * each placed on the curve at its step; for a trial without records (stored by an older
+     * version) the stop or pause its state implies.
+     */
     private static List<Map<String, Object>> marks(TrialInfo info) {
         Trial t = info.trial();
         IntermediateValue last = t.lastIntermediate();
         if (last == null) {
             return List.of();
+        }
+        if (info.decisions() != null && !info.decisions().isEmpty()) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (DecisionRecord d : info.decisions()) {
+                if (!d.decision().equals("CONTINUE")) {
+                    Map<String, Object> m = mark(at(t.intermediates(), d.step()), d.decision(), d.reason());
+                    m.put("step", d.step());
+                    m.put("rung", d.rung() >= 0 ? d.rung() : null);
+                    out.add(m);
+                }
+            }
+            return out;
         }
         if (t.state() == TrialState.PRUNED) {
             return List.of(mark(last, "STOP", info.failReason()));
@@ -435,6 +453,17 @@ final class StudyViews {
             return List.of(mark(last, "PAUSE", ""));
         }
         return List.of();
+    }
+
+    /** The value reported at {@code step}, else the last one before it, else the first. */
+    private static IntermediateValue at(List<IntermediateValue> curve, double step) {
+        IntermediateValue found = curve.get(0);
+        for (IntermediateValue v : curve) {
+            if (v.step() <= step) {
+                found = v;
+            }
+        }
+        return found;
     }
 
     private static Map<String, Object> mark(IntermediateValue at, String decision, String reason) {
