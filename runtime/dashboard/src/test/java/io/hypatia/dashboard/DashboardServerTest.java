@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hypatia.api.benchmark.Benchmark;
-import io.hypatia.api.sampler.Sampler;
-import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
-import io.hypatia.engine.PluginInfo;
 import io.hypatia.engine.PluginRef;
-import io.hypatia.engine.Plugins;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.store.Store;
@@ -24,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,30 +130,5 @@ class DashboardServerTest {
 
     private HttpRequest request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build();
-    }
-
-    /** One sampler, uniform over the space, registered in code. */
-    private static final class UniformPlugins implements Plugins {
-        private final Sampler uniform = ctx -> ctx.space().sampleUniform(ctx.random());
-
-        @Override
-        public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
-            return name.equals("uniform") ? Optional.of(new Resolved<>(uniform, "test-uniform@2.1.0")) : Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Scheduler>> scheduler(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Benchmark>> benchmark(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<PluginInfo> list() {
-            return List.of(new PluginInfo("sampler", "uniform", "test-uniform", "2.1.0", "ACTIVE", "uniform"));
-        }
     }
 }

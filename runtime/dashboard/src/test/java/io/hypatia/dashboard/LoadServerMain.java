@@ -1,52 +1,30 @@
 package io.hypatia.dashboard;
 
-import io.hypatia.api.benchmark.Benchmark;
-import io.hypatia.api.sampler.Sampler;
-import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
-import io.hypatia.engine.PluginInfo;
 import io.hypatia.engine.PluginRef;
 import io.hypatia.engine.Plugins;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.store.Store;
 import java.util.List;
-import java.util.Optional;
 
 /** Development aid: a dashboard over an in-memory study of N trials, for profiling pages by hand. */
 public final class LoadServerMain {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         int port = Integer.parseInt(args[1]);
-        Sampler uniform = ctx -> ctx.space().sampleUniform(ctx.random());
-        Plugins plugins = new Plugins() {
-            public Optional<Resolved<Sampler>> sampler(String name, String range) {
-                return Optional.of(new Resolved<>(uniform, "uniform@1.0.0"));
-            }
-
-            public Optional<Resolved<Scheduler>> scheduler(String name, String range) {
-                return Optional.empty();
-            }
-
-            public Optional<Resolved<Benchmark>> benchmark(String name, String range) {
-                return Optional.empty();
-            }
-
-            public List<PluginInfo> list() {
-                return List.of(new PluginInfo("sampler", "random", "uniform", "1.0.0", "ACTIVE", ""));
-            }
-        };
+        Plugins plugins = new UniformPlugins();
         Store store = Store.openInMemory();
         StudyEngine engine = new StudyEngine(store, plugins);
         String name = "load-" + n;
         engine.createStudy(StudySpec.of(name, SearchSpace.of(List.of(new FloatParameter("x1", -5, 10, false),
                         new FloatParameter("x2", 0, 15, false), new FloatParameter("lr", 1e-5, 1e-1, true),
                         new CategoricalParameter("kind", List.<Object>of("a", "b", "c")))),
-                List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("random")));
+                List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("uniform")));
         int done = 0;
         while (done < n) {
             int batch = Math.min(1000, n - done);

@@ -48,7 +48,8 @@ public final class Main {
 
             serve options:
               --http-port N         dashboard and Prometheus /metrics port (default 8080; 0: any free port)
-              --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
+              --http-host ADDR      address the dashboard binds (default 127.0.0.1); with --auth-tokens it
+                                    asks for a token and shows a tenant only its studies
               --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
               --metrics-studies N   per-study metric series for the N newest studies (default 20)
 
