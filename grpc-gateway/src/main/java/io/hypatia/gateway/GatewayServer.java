@@ -20,9 +20,9 @@ import io.hypatia.engine.security.TokenFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -115,8 +115,9 @@ public final class GatewayServer implements AutoCloseable {
         if (tokens != null) {
             hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, settings.adminOnly()));
         }
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
-                .executor(executor)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+        interceptors.forEach(builder::intercept);
+        builder.executor(executor)
                 .maxInboundMessageSize(settings.limits().maxRequestBytes())
                 // Bounded metadata: the default 8 KiB, stated so it is not loosened by accident.
                 .maxInboundMetadataSize(8192)
@@ -127,7 +128,6 @@ public final class GatewayServer implements AutoCloseable {
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(ProtoReflectionService.newInstance());
-        interceptors.forEach(builder::intercept);
         if (settings.tls() != null) {
             builder.sslContext(sslContext(settings.tls()));
         }

@@ -9,8 +9,8 @@ import io.javalin.http.UnauthorizedResponse;
 
 /**
  * The dashboard behind the service's bearer tokens (the same token file as the gRPC API): the
- * token comes from an {@code Authorization: Bearer} header or, for the pages, the
- * {@value #COOKIE} cookie the page sets when it asks for one. A tenant sees only its own
+ * token comes from an {@code Authorization: Bearer} header, the {@value #COOKIE} cookie the
+ * pages set when they ask for one, or a {@code ?token=} parameter (scripts). A tenant sees only its own
  * studies (stored names {@code tenant.name}); an admin sees all, and only an admin may scrape
  * {@code /metrics}, whose per-study series name every tenant's studies.
  */
@@ -43,6 +43,8 @@ public final class TokenAccess implements Access {
             token = header.substring(7).trim();
         } else if (ctx.cookie(COOKIE) != null) {
             token = ctx.cookie(COOKIE).trim();
+        } else if (ctx.queryParam("token") != null) {
+            token = ctx.queryParam("token").trim();
         }
         if (token == null || token.isEmpty()) {
             throw new UnauthorizedResponse("this service needs a bearer token: send 'Authorization: Bearer <token>'");

@@ -3,9 +3,7 @@ package io.hypatia.launcher;
 import io.hypatia.dashboard.Access;
 import io.hypatia.dashboard.DashboardServer;
 import io.hypatia.dashboard.ServiceMetrics;
-import io.hypatia.dashboard.TokenAccess;
 import io.hypatia.engine.StudyEngine;
-import io.hypatia.engine.security.TokenFile;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
@@ -19,7 +17,8 @@ import java.util.Map;
 
 /**
  * The whole service in one process: the store, the OSGi framework with the deploy-folder
- * watcher, the study engine and the gRPC gateway. Closing stops them in reverse order.
+ * watcher, the study engine, the gRPC gateway and (unless turned off) the dashboard with the
+ * Prometheus metrics on an HTTP port. Closing stops them in reverse order.
  */
 public final class HypatiaServer implements AutoCloseable {
 
@@ -34,20 +33,14 @@ public final class HypatiaServer implements AutoCloseable {
      * @param metricsStudies how many of the newest studies get per-study metric series
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway,
-                          String httpHost, int httpPort, int metricsStudies) {
+                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway, String httpHost,
+                          int httpPort, int metricsStudies) {
         public static final int NO_HTTP = -1;
 
         /** Loopback, no authentication, default limits, no dashboard. */
         public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                        Path benchmarkData, long deployPollMillis) {
-            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK);
-        }
-
-        /** No dashboard. */
-        public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                       Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway) {
-            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK,
                     "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT);
         }
 
@@ -57,13 +50,13 @@ public final class HypatiaServer implements AutoCloseable {
                     httpHost, httpPort, metricsStudies);
         }
 
-        /** The same service with the dashboard and /metrics on {@code newHttpHost:newHttpPort}. */
+        /** The same service with the dashboard and /metrics on {@code httpHost:httpPort}. */
         public Options withHttp(String newHttpHost, int newHttpPort) {
             return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
                     newHttpHost, newHttpPort, metricsStudies);
         }
 
-        /** The same options with per-study metric series for the {@code n} newest studies. */
+        /** The same service keeping per-study metric series for the {@code n} newest studies. */
         public Options withMetricsStudies(int n) {
             return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
                     httpHost, httpPort, n);
@@ -102,7 +95,7 @@ public final class HypatiaServer implements AutoCloseable {
             gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
                     List.of(new RpcMetricsInterceptor(metrics.registry()))));
             dashboard = o.httpPort() == Options.NO_HTTP ? null
-                    : track(DashboardServer.start(engine, metrics, access(o.gateway()), o.httpHost(), o.httpPort()));
+                    : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
         } catch (Exception | Error e) {
             closeStarted();
             throw e;
@@ -167,11 +160,6 @@ public final class HypatiaServer implements AutoCloseable {
 
     public int port() {
         return gateway.port();
-    }
-
-    /** With authentication on, the dashboard asks for the same bearer tokens and shows a tenant only its studies. */
-    private static Access access(GatewayServer.Settings gateway) throws java.io.IOException {
-        return gateway.tokenFile() == null ? Access.OPEN : new TokenAccess(TokenFile.load(gateway.tokenFile()));
     }
 
     /** The port of the dashboard and /metrics, or {@link Options#NO_HTTP} when they are off. */

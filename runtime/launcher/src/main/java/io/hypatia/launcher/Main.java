@@ -1,9 +1,9 @@
 package io.hypatia.launcher;
 
-import io.hypatia.dashboard.ServiceMetrics;
 import io.hypatia.engine.security.Quotas;
 import io.hypatia.gateway.GatewayServer;
 import io.hypatia.gateway.Limits;
+import io.hypatia.dashboard.ServiceMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -48,8 +48,7 @@ public final class Main {
 
             serve options:
               --http-port N         dashboard and Prometheus /metrics port (default 8080; 0: any free port)
-              --http-host ADDR      address the dashboard binds (default 127.0.0.1); with --auth-tokens it
-                                    asks for a token and shows a tenant only its studies
+              --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
               --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
               --metrics-studies N   per-study metric series for the N newest studies (default 20)
 
@@ -93,8 +92,8 @@ public final class Main {
                     flags.add("no-dashboard");
                     serve(new Args(args, 1, options, flags));
                 }
-                case "studies" -> System.exit(StudiesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "token" -> System.exit(TokenCommand.run(args));
+                case "studies" -> System.exit(StudiesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "demo" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(DEMO_OPTIONS);
@@ -131,7 +130,7 @@ public final class Main {
         String data = a.get("benchmark-data", System.getenv("HYPATIA_BENCHMARK_DATA"));
         return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
                 a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
-                data == null || data.isBlank() ? null : Path.of(data), 1000, gatewaySettings(a));
+                data == null || data.isBlank() ? null : Path.of(data), 1000).withGateway(gatewaySettings(a));
     }
 
     static GatewayServer.Settings gatewaySettings(Args a) {
