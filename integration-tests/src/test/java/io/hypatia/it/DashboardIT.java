@@ -49,6 +49,7 @@ import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -192,7 +193,9 @@ public class DashboardIT {
         Path shots = Files.createDirectories(Path.of("target", "screenshots"));
         WebDriver driver = chromium();
         try {
+            // The page re-renders while we look (that is the live update): a row read mid-render is read again.
             WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+            wait.ignoring(StaleElementReferenceException.class);
             String base = "http://127.0.0.1:" + service.server().httpPort();
 
             // Studies: both listed, with the engine's counts; the filter narrows the list.
@@ -286,6 +289,7 @@ public class DashboardIT {
         WebDriver driver = chromium();
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(20));
+            wait.ignoring(StaleElementReferenceException.class);
             long t0 = System.nanoTime();
             driver.get(base + "/study.html?name=" + name);
             String points = String.valueOf(n);
