@@ -4,7 +4,7 @@
 "use strict";
 
 const COLORS = { COMPLETE: "#079455", PRUNED: "#dc6803", RUNNING: "#2f6fde", PAUSED: "#98a2b3", FAILED: "#d92d20", WAITING: "#98a2b3" };
-const DECISION_COLORS = { STOP: "#d92d20", PAUSE: "#dc6803", PROMOTE: "#079455", CLONE: "#7a5af8", CONTINUE: "#2f6fde" };
+const DECISION_COLORS = { STOP: "#d92d20", PAUSE: "#dc6803", PROMOTE: "#079455", CLONED: "#7a5af8", LEASE_EXPIRED: "#667085", CONTINUE: "#2f6fde" };
 
 function chartWidth(container) {
   return Math.max(280, container.clientWidth || container.parentElement.clientWidth - 32);

@@ -5,6 +5,14 @@ window.hypatia = window.hypatia || { charts: {} };
 
 async function getJson(url) {
   const res = await fetch(url, { headers: { "Accept": "application/json" } });
+  if (res.status === 401 && !window.hypatia.askedToken) { // the service has authentication: ask once for a token
+    window.hypatia.askedToken = true;
+    const token = window.prompt("This Hypatia service needs a bearer token (see `hypatia token add`):");
+    if (token) {
+      document.cookie = "hypatia_token=" + token.trim() + "; path=/; SameSite=Strict";
+      return getJson(url);
+    }
+  }
   const body = await res.json().catch(() => ({ error: res.status + " " + res.statusText }));
   if (!res.ok) {
     throw new Error(body.error || (res.status + " " + res.statusText));
@@ -28,7 +36,7 @@ function fmt(v) {
   if (typeof v !== "number") return String(v);
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(4);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(v.toPrecision(5)).toExponential();
   return String(Number(v.toPrecision(6)));
 }
 

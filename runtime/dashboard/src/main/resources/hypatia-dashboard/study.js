@@ -15,20 +15,35 @@ document.title = "Hypatia — " + NAME;
 
 async function refresh() {
   if (!NAME) throw new Error("name: the address must name a study, e.g. /study.html?name=my-study");
-  study = await getJson("/api/studies/" + encodeURIComponent(NAME));
-  renderSummary();
-  if (study.stamp === lastStamp) return;
-  lastStamp = study.stamp;
-  const since = nextSince > 0 ? Math.max(0, nextSince - OVERLAP_MS) : 0;
-  const [series, curves] = await Promise.all([
-    getJson("/api/studies/" + encodeURIComponent(NAME) + "/series?since=" + since),
-    getJson("/api/studies/" + encodeURIComponent(NAME) + "/curves"),
-    loadTable(),
+  const api = "/api/studies/" + encodeURIComponent(NAME);
+  const data = () => Promise.all([
+    getJson(api + "/series?since=" + (nextSince > 0 ? Math.max(0, nextSince - OVERLAP_MS) : 0)),
+    getJson(api + "/curves"),
+    fetchTable(),
   ]);
+  let fetchedData;
+  if (lastStamp === null) { // first load: everything at once
+    const [summary, rest] = await Promise.all([getJson(api), data()]);
+    study = summary;
+    fetchedData = rest;
+  } else {
+    study = await getJson(api);
+    if (study.stamp === lastStamp) { renderSummary(); return; }
+    fetchedData = await data();
+  }
+  lastStamp = study.stamp;
+  const [series, curves, page] = fetchedData;
+  const fetched = performance.now();
+  renderSummary();
   merge(series);
+  renderTable(page);
   renderCharts();
   renderCurves(curves);
   renderSettings();
+  if (!window.hypatia.timings) { // the first full render, for load-time measurements (DashboardIT)
+    window.hypatia.timings = { dataMs: Math.round(fetched), renderedMs: Math.round(performance.now()), trials: trials.size,
+      charts: window.hypatia.chartTimings };
+  }
 }
 
 function merge(series) {
@@ -64,6 +79,9 @@ function renderSummary() {
 }
 
 function renderCharts() {
+  const marks = {};
+  const lap = (name) => { marks[name] = Math.round(performance.now()); };
+  lap("start");
   const all = [...trials.values()];
   const o = study.objectives[objective];
   const better = o.direction === "MAXIMIZE" ? (a, b) => a > b : (a, b) => a < b;
@@ -77,9 +95,15 @@ function renderCharts() {
   const byTime = all.slice().sort((a, b) => a.f - b.f || a.n - b.n);
   historyChart(document.getElementById("history-time"), byTime.map((t) => t.f / 1000), byTime.map((t) => t.v[objective]),
     bestSoFar(byTime), { xLabel: "finished", yLabel: o.name, time: true });
+  lap("history");
 
-  parallelChart(document.getElementById("parcoords"), params, study.objectives, byNumber.map((t) => t.p.concat(t.v)),
+  const lines = parallelLines(byNumber, better);
+  parallelChart(document.getElementById("parcoords"), params, study.objectives, lines.map((t) => t.p.concat(t.v)),
     params.length + objective);
+  document.getElementById("parcoords-note").textContent = lines.length < all.length
+    ? "Showing " + lines.length + " of " + all.length + " complete trials: the best " + PARALLEL_BEST
+      + " and an even sample of the rest (more lines only hide each other)." : "";
+  lap("parallel");
 
   const slices = document.getElementById("slices");
   params.forEach((p, i) => {
@@ -91,6 +115,8 @@ function renderCharts() {
     const pts = all.filter((t) => t.p[i] !== null && t.p[i] !== undefined).sort((a, b) => a.p[i] - b.p[i]);
     sliceChart(box, p, pts.map((t) => t.p[i]), pts.map((t) => t.v[objective]), o.name);
   });
+  lap("slices");
+  window.hypatia.chartTimings = marks;
 
   if (study.objectives.length >= 2) {
     document.getElementById("pareto-card").hidden = false;
@@ -98,6 +124,19 @@ function renderCharts() {
     paretoChart(document.getElementById("pareto"), pts.map((t) => t.v[0]), pts.map((t) => t.v[1]),
       pts.map((t) => pareto.has(t.n) ? t.v[1] : null), [study.objectives[0].name, study.objectives[1].name]);
   }
+}
+
+// Above this many complete trials the parallel coordinates show the best ones and an even sample.
+const PARALLEL_MAX = 2000, PARALLEL_BEST = 1000;
+
+function parallelLines(byNumber, better) {
+  if (byNumber.length <= PARALLEL_MAX) return byNumber;
+  const ranked = byNumber.slice().sort((a, b) => better(a.v[objective], b.v[objective]) ? -1 : better(b.v[objective], a.v[objective]) ? 1 : 0);
+  const rest = ranked.slice(PARALLEL_BEST);
+  const step = rest.length / (PARALLEL_MAX - PARALLEL_BEST);
+  const sample = [];
+  for (let i = 0; i < PARALLEL_MAX - PARALLEL_BEST; i++) sample.push(rest[Math.floor(i * step)]);
+  return ranked.slice(0, PARALLEL_BEST).concat(sample).sort((a, b) => a.n - b.n);
 }
 
 function renderCurves(data) {
@@ -111,20 +150,24 @@ function renderCurves(data) {
   const summary = Object.entries(marks).map(([d, n]) => n + " " + d.toLowerCase()).join(", ");
   document.getElementById("curves-note").textContent = "Showing " + data.curves.length + " of " + data.total
     + " trials that reported (running and paused first, then the latest finished). Marks: scheduler decisions"
-    + (summary ? " (" + summary + ")" : "") + "; red = stop, orange = pause, green = promote, purple = PBT clone.";
+    + (summary ? " (" + summary + ")" : "") + "; red = stop, orange = pause, green = promote, purple = PBT clone, grey = lease expired.";
 }
 
 // ---------------------------------------------------------------- trials table
 
-async function loadTable() {
+async function fetchTable() {
   const q = new URLSearchParams({ sort: table.sort, order: table.order, offset: String(table.offset), limit: String(table.limit) });
   if (table.state) q.set("state", table.state);
   const page = await getJson("/api/studies/" + encodeURIComponent(NAME) + "/trials?" + q);
   if (page.total > 0 && page.offset >= page.total) { // the filter shrank under us: back to the last page
     table.offset = Math.floor((page.total - 1) / table.limit) * table.limit;
-    return loadTable();
+    return fetchTable();
   }
-  renderTable(page);
+  return page;
+}
+
+async function loadTable() {
+  renderTable(await fetchTable());
 }
 
 function renderTable(page) {

@@ -9,11 +9,8 @@ import io.javalin.http.Context;
  * the answer mentions is first checked with {@link Viewer#canSee}; a study the viewer may not
  * see is answered as if it did not exist (404), never leaked.
  *
- * <p>Until the service has tenants and tokens the dashboard runs with {@link #OPEN} (it listens
- * on loopback by default). An implementation reads the token from the request (an
- * {@code Authorization: Bearer} header or a cookie), throws Javalin's
- * {@code UnauthorizedResponse} when it is missing or invalid, and answers {@code canSee} from
- * the study's tenant.
+ * <p>Without authentication the dashboard runs with {@link #OPEN} (it listens on loopback by
+ * default); with the service's token file it runs with {@link TokenAccess}.
  */
 @FunctionalInterface
 public interface Access {
@@ -26,6 +23,10 @@ public interface Access {
 
     /** The caller of this request; throws an {@code HttpResponseException} (401/403) to refuse it. */
     Viewer resolve(Context ctx);
+
+    /** Refuses (401/403) a caller who may not read {@code /metrics}; everyone may by default. */
+    default void checkMetrics(Context ctx) {
+    }
 
     /** No authentication: everyone sees every study. */
     Access OPEN = ctx -> study -> true;

@@ -59,6 +59,7 @@ public final class DashboardServer implements AutoCloseable {
             config.jetty.port = port;
 
             config.routes.before("/api/*", ctx -> ctx.attribute(VIEWER, access.resolve(ctx)));
+            config.routes.before("/metrics", access::checkMetrics);
             config.routes.get("/api/studies", ctx -> json(ctx, views.studies(viewer(ctx), ctx.queryParam("q"))));
             config.routes.get("/api/studies/{name}", ctx -> json(ctx, views.study(study(ctx, engine))));
             config.routes.get("/api/studies/{name}/trials", ctx -> json(ctx, views.trials(study(ctx, engine),

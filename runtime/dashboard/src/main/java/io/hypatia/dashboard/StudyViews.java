@@ -9,6 +9,7 @@ import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
+import io.hypatia.engine.DecisionRecord;
 import io.hypatia.engine.PluginInfo;
 import io.hypatia.engine.PluginRef;
 import io.hypatia.engine.StudyEngine;
@@ -56,7 +57,8 @@ final class StudyViews {
         for (StudyInfo s : all) {
             if (viewer.canSee(s) && s.spec().name().toLowerCase(Locale.ROOT).contains(needle)) {
                 try {
-                    out.add(summary(s, engine.listTrials(s.spec().name(), Set.of()), versions));
+                    String name = s.spec().name();
+                    out.add(summary(s, engine.listTrials(name, Set.of()), engine.bestTrials(name), versions));
                 } catch (RuntimeException e) {
                     // deleted between the listing and this read: leave it out
                 }
@@ -69,13 +71,14 @@ final class StudyViews {
     Map<String, Object> study(StudyInfo s) {
         String name = s.spec().name();
         List<TrialInfo> trials = engine.listTrials(name, Set.of());
-        Map<String, Object> out = summary(s, trials, pluginVersions());
+        List<TrialInfo> best = engine.bestTrials(name);
+        Map<String, Object> out = summary(s, trials, best, pluginVersions());
         out.put("settings", settings(s.spec()));
-        out.put("bestTrials", engine.bestTrials(name).stream().map(t -> row(t, s.spec())).toList());
+        out.put("bestTrials", best.stream().map(t -> row(t, s.spec())).toList());
         return out;
     }
 
-    private Map<String, Object> summary(StudyInfo s, List<TrialInfo> trials, Map<String, String> versions) {
+    private Map<String, Object> summary(StudyInfo s, List<TrialInfo> trials, List<TrialInfo> best, Map<String, String> versions) {
         StudySpec spec = s.spec();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", spec.name());
@@ -87,7 +90,6 @@ final class StudyViews {
         out.put("trials", trials.size());
         out.put("objectives", spec.objectives().stream().map(o -> Map.of("name", o.name(),
                 "direction", o.direction().name())).toList());
-        List<TrialInfo> best = engine.bestTrials(spec.name());
         out.put("best", best.size() == 1 ? best.get(0).trial().values() : null);
         out.put("bestTrial", best.size() == 1 ? best.get(0).trial().number() : null);
         out.put("paretoSize", spec.objectives().size() > 1 ? best.size() : null);
@@ -315,30 +317,35 @@ final class StudyViews {
      */
     Map<String, Object> series(StudyInfo s, long since) {
         StudySpec spec = s.spec();
-        List<TrialInfo> complete = engine.listTrials(spec.name(), Set.of(TrialState.COMPLETE));
+        List<TrialInfo> complete = new ArrayList<>();
+        long next = since;
+        for (TrialInfo info : engine.listTrials(spec.name(), Set.of(TrialState.COMPLETE))) {
+            next = Math.max(next, info.finishedAt());
+            if (info.finishedAt() >= since) {
+                complete.add(info);
+            }
+        }
         List<Objective> objectives = spec.objectives();
         List<Parameter> params = spec.space().parameters();
-        List<Integer> numbers = new ArrayList<>();
-        List<Long> finished = new ArrayList<>();
-        List<List<Double>> values = new ArrayList<>();
-        objectives.forEach(o -> values.add(new ArrayList<>()));
-        List<List<Double>> paramColumns = new ArrayList<>();
-        params.forEach(p -> paramColumns.add(new ArrayList<>()));
-        long next = since;
-        for (TrialInfo info : complete) {
-            next = Math.max(next, info.finishedAt());
-            if (info.finishedAt() < since) {
-                continue;
-            }
+        int n = complete.size();
+        // Primitive columns keep a 10,000-trial answer small and quick to write; floats carry
+        // the 7 significant digits a chart needs (the table shows exact values).
+        int[] numbers = new int[n];
+        long[] finished = new long[n];
+        float[][] values = new float[objectives.size()][n];
+        Float[][] paramColumns = new Float[params.size()][n];
+        for (int k = 0; k < n; k++) {
+            TrialInfo info = complete.get(k);
             Trial t = info.trial();
-            numbers.add(t.number());
-            finished.add(info.finishedAt());
+            numbers[k] = t.number();
+            finished[k] = info.finishedAt();
             for (int i = 0; i < objectives.size(); i++) {
-                values.get(i).add(t.values().get(i));
+                values[i][k] = (float) t.values().get(i).doubleValue();
             }
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
-                paramColumns.get(i).add(t.config().has(p.name()) ? numeric(p, t.config().get(p.name())) : null);
+                Double v = t.config().has(p.name()) ? numeric(p, t.config().get(p.name())) : null;
+                paramColumns[i][k] = v == null ? null : (float) v.doubleValue();
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -351,9 +358,9 @@ final class StudyViews {
             Parameter p = params.get(i);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
-            m.put("log", p instanceof FloatParameter f ? f.log() : p instanceof IntParameter n && n.log());
+            m.put("log", p instanceof FloatParameter f ? f.log() : p instanceof IntParameter in && in.log());
             m.put("choices", choices(p));
-            m.put("values", paramColumns.get(i));
+            m.put("values", paramColumns[i]);
             paramOut.add(m);
         }
         out.put("params", paramOut);
@@ -416,11 +423,28 @@ final class StudyViews {
         return out;
     }
 
+    /**
+     * The scheduler's decisions the engine recorded for the trial, except the routine CONTINUE,
+     * each placed on the curve at its step; for a trial without records (stored by an older
+     * version) the stop or pause its state implies.
+     */
     private static List<Map<String, Object>> marks(TrialInfo info) {
         Trial t = info.trial();
         IntermediateValue last = t.lastIntermediate();
         if (last == null) {
             return List.of();
+        }
+        if (info.decisions() != null && !info.decisions().isEmpty()) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (DecisionRecord d : info.decisions()) {
+                if (!d.decision().equals("CONTINUE")) {
+                    Map<String, Object> m = mark(at(t.intermediates(), d.step()), d.decision(), d.reason());
+                    m.put("step", d.step());
+                    m.put("rung", d.rung() >= 0 ? d.rung() : null);
+                    out.add(m);
+                }
+            }
+            return out;
         }
         if (t.state() == TrialState.PRUNED) {
             return List.of(mark(last, "STOP", info.failReason()));
@@ -429,6 +453,17 @@ final class StudyViews {
             return List.of(mark(last, "PAUSE", ""));
         }
         return List.of();
+    }
+
+    /** The value reported at {@code step}, else the last one before it, else the first. */
+    private static IntermediateValue at(List<IntermediateValue> curve, double step) {
+        IntermediateValue found = curve.get(0);
+        for (IntermediateValue v : curve) {
+            if (v.step() <= step) {
+                found = v;
+            }
+        }
+        return found;
     }
 
     private static Map<String, Object> mark(IntermediateValue at, String decision, String reason) {

@@ -228,7 +228,7 @@ final class AskPath {
             }
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.get().label() + " proposed budget " + budget
                     + " outside the fidelity [" + s.spec.fidelity().min() + ", " + max + "]; using " + max);
-            s.pluginFallbacks.incrementAndGet();
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler.get(), "initialBudget", e);
         }
@@ -344,7 +344,7 @@ final class AskPath {
         if (problem != null) {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed a clone " + c.get()
                     + " that is ignored: " + problem);
-            s.pluginFallbacks.incrementAndGet();
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
             s.schedulerMemory.clear();
             return null;
         }

@@ -65,6 +65,7 @@ final class StudiesCommand {
 
             options:
               --target HOST:PORT   the service (default 127.0.0.1:50051)
+              --token TOKEN        bearer token when the service has authentication (default: $HYPATIA_TOKEN)
               --json               print the API's messages as JSON instead of tables
             """;
 
@@ -85,7 +86,7 @@ final class StudiesCommand {
     static int run(String[] args) {
         CliOptions o;
         try {
-            o = new CliOptions(args, 0, Set.of("target", "state", "csv", "interval"), Set.of("json", "until-done", "help"), true);
+            o = new CliOptions(args, 0, Set.of("target", "token", "state", "csv", "interval"), Set.of("json", "until-done", "help"), true);
         } catch (BenchException e) {
             System.err.println("hypatia studies: " + e.getMessage());
             System.err.print(USAGE);
@@ -97,7 +98,14 @@ final class StudiesCommand {
             return words.isEmpty() && !o.flag("help") ? 2 : 0;
         }
         String target = o.has("target") ? o.get("target") : "127.0.0.1:50051";
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        String token = o.has("token") ? o.get("token") : System.getenv("HYPATIA_TOKEN");
+        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
+        if (token != null && !token.isBlank()) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
+            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        ManagedChannel channel = builder.build();
         try {
             StudiesCommand c = new StudiesCommand(channel, System.out, o.flag("json"));
             String command = words.get(0);

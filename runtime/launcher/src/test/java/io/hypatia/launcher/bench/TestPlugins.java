@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A plugin registry filled in code, so the simulator is tested on the real engine without Felix. */
-final class TestPlugins implements Plugins {
+public final class TestPlugins implements Plugins {
     final Map<String, Sampler> samplers = new ConcurrentHashMap<>();
     final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
     final Map<String, Benchmark> benchmarks = new ConcurrentHashMap<>();
 
-    TestPlugins() {
+    public TestPlugins() {
         samplers.put("random", ctx -> ctx.space().sampleUniform(ctx.random()));
     }
 

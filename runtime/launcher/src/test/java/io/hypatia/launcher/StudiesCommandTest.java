@@ -1,0 +1,112 @@
+package io.hypatia.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.hypatia.api.space.FloatParameter;
+import io.hypatia.api.space.SearchSpace;
+import io.hypatia.api.study.Direction;
+import io.hypatia.api.study.Objective;
+import io.hypatia.engine.PluginRef;
+import io.hypatia.engine.StudyEngine;
+import io.hypatia.engine.StudySpec;
+import io.hypatia.engine.store.Store;
+import io.hypatia.gateway.GatewayServer;
+import io.hypatia.launcher.bench.TestPlugins;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hypatia studies} against a real gateway over loopback on a real engine. */
+class StudiesCommandTest {
+    private Store store;
+    private StudyEngine engine;
+    private GatewayServer gateway;
+    private ManagedChannel channel;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        store = Store.openInMemory();
+        engine = new StudyEngine(store, new TestPlugins());
+        engine.createStudy(StudySpec.of("quad", SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
+                List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("random")));
+        for (StudyEngine.Asked a : engine.ask("quad", 6, "w")) {
+            double x = a.info().trial().config().getDouble("x");
+            engine.tell("quad", a.info().trial().id(), StudyEngine.Outcome.complete(List.of(x * x)), null);
+        }
+        gateway = GatewayServer.start(engine, "127.0.0.1", 0);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        gateway.close();
+        engine.close();
+        store.close();
+    }
+
+    private StudiesCommand command(boolean json) {
+        return new StudiesCommand(channel, new PrintStream(bytes, true, StandardCharsets.UTF_8), json);
+    }
+
+    private List<String> lines() {
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void listIsAnAlignedTable() throws Exception {
+        command(false).list(List.of("list"), 1);
+        List<String> out = lines();
+        assertEquals(2, out.size(), String.join("\n", out));
+        assertTrue(out.get(0).startsWith("NAME"));
+        assertTrue(out.get(1).startsWith("quad"));
+        // columns line up: TRIALS is right-aligned under its header
+        int end = out.get(0).indexOf("TRIALS") + "TRIALS".length();
+        assertEquals('6', out.get(1).charAt(end - 1));
+    }
+
+    @Test
+    void trialsFilterAndCsv(@TempDir Path dir) throws Exception {
+        command(false).trials("quad", "complete", null);
+        assertEquals(7, lines().size());
+        Path csv = dir.resolve("t.csv");
+        command(false).trials("quad", null, csv.toString());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(7, rows.size());
+        assertTrue(rows.get(0).startsWith("number,id,state,value_0,param_x,"));
+    }
+
+    @Test
+    void showJsonAndErrors() throws Exception {
+        command(true).show("quad");
+        String json = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"bestTrials\""), json);
+        assertTrue(json.contains("\"name\": \"quad\""), json);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> command(false).show("nope"));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        command(false).delete("quad");
+        assertTrue(engine.listStudies().isEmpty());
+    }
+
+    @Test
+    void watchUntilDoneEndsOnAFinishedStudy() throws Exception {
+        command(false).watch("quad", 100, true);
+        String line = lines().get(0);
+        assertTrue(line.startsWith("quad  complete 6  running 0"), line);
+        assertTrue(line.contains("best "), line);
+    }
+}
