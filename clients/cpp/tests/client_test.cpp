@@ -193,7 +193,7 @@ void asha_promotes_the_best_paused_trial(hypatia::Client& client) {
   space.add_float("x", 0, 1);
   hypatia::StudyOptions o;
   o.scheduler = "asha";
-  o.scheduler_config = {{"eta", "3"}, {"min_resource", "1"}, {"max_resource", "9"}, {"type", "promotion"}};
+  // ASHA's defaults: promotion, eta 3, rungs from the fidelity's min (1) to its max (9).
   o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 9.0);
   hypatia::Study study = client.create_study(unique("cpp-asha"), space, o);
   int64_t best = 0;

@@ -150,19 +150,25 @@ def main():
     ap.add_argument("--timeout", type=float, default=170, help="seconds after which no new trial starts")
     ap.add_argument("--sampler", default="tpe")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scheduler", default="asha", choices=["asha", "median"],
-                    help="ASHA promotion (eta 3, rungs at 1, 3, 9, ... epochs) or median stopping")
+    ap.add_argument("--scheduler", default="auto", choices=["auto", "asha", "median"],
+                    help="ASHA promotion (eta 3, rungs at 1, 3, 9, ... epochs), median stopping, or auto: "
+                         "ASHA where the service has the asha scheduler deployed, else median")
     ap.add_argument("--checkpoint-dir", default="hypatia-checkpoints")
     args = ap.parse_args()
 
     started = time.time()
     checkpoint_dir = os.path.abspath(os.path.join(args.checkpoint_dir, args.study))
     os.makedirs(checkpoint_dir, exist_ok=True)
+    client = hp.Client(args.target)
+    if args.scheduler == "auto":
+        loaded = {p["name"] for p in client.plugins() if p["kind"] == "scheduler"}
+        args.scheduler = "asha" if "asha" in loaded else "median"
+        if args.scheduler == "median":
+            print("the service has no asha scheduler deployed: using median stopping", flush=True)
     if args.scheduler == "asha":
-        scheduler_config = {"eta": 3, "min_resource": 1, "max_resource": args.epochs, "type": "promotion"}
+        scheduler_config = {}  # promotion, eta 3, rungs from 1 epoch to the fidelity's max (ASHA's defaults)
     else:
         scheduler_config = {"min_completed": 5, "warmup_steps": 3}
-    client = hp.Client(args.target)
     study = client.create_study(args.study, SPACE, objectives={"val_accuracy": "max"}, sampler=args.sampler,
                                 sampler_config={"seed": args.seed}, scheduler=args.scheduler,
                                 scheduler_config=scheduler_config, fidelity=("epochs", 1, args.epochs),

@@ -215,9 +215,8 @@ class ClientTest(unittest.TestCase):
         self.assertEqual("final", told.checkpoint)
 
     def test_asha_promotes_the_best_paused_trial_with_its_checkpoint(self):
+        # ASHA's defaults: promotion, eta 3, rungs from the fidelity's min (1) to its max (9).
         study = self.client.create_study(name("py-asha"), {"x": hp.Float(0, 1)}, scheduler="asha",
-                                         scheduler_config={"eta": 3, "min_resource": 1, "max_resource": 9,
-                                                           "type": "promotion"},
                                          fidelity=("epochs", 1, 9))
         paused = {}
         for value in (0.3, 0.1, 0.2):

@@ -59,7 +59,7 @@ public class CppClientIT {
     public void digitsExampleTrainerRunsUnderAshaPromotion() throws Exception {
         assumeTrue("the digits data set of python3-sklearn is needed (" + DIGITS + ")", java.nio.file.Files.isReadable(Path.of(DIGITS)));
         Processes.Result r = Processes.run(List.of(build.resolve("digits_mlp").toString(), "--target",
-                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "3",
+                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "3", "--scheduler", "asha",
                 "--checkpoint-dir", build.resolve("checkpoints").toString()), null, Map.of(), 600);
         System.out.println(r.output());
         assertEquals(r.output(), 0, r.exit());

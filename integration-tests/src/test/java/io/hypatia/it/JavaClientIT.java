@@ -155,9 +155,9 @@ public class JavaClientIT {
 
     @Test
     public void ashaPromotesTheBestPausedTrialWithItsCheckpoint() {
+        // ASHA's defaults: promotion, eta 3, rungs from the fidelity's min (1) to its max (9).
         Study study = client.createStudy("java-asha", new SearchSpace().floatParam("x", 0, 1),
-                StudyOptions.minimize("loss").fidelity("epochs", 1, 9)
-                        .scheduler("asha", Map.of("eta", 3, "min_resource", 1, "max_resource", 9, "type", "promotion")));
+                StudyOptions.minimize("loss").fidelity("epochs", 1, 9).scheduler("asha"));
         long best = -1;
         for (double value : new double[] {0.3, 0.1, 0.2}) {
             Trial t = study.ask();

@@ -90,7 +90,7 @@ public class PythonClientIT {
                 Processes.run(List.of(PYTHON, "-c", "import torch")).ok());
         Path checkpoints = Path.of(System.getProperty("hypatia.it.work"), "pytorch-checkpoints");
         Processes.Result r = Processes.run(List.of(python.toString(), "clients/python/examples/pytorch_mlp.py",
-                "--target", target(), "--trials", "12", "--workers", "4", "--epochs", "3",
+                "--target", target(), "--trials", "12", "--workers", "4", "--epochs", "3", "--scheduler", "asha",
                 "--checkpoint-dir", checkpoints.toString()), repo, Map.of(), 900);
         System.out.println(r.output());
         assertEquals(r.output(), 0, r.exit());
