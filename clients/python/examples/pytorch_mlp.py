@@ -173,8 +173,8 @@ def main():
                                 sampler_config={"seed": args.seed}, scheduler=args.scheduler,
                                 scheduler_config=scheduler_config, fidelity=("epochs", 1, args.epochs),
                                 load_if_exists=True)
-    study.optimize(Objective(args.epochs, checkpoint_dir), n_trials=args.trials, n_workers=args.workers,
-                   timeout=args.timeout)
+    runs = study.optimize(Objective(args.epochs, checkpoint_dir), n_trials=args.trials, n_workers=args.workers,
+                          timeout=args.timeout)
 
     print(f"\n{'#':>3} {'state':8} {'epochs':>6} {'val_acc':>7}  {'lr':>8} {'wd':>8} {'width':>5} {'dropout':>7} optimizer")
     for t in study.trials:
@@ -183,7 +183,7 @@ def main():
         p = t.params
         print(f"{t.number:>3} {t.state:8} {int(last):>6} {acc:>7.4f}  {p['lr']:>8.2e} {p['weight_decay']:>8.1e} "
               f"{p['width']:>5} {p['dropout']:>7.3f} {p['optimizer']}")
-    print(f"{len(study.trials)} trials ({summary_counts(study)}) under {args.scheduler} in {time.time() - started:.1f} s "
+    print(f"{len(study.trials)} trials ({summary_counts(study)}) from {runs} hand-outs under {args.scheduler} in {time.time() - started:.1f} s "
           f"with {args.workers} workers")
     if not study.best_trials:
         print("no trial reached the full budget; run more trials")

@@ -294,7 +294,7 @@ class ClientTest(unittest.TestCase):
         # The client is used (its channel opened) before the workers start: they must not inherit it.
         study = self.client.create_study(name("py-opt"), {"x1": hp.Float(-5, 10), "x2": hp.Float(0, 15)},
                                          sampler="tpe", sampler_config={"seed": 3})
-        study.optimize(branin_objective, n_trials=21, n_workers=3, show_progress=False)
+        self.assertEqual(21, study.optimize(branin_objective, n_trials=21, n_workers=3, show_progress=False))
         trials = study.trials
         self.assertEqual(21, len(trials))
         self.assertEqual({"COMPLETE"}, {t.state for t in trials})
