@@ -1,7 +1,15 @@
 package io.hypatia.gateway;
 
+import com.google.protobuf.Message;
+import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.hypatia.engine.StudyInfo;
+import io.hypatia.engine.security.Echo;
+import io.hypatia.engine.security.Principal;
+import io.hypatia.engine.security.Quotas;
+import io.hypatia.engine.security.TenantNames;
 import io.hypatia.api.space.InvalidSpaceException;
 import io.hypatia.engine.EngineException;
 import io.hypatia.engine.StudyEngine;
@@ -38,6 +46,9 @@ import io.hypatia.grpc.v1.ReportResponse;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.TellResponse;
 import io.hypatia.grpc.v1.TrialState;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -47,25 +58,67 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The hypatia.v1 service: validates each request, converts it with {@link ProtoMapping}, calls the
+ * The hypatia.v1 service: bounds each request ({@link RequestBounds}), scopes study names to the
+ * caller's tenant ({@link TenantNames}), converts it with {@link ProtoMapping}, calls the
  * {@link StudyEngine} and maps failures to gRPC statuses in one place ({@link #toStatus}).
  */
 public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceImplBase {
     private static final Logger LOG = Logger.getLogger(HypatiaGrpcService.class.getName());
+    /** Longest status description sent back; keeps errors well inside a client's 8 KiB metadata limit. */
+    static final int MAX_DESCRIPTION_CHARS = 2000;
+    /** Serialized size allowed per trial beyond the search space when estimating an Ask answer. */
+    private static final int TRIAL_OVERHEAD_BYTES = 512;
+    /** The engine's bound on study names, which a tenant's prefix counts against. */
+    private static final int MAX_STORED_NAME_CHARS = 128;
 
     private final StudyEngine engine;
+    private final Limits limits;
+    private final Quotas quotas;
+    private final RequestBounds bounds;
 
     public HypatiaGrpcService(StudyEngine engine) {
+        this(engine, Limits.DEFAULT, Quotas.DEFAULT);
+    }
+
+    public HypatiaGrpcService(StudyEngine engine, Limits limits, Quotas quotas) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.quotas = Objects.requireNonNull(quotas, "quotas");
+        this.bounds = new RequestBounds(limits);
+    }
+
+    /** The study a request names, as stored and as the caller calls it, for scoping and for error messages. */
+    private record Target(String stored, String shown, long trialId) {
+        static final Target NONE = new Target(null, null, 0);
+    }
+
+    private static Principal caller() {
+        return AuthInterceptor.PRINCIPAL.get();
+    }
+
+    private static Target study(String name) {
+        return trial(name, 0);
+    }
+
+    /** The study a request names (checked in {@link #unary}: an empty name is INVALID_ARGUMENT). */
+    private static Target trial(String name, long trialId) {
+        return new Target(TenantNames.stored(caller(), name), name, trialId);
     }
 
     // ---------------------------------------------------------------- studies
 
     @Override
     public void createStudy(CreateStudyRequest request, StreamObserver<CreateStudyResponse> out) {
-        unary(out, () -> {
-            StudySpec spec = request.getBenchmark().isEmpty() ? ProtoMapping.toSpec(request) : onBenchmark(request);
-            return CreateStudyResponse.newBuilder().setStudy(ProtoMapping.toProto(engine.createStudy(spec))).build();
+        Target target = request.getName().isEmpty() ? Target.NONE : study(request.getName());
+        unary(out, request, target, () -> {
+            if (target.stored() != null && target.stored().length() > MAX_STORED_NAME_CHARS) {
+                throw EngineException.invalid("name", "must be at most " + (MAX_STORED_NAME_CHARS - target.stored().length()
+                        + target.shown().length()) + " characters for tenant '" + caller().tenant() + "', got " + target.shown().length());
+            }
+            checkStudyQuota();
+            CreateStudyRequest scoped = target == Target.NONE ? request : request.toBuilder().setName(target.stored()).build();
+            StudySpec spec = request.getBenchmark().isEmpty() ? ProtoMapping.toSpec(scoped) : onBenchmark(scoped);
+            return CreateStudyResponse.newBuilder().setStudy(shown(engine.createStudy(spec))).build();
         });
     }
 
@@ -75,7 +128,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             throw EngineException.invalid("benchmark", "give either a benchmark or search_space and objectives, not both");
         }
         Benchmark b = engine.plugins().benchmark(request.getBenchmark(), "").map(r -> r.service()).orElseThrow(() -> EngineException.invalid(
-                "benchmark", "no benchmark named '" + request.getBenchmark() + "' is loaded; loaded benchmarks: "
+                "benchmark", "no benchmark named '" + Echo.truncate(request.getBenchmark()) + "' is loaded; loaded benchmarks: "
                         + engine.listPlugins().stream().filter(p -> p.kind().equals("benchmark")).map(p -> p.name()).sorted().toList()));
         StudySpec s = ProtoMapping.toSpec(request.toBuilder().setSearchSpace(ProtoMapping.toProto(b.space())).build());
         return new StudySpec(s.name(), b.space(), b.objectives(), s.sampler(), s.scheduler(),
@@ -85,24 +138,44 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void getStudy(GetStudyRequest request, StreamObserver<GetStudyResponse> out) {
-        unary(out, () -> GetStudyResponse.newBuilder()
-                .setStudy(ProtoMapping.toProto(engine.getStudy(request.getStudy())))
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> GetStudyResponse.newBuilder()
+                .setStudy(shown(engine.getStudy(target.stored())))
                 .build());
     }
 
     @Override
     public void listStudies(ListStudiesRequest request, StreamObserver<ListStudiesResponse> out) {
-        unary(out, () -> {
+        unary(out, request, Target.NONE, () -> {
+            int pageSize = pageSize(request.getPageSize());
+            long after = pageToken(request.getPageToken(), "s");
             ListStudiesResponse.Builder b = ListStudiesResponse.newBuilder();
-            engine.listStudies().forEach(s -> b.addStudies(ProtoMapping.toProto(s)));
-            return b.build();
+            int budget = limits.maxResponseBytes() - 64;
+            long last = after;
+            boolean more = false;
+            for (StudyInfo s : engine.listStudies()) {
+                if (s.id() <= after || !TenantNames.visible(caller(), s.spec().name())) {
+                    continue;
+                }
+                io.hypatia.grpc.v1.Study study = shown(s);
+                int size = study.getSerializedSize() + 8;
+                if (b.getStudiesCount() == pageSize || (b.getStudiesCount() > 0 && size > budget)) {
+                    more = true;
+                    break;
+                }
+                b.addStudies(study);
+                budget -= size;
+                last = s.id();
+            }
+            return b.setNextPageToken(more ? token("s", last) : "").build();
         });
     }
 
     @Override
     public void deleteStudy(DeleteStudyRequest request, StreamObserver<DeleteStudyResponse> out) {
-        unary(out, () -> {
-            engine.deleteStudy(request.getStudy());
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
+            engine.deleteStudy(target.stored());
             return DeleteStudyResponse.getDefaultInstance();
         });
     }
@@ -111,17 +184,28 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void enqueueTrial(EnqueueTrialRequest request, StreamObserver<EnqueueTrialResponse> out) {
-        unary(out, () -> EnqueueTrialResponse.newBuilder()
-                .setTrial(ProtoMapping.toProto(engine.enqueue(request.getStudy(), ProtoMapping.toConfig(request.getConfigList()))))
-                .build());
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
+            checkTrialQuota(target, 1, false);
+            return EnqueueTrialResponse.newBuilder()
+                    .setTrial(ProtoMapping.toProto(engine.enqueue(target.stored(), ProtoMapping.toConfig(request.getConfigList()))))
+                    .build();
+        });
     }
 
     @Override
     public void ask(AskRequest request, StreamObserver<AskResponse> out) {
-        unary(out, () -> {
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
             int count = request.getCount() == 0 ? 1 : request.getCount();
+            if (count < 1 || count > limits.maxAskCount()) {
+                throw EngineException.invalid("count", "must be between 1 and " + limits.maxAskCount()
+                        + " (limit max_ask_count), got " + count);
+            }
+            checkAskSize(target, count);
+            checkTrialQuota(target, count, true);
             AskResponse.Builder b = AskResponse.newBuilder();
-            for (StudyEngine.Asked asked : engine.ask(request.getStudy(), count, request.getWorker())) {
+            for (StudyEngine.Asked asked : engine.ask(target.stored(), count, request.getWorker())) {
                 b.addTrials(AskedTrial.newBuilder()
                         .setTrial(ProtoMapping.toProto(asked.info()))
                         .setResumed(asked.resumed())
@@ -135,9 +219,24 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         });
     }
 
+    /** Refuses an Ask whose answer would clearly exceed max_response_bytes, before any trial is leased. */
+    private void checkAskSize(Target target, int count) {
+        if (count == 1) {
+            return;
+        }
+        long perTrial = ProtoMapping.toProto(engine.getStudy(target.stored()).spec().space()).getSerializedSize() + TRIAL_OVERHEAD_BYTES;
+        if (perTrial * count > limits.maxResponseBytes()) {
+            long fits = Math.max(1, limits.maxResponseBytes() / perTrial);
+            throw new StatusRuntimeException(Status.RESOURCE_EXHAUSTED.withDescription("count: " + count
+                    + " trials of this study would answer about " + perTrial * count + " bytes, above the "
+                    + limits.maxResponseBytes() + " allowed (limit max_response_bytes); ask for at most " + fits));
+        }
+    }
+
     @Override
     public void tell(TellRequest request, StreamObserver<TellResponse> out) {
-        unary(out, () -> {
+        Target target = trial(request.getStudy(), request.getTrialId());
+        unary(out, request, target, () -> {
             long trialId = requireTrialId(request.getTrialId());
             Outcome outcome = switch (request.getOutcomeCase()) {
                 case COMPLETE -> Outcome.complete(request.getComplete().getValuesList(), request.getComplete().getConstraintsList());
@@ -147,7 +246,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             };
             TrialInfo told;
             try {
-                told = engine.tell(request.getStudy(), trialId, outcome, request.getRequestId(), request.getAttempt(),
+                told = engine.tell(target.stored(), trialId, outcome, request.getRequestId(), request.getAttempt(),
                         request.getCheckpoint());
             } catch (EngineException e) {
                 // The engine says "values[0]"; in this request the field is complete.values[0].
@@ -160,9 +259,10 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void report(ReportRequest request, StreamObserver<ReportResponse> out) {
-        unary(out, () -> {
+        Target target = trial(request.getStudy(), request.getTrialId());
+        unary(out, request, target, () -> {
             long trialId = requireTrialId(request.getTrialId());
-            var verdict = engine.report(request.getStudy(), trialId, request.getStep(), request.getValue(),
+            var verdict = engine.report(target.stored(), trialId, request.getStep(), request.getValue(),
                     request.getAttempt(), request.getCheckpoint());
             return ReportResponse.newBuilder().setDecision(ProtoMapping.toProto(verdict.decision()))
                     .setRung(verdict.rung()).setReason(verdict.reason()).build();
@@ -171,9 +271,10 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> out) {
-        unary(out, () -> {
+        Target target = trial(request.getStudy(), request.getTrialId());
+        unary(out, request, target, () -> {
             int attempt = request.getAttempt();
-            TrialInfo info = engine.heartbeat(request.getStudy(), requireTrialId(request.getTrialId()), attempt);
+            TrialInfo info = engine.heartbeat(target.stored(), requireTrialId(request.getTrialId()), attempt);
             TrialState state = ProtoMapping.toProto(info.trial().state());
             boolean superseded = attempt != 0 && attempt != info.attempts();
             return HeartbeatResponse.newBuilder()
@@ -186,29 +287,50 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void getTrial(GetTrialRequest request, StreamObserver<GetTrialResponse> out) {
-        unary(out, () -> GetTrialResponse.newBuilder()
-                .setTrial(ProtoMapping.toProto(engine.getTrial(request.getStudy(), requireTrialId(request.getTrialId()))))
+        Target target = trial(request.getStudy(), request.getTrialId());
+        unary(out, request, target, () -> GetTrialResponse.newBuilder()
+                .setTrial(ProtoMapping.toProto(engine.getTrial(target.stored(), requireTrialId(request.getTrialId()))))
                 .build());
     }
 
     @Override
     public void listTrials(ListTrialsRequest request, StreamObserver<ListTrialsResponse> out) {
-        unary(out, () -> {
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
             Set<io.hypatia.api.study.TrialState> states = EnumSet.noneOf(io.hypatia.api.study.TrialState.class);
             for (int i = 0; i < request.getStatesCount(); i++) {
                 states.add(ProtoMapping.toTrialState(request.getStates(i), "states[" + i + "]"));
             }
+            int pageSize = pageSize(request.getPageSize());
+            long after = pageToken(request.getPageToken(), "t");
             ListTrialsResponse.Builder b = ListTrialsResponse.newBuilder();
-            engine.listTrials(request.getStudy(), states).forEach(t -> b.addTrials(ProtoMapping.toProto(t)));
-            return b.build();
+            int budget = limits.maxResponseBytes() - 64;
+            long last = after;
+            boolean more = false;
+            for (TrialInfo t : engine.listTrials(target.stored(), states)) {
+                if (t.trial().id() <= after) {
+                    continue;
+                }
+                io.hypatia.grpc.v1.Trial trial = ProtoMapping.toProto(t);
+                int size = trial.getSerializedSize() + 8;
+                if (b.getTrialsCount() == pageSize || (b.getTrialsCount() > 0 && size > budget)) {
+                    more = true;
+                    break;
+                }
+                b.addTrials(trial);
+                budget -= size;
+                last = t.trial().id();
+            }
+            return b.setNextPageToken(more ? token("t", last) : "").build();
         });
     }
 
     @Override
     public void getBestTrials(GetBestTrialsRequest request, StreamObserver<GetBestTrialsResponse> out) {
-        unary(out, () -> {
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
             GetBestTrialsResponse.Builder b = GetBestTrialsResponse.newBuilder();
-            engine.bestTrials(request.getStudy()).forEach(t -> b.addTrials(ProtoMapping.toProto(t)));
+            engine.bestTrials(target.stored()).forEach(t -> b.addTrials(ProtoMapping.toProto(t)));
             return b.build();
         });
     }
@@ -217,22 +339,140 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
 
     @Override
     public void listPlugins(ListPluginsRequest request, StreamObserver<ListPluginsResponse> out) {
-        unary(out, () -> {
+        unary(out, request, Target.NONE, () -> {
             ListPluginsResponse.Builder b = ListPluginsResponse.newBuilder();
             engine.listPlugins().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
             return b.build();
         });
     }
 
+    // ---------------------------------------------------------------- tenants and quotas
+
+    /** The study as its caller names it. */
+    private static io.hypatia.grpc.v1.Study shown(StudyInfo info) {
+        io.hypatia.grpc.v1.Study study = ProtoMapping.toProto(info);
+        Principal caller = caller();
+        return caller == null || caller.isAdmin() ? study
+                : study.toBuilder().setName(TenantNames.shown(caller, info.spec().name())).build();
+    }
+
+    /** The caller's studies (stored names), for quotas; empty for an admin or without authentication. */
+    private List<StudyInfo> tenantStudies() {
+        Principal caller = caller();
+        if (caller == null || caller.isAdmin()) {
+            return List.of();
+        }
+        return engine.listStudies().stream().filter(s -> TenantNames.visible(caller, s.spec().name())).toList();
+    }
+
+    private void checkStudyQuota() {
+        Principal caller = caller();
+        if (caller == null || caller.isAdmin()) {
+            return;
+        }
+        int have = tenantStudies().size();
+        if (have >= quotas.studies()) {
+            throw quotaExceeded("tenant '" + caller.tenant() + "' has " + have + " studies; the quota is "
+                    + quotas.studies() + " (quota studies); delete one first");
+        }
+    }
+
+    /**
+     * Trials per study and running trials per tenant. Checked before the call, so concurrent calls of
+     * one tenant can overshoot by the trials they ask for at the same time.
+     */
+    private void checkTrialQuota(Target target, int count, boolean leases) {
+        Principal caller = caller();
+        if (caller == null || caller.isAdmin()) {
+            return;
+        }
+        int trials = engine.getStudy(target.stored()).trialCounts().values().stream().mapToInt(Integer::intValue).sum();
+        if (trials + count > quotas.trialsPerStudy()) {
+            throw quotaExceeded("study '" + Echo.truncate(target.shown()) + "' has " + trials + " trials; " + count
+                    + " more would pass the quota of " + quotas.trialsPerStudy() + " (quota trials_per_study)");
+        }
+        if (leases) {
+            int running = tenantStudies().stream()
+                    .mapToInt(s -> s.trialCounts().getOrDefault(io.hypatia.api.study.TrialState.RUNNING, 0)).sum();
+            if (running + count > quotas.runningTrials()) {
+                throw quotaExceeded("tenant '" + caller.tenant() + "' has " + running + " RUNNING trials; " + count
+                        + " more would pass the quota of " + quotas.runningTrials() + " (quota running_trials); tell some first");
+            }
+        }
+    }
+
+    private static StatusRuntimeException quotaExceeded(String message) {
+        return new StatusRuntimeException(Status.RESOURCE_EXHAUSTED.withDescription(message));
+    }
+
+    // ---------------------------------------------------------------- pages
+
+    private int pageSize(int requested) {
+        int max = limits.get("max_page_size");
+        if (requested < 0 || requested > max) {
+            throw EngineException.invalid("page_size", "must be between 0 (the default, " + limits.get("default_page_size")
+                    + ") and " + max + " (limit max_page_size), got " + requested);
+        }
+        return requested == 0 ? Math.min(max, limits.get("default_page_size")) : requested;
+    }
+
+    /** An opaque page token: the id of the last item of the previous page. */
+    private static String token(String kind, long lastId) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((kind + ":" + lastId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The last id of the previous page, 0 for the first page. */
+    private static long pageToken(String token, String kind) {
+        if (token.isEmpty()) {
+            return 0;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (text.startsWith(kind + ":")) {
+                long id = Long.parseLong(text.substring(kind.length() + 1));
+                if (id >= 0) {
+                    return id;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below (NumberFormatException is an IllegalArgumentException)
+        }
+        throw EngineException.invalid("page_token", "is not a next_page_token this call returned");
+    }
+
     // ---------------------------------------------------------------- helpers
 
-    /** Runs one unary call; every failure becomes a proper status so clients never see UNKNOWN. */
-    private static <T> void unary(StreamObserver<T> out, Supplier<T> call) {
+    /**
+     * Runs one unary call; every failure becomes a proper status so clients never see UNKNOWN. The
+     * request is bounded first, a call the client has cancelled (or whose deadline passed) is not
+     * started, and an answer over max_response_bytes is refused.
+     */
+    private <T extends Message> void unary(StreamObserver<T> out, Message request, Target target, Supplier<T> call) {
         T response;
         try {
+            bounds.check(request);
+            if (target != Target.NONE && target.shown().isEmpty()) {
+                throw EngineException.invalid("study", "must name a study");
+            }
+            Context context = Context.current();
+            if (context.isCancelled()) {
+                Status status = context.getDeadline() != null && context.getDeadline().isExpired()
+                        ? Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the call started")
+                        : Status.CANCELLED.withDescription("the client cancelled the call");
+                throw status.asRuntimeException();
+            }
             response = call.get();
+            int size = response.getSerializedSize();
+            if (size > limits.maxResponseBytes()) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("the answer would be " + size + " bytes, above the "
+                        + limits.maxResponseBytes() + " allowed (limit max_response_bytes)").asRuntimeException();
+            }
         } catch (Throwable t) {
-            out.onError(toStatus(t).asRuntimeException());
+            try {
+                out.onError(toStatus(t, target).asRuntimeException());
+            } catch (RuntimeException cancelled) {
+                // the call was cancelled meanwhile; nobody is listening
+            }
             return;
         }
         out.onNext(response);
@@ -240,6 +480,18 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
     }
 
     static Status toStatus(Throwable t) {
+        return toStatus(t, Target.NONE);
+    }
+
+    /**
+     * The status for a failure. Messages speak of the study by the caller's name for it, never
+     * name another study (a trial id of another study is simply not found), and are cut to
+     * {@link #MAX_DESCRIPTION_CHARS}.
+     */
+    private static Status toStatus(Throwable t, Target target) {
+        if (t instanceof StatusRuntimeException e) {
+            return e.getStatus().withDescription(cap(e.getStatus().getDescription()));
+        }
         if (t instanceof EngineException e) {
             Status status = switch (e.code()) {
                 case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
@@ -248,14 +500,31 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
                 case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
             };
-            return status.withDescription(e.getMessage());
+            String message = e.getMessage();
+            if (target.stored() != null) {
+                if (e.code() == EngineException.Code.NOT_FOUND && "trial_id".equals(e.field())) {
+                    message = "trial_id: no trial " + target.trialId() + " in study '" + Echo.truncate(target.shown()) + "'";
+                } else if (e.code() == EngineException.Code.NOT_FOUND && "study".equals(e.field())) {
+                    message = "study: no study named '" + Echo.truncate(target.shown()) + "'";
+                } else {
+                    message = message.replace("'" + target.stored() + "'", "'" + Echo.truncate(target.shown()) + "'");
+                }
+            }
+            return status.withDescription(cap(message));
         }
         if (t instanceof InvalidSpaceException e) {
             // Spaces are converted in ProtoMapping; a stray one still names its field.
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+            return Status.INVALID_ARGUMENT.withDescription(cap(e.getMessage()));
         }
         LOG.log(Level.WARNING, "internal error while handling a request", t);
-        return Status.INTERNAL.withDescription("internal error: " + t).withCause(t);
+        return Status.INTERNAL.withDescription(cap("internal error: " + t)).withCause(t);
+    }
+
+    private static String cap(String description) {
+        if (description == null || description.length() <= MAX_DESCRIPTION_CHARS) {
+            return description;
+        }
+        return description.substring(0, MAX_DESCRIPTION_CHARS) + "...(cut from " + description.length() + " characters)";
     }
 
     private static long requireTrialId(long trialId) {

@@ -124,7 +124,7 @@ class GatewayServerTest {
     }
 
     /** Only a uniform random sampler, as the random bundle would provide. */
-    private static final class RandomOnly implements Plugins {
+    static final class RandomOnly implements Plugins {
         private final Sampler random = ctx -> ctx.space().sampleUniform(ctx.random());
 
         @Override

@@ -41,12 +41,15 @@ final class PluginCalls implements AutoCloseable {
         return plugins.sampler(ref.name(), ref.versionRange());
     }
 
-    /** The sampler, waiting briefly while it is momentarily absent (its bundle being replaced). */
+    /**
+     * The sampler; when it is missing, waits (at most the configured time) only while a plugin
+     * swap is in progress, so a removed sampler costs nothing but the fallback.
+     */
     Optional<Plugins.Resolved<Sampler>> awaitSampler(PluginRef ref) {
         long deadline = System.currentTimeMillis() + samplerWaitMillis;
         while (true) {
             Optional<Plugins.Resolved<Sampler>> found = sampler(ref);
-            if (found.isPresent() || System.currentTimeMillis() >= deadline) {
+            if (found.isPresent() || !plugins.swapInProgress() || System.currentTimeMillis() >= deadline) {
                 return found;
             }
             try {

@@ -182,15 +182,18 @@ final class Studies {
                 throw EngineException.invalid("sampler.config.seed", "'" + seed + "' is not an integer");
             }
         }
-        if (pluginCalls.sampler(spec.sampler()).isEmpty()) {
-            throw EngineException.invalid("sampler.name", "no sampler named '" + spec.sampler().name() + "'"
-                    + rangeText(spec.sampler()) + " is loaded; loaded samplers: " + loadedNames("sampler"));
-        }
+        var sampler = pluginCalls.sampler(spec.sampler()).orElseThrow(() -> EngineException.invalid("sampler.name",
+                "no sampler named '" + spec.sampler().name() + "'" + rangeText(spec.sampler())
+                        + " is loaded; loaded samplers: " + loadedNames("sampler")));
+        PluginSettingsCheck.check("sampler", sampler.service(), spec.sampler().config(), spec.space());
         validatePluginRef("scheduler", spec.scheduler());
-        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && pluginCalls.scheduler(spec.scheduler()).isEmpty()) {
+        var scheduler = pluginCalls.scheduler(spec.scheduler());
+        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && scheduler.isEmpty()) {
             throw EngineException.invalid("scheduler.name", "no scheduler named '" + spec.scheduler().name() + "'"
                     + rangeText(spec.scheduler()) + " is loaded; loaded schedulers: " + loadedNames("scheduler"));
         }
+        PluginSettingsCheck.check("scheduler", scheduler.map(Plugins.Resolved::service).orElse(null),
+                spec.scheduler().config(), spec.space());
         validateFidelity(spec);
         validateScheduler(spec);
         if (spec.leaseMillis() <= 0 || spec.leaseMillis() > MAX_LEASE_MILLIS) {

@@ -8,6 +8,7 @@ import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +25,20 @@ public final class HypatiaServer implements AutoCloseable {
      * @param fsync         fsync every commit (survives power loss) rather than only process crashes
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                          Path benchmarkData, long deployPollMillis) {
+                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway) {
+        /** Loopback, no authentication, default limits. */
+        public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
+                       Path benchmarkData, long deployPollMillis) {
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK);
+        }
+
+        /** The same options with other gateway settings. */
+        public Options withGateway(GatewayServer.Settings settings) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings);
+        }
     }
 
+    private final DataDirLock lock;
     private final Store store;
     private final FelixHost felix;
     private final OsgiPlugins plugins;
@@ -34,19 +46,71 @@ public final class HypatiaServer implements AutoCloseable {
     private final StudyEngine engine;
     private final GatewayServer gateway;
 
+    /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
+    private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
+
     private HypatiaServer(Options o) throws Exception {
         Map<String, String> frameworkProperties = new HashMap<>();
         if (o.benchmarkData() != null) {
             frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
         }
-        store = Store.open(o.dataDir(), o.fsync());
-        felix = FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties);
-        plugins = new OsgiPlugins(felix.context());
-        watcher = new DeployWatcher(felix.context(), o.deployDir()).start(o.deployPollMillis());
-        engine = new StudyEngine(store, plugins);
-        gateway = GatewayServer.start(engine, o.host(), o.port());
+        try {
+            lock = track(DataDirLock.acquire(o.dataDir()));
+            store = track(Store.open(o.dataDir(), o.fsync()));
+            felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
+            plugins = track(new OsgiPlugins(felix.context()));
+            watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
+            plugins.watch(watcher);
+            watcher.setPinned(this::pinnedByAStudy);
+            watcher.start(o.deployPollMillis());
+            engine = track(new StudyEngine(store, plugins));
+            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway()));
+        } catch (Exception | Error e) {
+            closeStarted();
+            throw e;
+        }
     }
 
+    /** Whether a study's version range selects one of {@code bundle}'s plugins (it must not be drained). */
+    private boolean pinnedByAStudy(org.osgi.framework.Bundle bundle) {
+        StudyEngine e = engine;
+        org.osgi.framework.ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        if (e == null || refs == null) {
+            return e == null;
+        }
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+            Object name = ref.getProperty(io.hypatia.api.PluginProperties.NAME);
+            for (io.hypatia.engine.StudyInfo study : e.listStudies()) {
+                for (io.hypatia.engine.PluginRef p : List.of(study.spec().sampler(), study.spec().scheduler())) {
+                    if (p.name().equals(name) && !p.versionRange().isEmpty()
+                            && org.osgi.framework.VersionRange.valueOf(p.versionRange()).includes(bundle.getVersion())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        started.push(part);
+        return part;
+    }
+
+    private void closeStarted() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                // closing the rest matters more
+            }
+        }
+    }
+
+    /**
+     * Starts the service. Throws {@link io.hypatia.gateway.StartupException} with a one-line reason
+     * when the operator must fix something (data folder in use, busy port, missing TLS files).
+     */
     public static HypatiaServer start(Options options) throws Exception {
         return new HypatiaServer(options);
     }
@@ -71,17 +135,11 @@ public final class HypatiaServer implements AutoCloseable {
         gateway.awaitTermination();
     }
 
+    /** Stops the gateway, the watcher, the engine, the plugins, the framework and the store, then frees the data folder. */
     @Override
     public void close() {
-        gateway.close();
-        watcher.close();
-        engine.close();
-        plugins.close();
-        try {
-            felix.close();
-        } catch (Exception e) {
-            // the framework is going away with the process anyway
+        synchronized (started) {
+            closeStarted();
         }
-        store.close();
     }
 }

@@ -1,5 +1,8 @@
 package io.hypatia.launcher;
 
+import io.hypatia.engine.security.Quotas;
+import io.hypatia.gateway.GatewayServer;
+import io.hypatia.gateway.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -16,6 +19,11 @@ public final class Main {
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
+              plugin verify [--system-dir DIR] [--timeout-ms N] JAR...
+                      check plugin jars in a scratch framework against the runtime's API and
+                      the plugin contracts; prints a pass/fail table, exits 1 on a failure
+              token   manage bearer tokens: `hypatia token add --file FILE --tenant NAME [--role user|admin]
+                      [--comment TEXT]` prints a new token once and stores only its SHA-256
               help    show this text
 
             serve and demo options:
@@ -26,6 +34,14 @@ public final class Main {
               --system-dir DIR      Declarative Services bundles (default: <install>/system)
               --benchmark-data DIR  benchmark data sets folder, e.g. ../shared/data (default: $HYPATIA_BENCHMARK_DATA)
               --no-fsync            commits survive a crash of the process, not of the machine (faster)
+              --auth-tokens FILE    require a bearer token from FILE (see `hypatia token add`); each token
+                                    belongs to a tenant, which sees only its own studies
+              --tls-cert FILE       serve TLS with this certificate chain (PEM) ...
+              --tls-key FILE        ... and this private key (PKCS#8 PEM)
+              --tls-client-ca FILE  also require client certificates signed by these CAs (PEM)
+              --insecure            allow a non-loopback --host without --auth-tokens
+              --limits K=V,...      request limits, e.g. max_ask_count=100,max_page_size=10000 (README lists all)
+              --quotas K=V,...      per-tenant quotas: studies=1000,trials_per_study=1000000,running_trials=10000
 
             demo options:
               --trials N            trials to run (default 200)
@@ -40,9 +56,15 @@ public final class Main {
               --sampler NAME        sampler plugin (default random)
               --csv FILE            CSV to append to (default bench-rpc.csv)
               --target HOST:PORT    measure a running service instead of an embedded one
+              --token TOKEN         bearer token for --target (an embedded service gets its own)
+              --tls-ca FILE         trust this CA (PEM) for --target with TLS
+              --security-matrix     embedded only: measure plaintext, token, TLS and token+TLS one after
+                                    another in one run, one CSV row each
             """;
 
-    private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data");
+    private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
+            "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas");
+    private static final Set<String> SERVER_FLAGS = Set.of("no-fsync", "insecure");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
 
     private Main() {
@@ -53,19 +75,23 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         try {
             switch (command) {
-                case "serve" -> serve(new Args(args, 1, SERVER_OPTIONS, Set.of("no-fsync")));
+                case "serve" -> serve(new Args(args, 1, SERVER_OPTIONS, SERVER_FLAGS));
+                case "token" -> System.exit(TokenCommand.run(args));
                 case "demo" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(DEMO_OPTIONS);
-                    System.exit(Demo.run(new Args(args, 1, options, Set.of("no-fsync"))));
+                    System.exit(Demo.run(new Args(args, 1, options, SERVER_FLAGS)));
                 }
                 case "bench" -> System.exit(io.hypatia.launcher.bench.BenchCommand.run(
                         java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
-                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target"));
-                    System.exit(RpcBench.run(new Args(args, 1, options, Set.of("no-fsync"))));
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca"));
+                    Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
+                    flags.add("security-matrix");
+                    System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
+                case "plugin" -> System.exit(PluginCommand.run(args));
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             }
@@ -73,6 +99,10 @@ public final class Main {
             System.err.println("hypatia: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
+        } catch (io.hypatia.gateway.StartupException e) {
+            // Something the operator must fix (busy port, data folder in use, ...): one line, no stack trace.
+            System.err.println("hypatia: " + e.getMessage());
+            System.exit(1);
         }
     }
 
@@ -83,7 +113,28 @@ public final class Main {
         String data = a.get("benchmark-data", System.getenv("HYPATIA_BENCHMARK_DATA"));
         return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
                 a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
-                data == null || data.isBlank() ? null : Path.of(data), 1000);
+                data == null || data.isBlank() ? null : Path.of(data), 1000, gatewaySettings(a));
+    }
+
+    static GatewayServer.Settings gatewaySettings(Args a) {
+        String cert = a.get("tls-cert", null);
+        String key = a.get("tls-key", null);
+        String clientCa = a.get("tls-client-ca", null);
+        if ((cert == null) != (key == null)) {
+            throw new Args.UsageException("--tls-cert and --tls-key go together");
+        }
+        if (clientCa != null && cert == null) {
+            throw new Args.UsageException("--tls-client-ca needs --tls-cert and --tls-key");
+        }
+        GatewayServer.Tls tls = cert == null ? null
+                : new GatewayServer.Tls(Path.of(cert), Path.of(key), clientCa == null ? null : Path.of(clientCa));
+        String tokens = a.get("auth-tokens", null);
+        try {
+            return new GatewayServer.Settings(tokens == null ? null : Path.of(tokens), tls, a.flag("insecure"),
+                    Limits.parse(a.get("limits", "")), Quotas.parse(a.get("quotas", "")), Set.of());
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
     }
 
     private static Path pathOption(Args a, String name, String home, String sub) {
@@ -104,8 +155,11 @@ public final class Main {
         }
         HypatiaServer server = HypatiaServer.start(o);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
+        GatewayServer.Settings g = o.gateway();
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
-                + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath());
+                + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath()
+                + "; " + (g.tls() != null ? "TLS" : "plaintext") + ", "
+                + (g.tokenFile() != null ? "bearer tokens from " + g.tokenFile() : "no authentication"));
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
                 + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
         System.out.flush();
