@@ -1,6 +1,11 @@
 package io.hypatia.scheduler.lcextrapolation.internal;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
+import io.hypatia.api.SettingException;
+import io.hypatia.api.Settings;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
@@ -33,22 +38,31 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=lc-extrapolation",
         PluginProperties.DESCRIPTION + "=Learning-curve extrapolation (Domhan et al. 2015): stop trials unlikely to beat the incumbent at the max budget"})
-public class LearningCurveExtrapolationScheduler implements Scheduler {
-    private static final List<String> SETTINGS = List.of("threshold", "min_points", "min_completed", "max_points");
+public class LearningCurveExtrapolationScheduler implements Scheduler, Configurable {
+    static final Settings SETTINGS = Settings.of(
+            Setting.real("threshold", 0.05, 1e-9, 1 - 1e-9,
+                    "stop when P(beat the incumbent at the max budget) is below this (the paper's delta)"),
+            Setting.integer("min_points", 5, 5, 1_000_000, "reports a curve needs before it is judged"),
+            Setting.integer("min_completed", 3, 1, 1_000_000, "trials that reached the max budget before anything is stopped"),
+            Setting.integer("max_points", 100, 10, 100_000, "longer curves are thinned evenly to this many points"));
+
+    @Override
+    public Settings settings() {
+        return SETTINGS;
+    }
 
     @Override
     public void validate(SchedulerContext context) {
-        for (String key : context.config().keySet()) {
-            if (!SETTINGS.contains(key)) {
-                throw new UnsuitableStudyException("config." + key, "unknown setting '" + key + "'; known: " + SETTINGS);
-            }
+        try {
+            SETTINGS.read(context.config());
+        } catch (SettingException e) {
+            throw new UnsuitableStudyException("config." + e.key(), e.getMessage());
         }
         Fidelity fidelity = context.fidelity().orElseThrow(() -> new UnsuitableStudyException("fidelity",
                 "lc-extrapolation extrapolates learning curves to the maximum budget and needs a fidelity"));
         if (!(fidelity.max() > 0)) {
             throw new UnsuitableStudyException("fidelity.max", "must be > 0, got " + fidelity.max());
         }
-        Settings.of(context);
     }
 
     @Override
@@ -58,7 +72,7 @@ public class LearningCurveExtrapolationScheduler implements Scheduler {
         if (latest == null || fidelity == null) {
             return Verdict.proceed();
         }
-        Settings settings = Settings.of(context);
+        PluginConfig settings = SETTINGS.read(context.config());
         Direction direction = context.objectives().get(0).direction();
         Incumbent incumbent = context.memory(Incumbent.class, ctx -> Incumbent.rebuild(ctx, fidelity.max(), direction));
         if (latest.step() >= fidelity.max()) {
@@ -66,7 +80,7 @@ public class LearningCurveExtrapolationScheduler implements Scheduler {
             return Verdict.proceed();
         }
         List<IntermediateValue> curve = trial.intermediates();
-        if (curve.size() < settings.minPoints || incumbent.reached() < settings.minCompleted) {
+        if (curve.size() < settings.integer("min_points") || incumbent.reached() < settings.integer("min_completed")) {
             return Verdict.proceed();
         }
         double[] steps = new double[curve.size()];
@@ -81,39 +95,20 @@ public class LearningCurveExtrapolationScheduler implements Scheduler {
             return Verdict.proceed(); // already better than the incumbent: nothing to predict
         }
         double unit = fidelity.min() > 0 ? Math.min(fidelity.min(), steps[0]) : steps[0];
-        CurveEnsemble ensemble = CurveEnsemble.fit(steps, losses, unit > 0 ? unit : 1, settings.maxPoints);
+        CurveEnsemble ensemble = CurveEnsemble.fit(steps, losses, unit > 0 ? unit : 1, (int) settings.integer("max_points"));
         if (ensemble == null) {
             return Verdict.proceed();
         }
         double p = ensemble.probabilityBelow(fidelity.max(), incumbent.bestLoss());
-        if (p >= settings.threshold) {
+        double threshold = settings.real("threshold");
+        if (p >= threshold) {
             return Verdict.proceed();
         }
         return Verdict.of(Decision.STOP, -1, String.format(Locale.ROOT,
                 "P(beats incumbent %.6g at step %.6g) = %.4f < %.4f; predicted %.6g (%d families, leading %s)",
                 direction == Direction.MINIMIZE ? incumbent.bestLoss() : -incumbent.bestLoss(), fidelity.max(), p,
-                settings.threshold, direction == Direction.MINIMIZE ? ensemble.meanLoss(fidelity.max())
+                threshold, direction == Direction.MINIMIZE ? ensemble.meanLoss(fidelity.max())
                         : -ensemble.meanLoss(fidelity.max()), ensemble.families(), ensemble.leadingFamily()));
-    }
-
-    /** The scheduler's settings, checked. */
-    record Settings(double threshold, int minPoints, int minCompleted, int maxPoints) {
-        static Settings of(SchedulerContext c) {
-            double threshold = c.configDouble("threshold", 0.05);
-            if (!(threshold > 0 && threshold < 1)) {
-                throw new UnsuitableStudyException("config.threshold", "must be in (0, 1), got " + threshold);
-            }
-            return new Settings(threshold, count(c, "min_points", 5, 5), count(c, "min_completed", 3, 1),
-                    count(c, "max_points", 100, 10));
-        }
-
-        private static int count(SchedulerContext c, String key, int fallback, int min) {
-            double v = c.configDouble(key, fallback);
-            if (v != Math.rint(v) || v < min) {
-                throw new UnsuitableStudyException("config." + key, "must be an integer >= " + min + ", got " + c.config().get(key));
-            }
-            return (int) v;
-        }
     }
 
     /**
