@@ -201,7 +201,7 @@ final class AskPath {
             problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
             LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
         }
-        s.pluginFallbacks.incrementAndGet();
+        pluginCalls.fallback(s, "sampler", s.spec.sampler().name());
         attributes.put("sampler", "fallback-random");
         attributes.put("sampler_problem", problem);
         return s.spec.space().sampleUniform(ctx.random());
@@ -209,7 +209,8 @@ final class AskPath {
 
     private Config suggestWith(StudyState s, Plugins.Resolved<Sampler> sampler, SamplerContext ctx,
                                Map<String, String> attributes) throws Exception {
-        Config c = pluginCalls.call(() -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
+        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), "suggest",
+                () -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
         if (c == null) {
             throw new IllegalStateException("sampler returned no configuration");
         }
@@ -222,7 +223,8 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Promotion> p;
         try {
-            p = pluginCalls.call(() -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
+            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), "promote",
+                    () -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "promote", e);
             return null;
@@ -234,7 +236,7 @@ final class AskPath {
         if (t == null || t.state != TrialState.PAUSED || !(p.get().budget() > t.budget)) {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed an invalid promotion "
                     + p.get() + "; ignored");
-            s.pluginFallbacks.incrementAndGet();
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
             s.schedulerMemory.clear();
             return null;
         }

@@ -24,6 +24,7 @@ final class PluginCalls implements AutoCloseable {
     private final Plugins plugins;
     private final ExecutorService executor = Executors.newCachedThreadPool(daemon("hypatia-plugin-call"));
     private volatile long samplerWaitMillis = 10_000;
+    private volatile EngineListener listener = EngineListener.NONE;
 
     PluginCalls(Plugins plugins) {
         this.plugins = plugins;
@@ -31,6 +32,10 @@ final class PluginCalls implements AutoCloseable {
 
     Plugins plugins() {
         return plugins;
+    }
+
+    void setListener(EngineListener listener) {
+        this.listener = listener;
     }
 
     void setSamplerWaitMillis(long millis) {
@@ -67,6 +72,28 @@ final class PluginCalls implements AutoCloseable {
             return Optional.empty();
         }
         return plugins.scheduler(ref.name(), ref.versionRange());
+    }
+
+    /** As {@link #call(Callable, long)}, telling the listener how long {@code kind plugin.operation} took and how it ended. */
+    <T> T call(String kind, String plugin, String operation, Callable<T> task, long timeoutMillis) throws Exception {
+        long start = System.nanoTime();
+        EngineListener.CallOutcome outcome = EngineListener.CallOutcome.ERROR;
+        try {
+            T result = call(task, timeoutMillis);
+            outcome = EngineListener.CallOutcome.OK;
+            return result;
+        } catch (TimeoutException e) {
+            outcome = EngineListener.CallOutcome.TIMEOUT;
+            throw e;
+        } finally {
+            listener.pluginCall(kind, plugin, operation, System.nanoTime() - start, outcome);
+        }
+    }
+
+    /** Counts a call replaced by the fallback, in the study and for the listener. */
+    void fallback(StudyState s, String kind, String plugin) {
+        s.pluginFallbacks.incrementAndGet();
+        listener.pluginFallback(kind, plugin);
     }
 
     /** Runs {@code task} with a time limit; a timed-out call is interrupted and abandoned. */

@@ -77,7 +77,10 @@ public final class StudyEngine implements AutoCloseable {
                         double resumeStep) {
     }
 
+    private final Store store;
+
     public StudyEngine(Store store, Plugins plugins) throws SQLException {
+        this.store = store;
         this.pluginCalls = new PluginCalls(plugins);
         this.studies = new Studies(store, pluginCalls);
         this.lifecycle = new TrialLifecycle(store, studies);
@@ -91,6 +94,12 @@ public final class StudyEngine implements AutoCloseable {
     /** How long an ask waits for a sampler that is momentarily absent (its bundle being replaced). */
     public void setPluginWaitMillis(long millis) {
         pluginCalls.setSamplerWaitMillis(millis);
+    }
+
+    /** Tells {@code listener} about plugin calls, fallbacks and store commits (metrics); replaces the previous one. */
+    public void setListener(EngineListener listener) {
+        pluginCalls.setListener(listener);
+        store.setCommitListener(listener::storeCommit);
     }
 
     public Plugins plugins() {

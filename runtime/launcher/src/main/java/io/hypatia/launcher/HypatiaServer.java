@@ -1,11 +1,15 @@
 package io.hypatia.launcher;
 
+import io.hypatia.dashboard.Access;
+import io.hypatia.dashboard.DashboardServer;
+import io.hypatia.dashboard.ServiceMetrics;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
+import io.hypatia.gateway.RpcMetricsInterceptor;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +17,8 @@ import java.util.Map;
 
 /**
  * The whole service in one process: the store, the OSGi framework with the deploy-folder
- * watcher, the study engine and the gRPC gateway. Closing stops them in reverse order.
+ * watcher, the study engine, the gRPC gateway and (unless turned off) the dashboard with the
+ * Prometheus metrics on an HTTP port. Closing stops them in reverse order.
  */
 public final class HypatiaServer implements AutoCloseable {
 
@@ -23,18 +28,38 @@ public final class HypatiaServer implements AutoCloseable {
      * @param systemDir     Declarative Services and shared library bundles
      * @param benchmarkData folder with benchmark data sets (may be null)
      * @param fsync         fsync every commit (survives power loss) rather than only process crashes
+     * @param httpHost      address the dashboard and /metrics listen on
+     * @param httpPort      their port (0: any free port; {@link #NO_HTTP}: no dashboard, no HTTP listener)
+     * @param metricsStudies how many of the newest studies get per-study metric series
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway) {
-        /** Loopback, no authentication, default limits. */
+                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway, String httpHost,
+                          int httpPort, int metricsStudies) {
+        public static final int NO_HTTP = -1;
+
+        /** Loopback, no authentication, default limits, no dashboard. */
         public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                        Path benchmarkData, long deployPollMillis) {
-            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK);
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK,
+                    "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT);
         }
 
         /** The same options with other gateway settings. */
         public Options withGateway(GatewayServer.Settings settings) {
-            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings);
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings,
+                    httpHost, httpPort, metricsStudies);
+        }
+
+        /** The same service with the dashboard and /metrics on {@code httpHost:httpPort}. */
+        public Options withHttp(String newHttpHost, int newHttpPort) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    newHttpHost, newHttpPort, metricsStudies);
+        }
+
+        /** The same service keeping per-study metric series for the {@code n} newest studies. */
+        public Options withMetricsStudies(int n) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    httpHost, httpPort, n);
         }
     }
 
@@ -45,6 +70,8 @@ public final class HypatiaServer implements AutoCloseable {
     private final DeployWatcher watcher;
     private final StudyEngine engine;
     private final GatewayServer gateway;
+    private final ServiceMetrics metrics;
+    private final DashboardServer dashboard;
 
     /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
     private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
@@ -64,7 +91,11 @@ public final class HypatiaServer implements AutoCloseable {
             watcher.setPinned(this::pinnedByAStudy);
             watcher.start(o.deployPollMillis());
             engine = track(new StudyEngine(store, plugins));
-            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway()));
+            metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
+            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
+                    List.of(new RpcMetricsInterceptor(metrics.registry()))));
+            dashboard = o.httpPort() == Options.NO_HTTP ? null
+                    : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
         } catch (Exception | Error e) {
             closeStarted();
             throw e;
@@ -129,6 +160,15 @@ public final class HypatiaServer implements AutoCloseable {
 
     public int port() {
         return gateway.port();
+    }
+
+    /** The port of the dashboard and /metrics, or {@link Options#NO_HTTP} when they are off. */
+    public int httpPort() {
+        return dashboard == null ? Options.NO_HTTP : dashboard.port();
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     public void awaitTermination() throws InterruptedException {
