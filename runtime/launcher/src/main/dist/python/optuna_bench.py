@@ -362,6 +362,9 @@ def make_sampler(name, seed):
     samplers = optuna.samplers
     if name == "tpe":
         return samplers.TPESampler(seed=seed)
+    if name == "tpe-multivariate":
+        # Optuna's multivariate TPE (experimental in 3.1), against Hypatia's default mode.
+        return samplers.TPESampler(seed=seed, multivariate=True, warn_independent_sampling=False)
     if name == "cmaes":
         return samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
     if name == "qmc":
@@ -374,7 +377,7 @@ def make_sampler(name, seed):
         return samplers.RandomSampler(seed=seed)
     if name == "nsga2":
         return samplers.NSGAIISampler(seed=seed)
-    raise SystemExit("optuna_bench.py: unknown sampler %r; samplers: tpe, cmaes, qmc, random, nsga2" % name)
+    raise SystemExit("optuna_bench.py: unknown sampler %r; samplers: tpe, tpe-multivariate, cmaes, qmc, random, nsga2" % name)
 
 
 def suggest(trial, space):

@@ -187,21 +187,39 @@ class StudyEngineTest {
 
     @Test
     void expiredLeasesAreRequeuedThenFailed() throws Exception {
-        engine.createStudy(spec("s").withLease(300, LeasePolicy.REQUEUE, 2));
+        engine.createStudy(spec("s").withLease(60_000, LeasePolicy.REQUEUE, 2));
         TrialInfo first = engine.ask("s", 1, "w1").get(0).info();
-        waitForState("s", first.trial().id(), TrialState.WAITING);
+        // Expiry is driven through the reaper's own entry point with an explicit clock, so the
+        // test does not depend on how fast this machine runs.
+        engine.expireLeasesAt(first.leaseExpiresAt() - 1);
+        assertSame(TrialState.RUNNING, engine.getTrial("s", first.trial().id()).trial().state(), "not expired before its end");
+        engine.expireLeasesAt(first.leaseExpiresAt());
+        assertSame(TrialState.WAITING, engine.getTrial("s", first.trial().id()).trial().state());
         TrialInfo again = engine.ask("s", 1, "w2").get(0).info();
         assertEquals(first.trial().id(), again.trial().id(), "the requeued configuration is handed out again");
         assertEquals(first.trial().config(), again.trial().config());
-        waitForState("s", first.trial().id(), TrialState.FAILED);
+        engine.expireLeasesAt(again.leaseExpiresAt());
+        assertSame(TrialState.FAILED, engine.getTrial("s", first.trial().id()).trial().state(), "max_attempts = 2 losses");
         assertTrue(engine.getTrial("s", first.trial().id()).failReason().contains("lease expired"));
 
-        // Heartbeats keep a lease alive.
+        // A heartbeat moves the lease's end: expiry at the old end no longer takes the trial.
         TrialInfo kept = engine.ask("s", 1, "w3").get(0).info();
-        for (int i = 0; i < 8; i++) {
-            Thread.sleep(150);
-            assertSame(TrialState.RUNNING, engine.heartbeat("s", kept.trial().id()).trial().state());
-        }
+        long oldEnd = kept.leaseExpiresAt();
+        long newEnd;
+        do {
+            newEnd = engine.heartbeat("s", kept.trial().id()).leaseExpiresAt();
+        } while (newEnd <= oldEnd); // the clock must tick at least once between ask and heartbeat
+        engine.expireLeasesAt(oldEnd);
+        assertSame(TrialState.RUNNING, engine.getTrial("s", kept.trial().id()).trial().state());
+        engine.expireLeasesAt(newEnd);
+        assertSame(TrialState.WAITING, engine.getTrial("s", kept.trial().id()).trial().state());
+    }
+
+    @Test
+    void theReaperThreadExpiresLeasesByItself() throws Exception {
+        engine.createStudy(spec("r").withLease(200, LeasePolicy.FAIL, 1));
+        TrialInfo t = engine.ask("r", 1, "w").get(0).info();
+        waitForState("r", t.trial().id(), TrialState.FAILED); // polls up to a generous deadline
     }
 
     @Test
@@ -257,7 +275,7 @@ class StudyEngineTest {
     }
 
     private void waitForState(String study, long id, TrialState state) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 120_000; // generous: only a hang fails it
         while (engine.getTrial(study, id).trial().state() != state) {
             assertTrue(System.currentTimeMillis() < deadline, "trial " + id + " never became " + state);
             Thread.sleep(50);

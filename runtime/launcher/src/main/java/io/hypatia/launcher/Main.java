@@ -22,6 +22,7 @@ public final class Main {
                       inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
+              bench-report  Report decision latency as a study grows (`hypatia bench report-latency`)
               plugin verify [--system-dir DIR] [--timeout-ms N] JAR...
                       check plugin jars in a scratch framework against the runtime's API and
                       the plugin contracts; prints a pass/fail table, exits 1 on a failure
@@ -101,6 +102,13 @@ public final class Main {
                 }
                 case "bench" -> System.exit(io.hypatia.launcher.bench.BenchCommand.run(
                         java.util.Arrays.copyOfRange(args, 1, args.length)));
+                case "bench-report" -> { // hypatia bench report-latency
+                    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+                    String[] withSub = new String[rest.length + 1];
+                    withSub[0] = "report-latency";
+                    System.arraycopy(rest, 0, withSub, 1, rest.length);
+                    System.exit(io.hypatia.launcher.bench.BenchCommand.run(withSub));
+                }
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca"));

@@ -26,7 +26,11 @@ public final class BenchCommand {
     static final String USAGE = """
             usage: hypatia bench --optimizers LIST --benchmarks LIST [options]
                    hypatia bench summarize PATH... [--out DIR] [--checkpoints LIST]
+                                     [--time-budget T] [--reference NAME] [--at-epochs LIST]
+                   hypatia bench eval-server --benchmark NAME [--seed S] [--benchmark-data DIR]
                    hypatia bench testpoints --out FILE [--seeds N]
+                   hypatia bench report-latency [--running N] [--reports M] [--scheduler SPEC]
+                                     [--mode in-process,service] [--max-step S] [--out FILE] [--no-fsync]
 
             Runs every optimizer on every benchmark for every seed. Each run is a fresh study driven by
             W simulated asynchronous workers: an evaluation takes the benchmark's simulated cost and
@@ -60,7 +64,24 @@ public final class BenchCommand {
 
             summarize: reads evaluation CSVs (a folder means every CSV in it with the evaluation
             header, e.g. evaluations.csv and an Optuna script's output) and writes summary.csv,
-            summary.md and plots/ to --out (default: the first folder given).
+            summary.md and plots/ to --out (default: the first folder given). With --time-budget
+            or --at-epochs it also writes anytime.csv/.md: regret at 25/50/100% of T, the time to
+            reach the reference's (default random) final regret and the speed-up, epochs trained,
+            and regret after each number of epochs in --at-epochs. A run with --max-time writes
+            anytime.csv/.md itself.
+
+            eval-server: serves one benchmark's evaluations on stdin/stdout for other languages'
+            scripts (optuna_bench.py --lcbench): it first prints one JSON line describing the
+            benchmark (space, objective, fidelity, optimum), then answers each request line
+            {"config": {...}, "budget": r, "seed": s} with {"values": [...], "cost": c}
+            (or {"error": "..."}).
+
+            report-latency (also `hypatia bench-report`): the time of each Report decision with
+            --running trials (default 1000) kept running until the study holds --reports reports
+            (default 100000), on a real SQLite store (fsync on unless --no-fsync), in-process and
+            through gRPC on loopback; scheduler SPEC as in --optimizers (default asha), fidelity
+            epoch 1..--max-step (default 100). Prints p50/p99/max per tenth of the run and for the
+            whole run, and writes them to --out (default report-latency.csv).
 
             testpoints: writes the table of synthetic-function test points, shifts and optima that
             runtime/.../python/optuna_bench.py reads (run seeds 0..N, default 20).
@@ -79,7 +100,16 @@ public final class BenchCommand {
                     return first.isEmpty() ? 2 : 0;
                 }
                 case "summarize" -> {
-                    return summarize(new CliOptions(args, 1, Set.of("out", "checkpoints"), Set.of(), true));
+                    return summarize(new CliOptions(args, 1, Set.of("out", "checkpoints", "time-budget", "reference", "at-epochs"),
+                            Set.of(), true));
+                }
+                case "eval-server" -> {
+                    return evalServer(new CliOptions(args, 1, Set.of("benchmark", "seed", "benchmark-data", "deploy-dir",
+                            "system-dir"), Set.of(), false));
+                }
+                case "report-latency" -> {
+                    return reportLatency(new CliOptions(args, 1, Set.of("running", "reports", "scheduler", "mode", "max-step",
+                            "out", "deploy-dir", "system-dir"), Set.of("no-fsync"), false));
                 }
                 case "testpoints" -> {
                     return testPoints(new CliOptions(args, 1, Set.of("out", "seeds", "deploy-dir", "system-dir"), Set.of(), false));
@@ -106,6 +136,11 @@ public final class BenchCommand {
             try {
                 BenchRunner.Result result = new BenchRunner(plan, server.plugins(), grpc == null ? null : () -> grpc, System.out).run();
                 Summary summary = summarizeFiles(List.of(result.csv()), plan.checkpoints(), plan.out());
+                if (Double.isFinite(plan.maxTime())) {
+                    AnytimeTable table = new AnytimeTable(summary, plan.maxTime(), "random", List.of());
+                    table.write(plan.out());
+                    System.out.printf("%nanytime.md:%n%s", table.markdown());
+                }
                 System.out.printf("%n%s%d runs, %d evaluations, %.1f s wall time; results in %s%n", summary.text(), result.runs(),
                         result.rows(), result.wallSeconds(), plan.out().toAbsolutePath());
                 result.warnings().forEach(w -> System.err.println("warning: " + w));
@@ -148,8 +183,38 @@ public final class BenchCommand {
                 : defaultOut != null ? defaultOut : files.get(0).toAbsolutePath().getParent();
         Summary summary = summarizeFiles(files, BenchPlan.parseCheckpoints(cli.get("checkpoints")), out);
         System.out.print(summary.text());
+        if (cli.has("time-budget") || cli.has("at-epochs")) {
+            double budget = cli.has("time-budget") ? positive(cli.get("time-budget"), "--time-budget") : Double.POSITIVE_INFINITY;
+            List<Double> epochs = new ArrayList<>();
+            if (cli.has("at-epochs")) {
+                for (String e : cli.get("at-epochs").split(",")) {
+                    epochs.add(positive(e, "--at-epochs"));
+                }
+            }
+            AnytimeTable table = new AnytimeTable(summary, Double.isFinite(budget) ? budget : longestRun(summary), 
+                    cli.has("reference") ? cli.get("reference") : "random", epochs);
+            table.write(out);
+            System.out.printf("%nanytime.md:%n%s", table.markdown());
+        }
         System.out.println("summary and plots in " + out.toAbsolutePath());
         return 0;
+    }
+
+    private static double positive(String text, String option) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BenchException(option + " must be a positive number, got '" + text + "'");
+    }
+
+    private static double longestRun(Summary summary) {
+        return summary.curves().values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .mapToDouble(c -> c.simTime()[c.simTime().length - 1]).max().orElse(1);
     }
 
     /** Reads the CSVs (a run may appear in one file only), writes summary and plots to {@code out}. */
@@ -178,10 +243,108 @@ public final class BenchCommand {
     private static boolean isEvaluationCsv(Path f) {
         try (var in = Files.newBufferedReader(f)) {
             String header = in.readLine();
-            return header != null && header.strip().equals(EvaluationCsv.HEADER);
+            return header != null && EvaluationCsv.isHeader(header);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static int evalServer(CliOptions cli) throws Exception {
+        if (!cli.has("benchmark")) {
+            throw new BenchException("eval-server needs --benchmark NAME");
+        }
+        long seed = 0;
+        if (cli.has("seed")) {
+            try {
+                seed = Long.parseLong(cli.get("seed").trim());
+            } catch (NumberFormatException e) {
+                throw new BenchException("--seed must be an integer, got '" + cli.get("seed") + "'");
+            }
+        }
+        String data = cli.has("benchmark-data") ? cli.get("benchmark-data") : System.getenv("HYPATIA_BENCHMARK_DATA");
+        // stdout carries the protocol only: anything the framework prints goes to stderr
+        java.io.PrintStream protocol = System.out;
+        System.setOut(System.err);
+        Path dataDir = Files.createTempDirectory("hypatia-bench");
+        try (HypatiaServer server = startServer(cli, data == null ? null : Path.of(data), dataDir)) {
+            String name = cli.get("benchmark");
+            List<String> loaded = BenchRunner.loaded(server.plugins(), "benchmark");
+            Benchmark b = server.plugins().benchmark(name, "").orElseThrow(() -> new BenchException("no benchmark named '"
+                    + name + "' is loaded; loaded benchmarks: " + loaded
+                    + (data == null ? " (tabular and YAHPO benchmarks need --benchmark-data DIR)" : ""))).service();
+            var out = new java.io.PrintWriter(new java.io.OutputStreamWriter(protocol, java.nio.charset.StandardCharsets.UTF_8));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            new EvalServer(b.instance(seed)).serve(in, out);
+            return 0;
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static int reportLatency(CliOptions cli) throws Exception {
+        int running = (int) positiveLong(cli, "running", 1000);
+        long reports = positiveLong(cli, "reports", 100_000);
+        double maxStep = positiveLong(cli, "max-step", 100);
+        if (reports > Integer.MAX_VALUE) {
+            throw new BenchException("--reports must be at most " + Integer.MAX_VALUE);
+        }
+        OptimizerSpec spec = OptimizerSpec.parse("random+" + (cli.has("scheduler") ? cli.get("scheduler") : "asha"));
+        List<String> modes = List.of((cli.has("mode") ? cli.get("mode") : "in-process,service").split(","));
+        for (String m : modes) {
+            if (!m.equals("in-process") && !m.equals("service")) {
+                throw new BenchException("--mode: expected in-process, service or both comma-separated, got '" + m + "'");
+            }
+        }
+        boolean fsync = !cli.flag("no-fsync");
+        Path out = Path.of(cli.has("out") ? cli.get("out") : "report-latency.csv");
+        Path dataDir = Files.createTempDirectory("hypatia-report-latency");
+        String home = System.getProperty("hypatia.home");
+        try (HypatiaServer server = HypatiaServer.start(new HypatiaServer.Options(dataDir.resolve("service"),
+                folder(cli, "deploy-dir", home, "deploy"), folder(cli, "system-dir", home, "system"), "127.0.0.1", 0, fsync,
+                null, 1000))) {
+            awaitPlugins(server.plugins());
+            BenchRunner.checkOptimizers(List.of(spec), server.plugins());
+            System.out.printf("Report latency: %d running trials, %d reports, scheduler %s, fidelity 1..%s, store fsync %s%n",
+                    running, reports, spec.scheduler().name() + spec.scheduler().config(), Summary.num(maxStep),
+                    fsync ? "on" : "off");
+            List<ReportLatency.Window> windows = new ArrayList<>();
+            for (String m : modes) {
+                if (m.equals("in-process")) {
+                    Path storeDir = Files.createDirectories(dataDir.resolve("in-process"));
+                    try (EngineBackend backend = new EngineBackend(server.plugins(),
+                            io.hypatia.engine.store.Store.open(storeDir, fsync))) {
+                        windows.addAll(new ReportLatency(backend, m, spec.scheduler(), running, reports, maxStep, System.err)
+                                .run("report-latency"));
+                    }
+                } else {
+                    try (GrpcBackend backend = new GrpcBackend("127.0.0.1", server.port())) {
+                        windows.addAll(new ReportLatency(backend, m, spec.scheduler(), running, reports, maxStep, System.err)
+                                .run("report-latency"));
+                    }
+                }
+            }
+            System.out.print(ReportLatency.table(windows));
+            ReportLatency.writeCsv(out, windows);
+            System.out.println("window 0 is the whole run; written to " + out.toAbsolutePath());
+            return 0;
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static long positiveLong(CliOptions cli, String option, long dflt) {
+        if (!cli.has(option)) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(cli.get(option).trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BenchException("--" + option + " must be a positive integer, got '" + cli.get(option) + "'");
     }
 
     private static int testPoints(CliOptions cli) throws Exception {

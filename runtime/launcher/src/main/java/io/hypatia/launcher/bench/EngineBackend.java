@@ -1,7 +1,6 @@
 package io.hypatia.launcher.bench;
 
 import io.hypatia.api.scheduler.Decision;
-import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
 import io.hypatia.engine.Plugins;
 import io.hypatia.engine.StudyEngine;
@@ -16,12 +15,17 @@ public final class EngineBackend implements StudyBackend {
     private final StudyEngine engine;
 
     public EngineBackend(Plugins plugins) {
-        this.store = Store.openInMemory();
+        this(plugins, Store.openInMemory());
+    }
+
+    /** On {@code store}, which this backend closes. */
+    public EngineBackend(Plugins plugins, Store store) {
+        this.store = store;
         try {
             this.engine = new StudyEngine(store, plugins);
         } catch (SQLException e) {
             store.close();
-            throw new IllegalStateException("cannot start a study engine on an in-memory store", e);
+            throw new IllegalStateException("cannot start a study engine on its store", e);
         }
     }
 
@@ -38,18 +42,18 @@ public final class EngineBackend implements StudyBackend {
             public Asked ask(String worker) {
                 StudyEngine.Asked a = engine.ask(name, 1, worker).get(0);
                 Trial t = a.info().trial();
-                IntermediateValue last = t.lastIntermediate();
-                return new Asked(t.id(), t.number(), t.config(), t.budget(), a.resumed(), last == null ? 0 : last.step());
+                return new Asked(t.id(), t.number(), t.config(), t.budget(), a.resumed(), a.resumeStep(), a.attempt(),
+                        a.handOut(), a.checkpoint());
             }
 
             @Override
-            public Decision report(long trialId, double step, double value) {
-                return engine.report(name, trialId, step, value);
+            public Decision report(long trialId, double step, double value, int attempt, String checkpoint) {
+                return engine.report(name, trialId, step, value, attempt, checkpoint).decision();
             }
 
             @Override
-            public void tell(long trialId, List<Double> values) {
-                engine.tell(name, trialId, StudyEngine.Outcome.complete(values), "");
+            public void tell(long trialId, List<Double> values, int attempt) {
+                engine.tell(name, trialId, StudyEngine.Outcome.complete(values), "", attempt, "");
             }
 
             @Override

@@ -19,8 +19,10 @@ import java.util.List;
  */
 public final class EvaluationCsv {
     public static final List<String> COLUMNS = List.of("optimizer", "benchmark", "seed", "trial", "resource", "value",
-            "best", "score_kind", "score", "sim_time", "wall_time");
+            "best", "score_kind", "score", "sim_time", "wall_time", "epochs");
     public static final String HEADER = String.join(",", COLUMNS);
+    /** The header before the epochs column was added; such files are still read (epochs empty). */
+    static final List<String> COLUMNS_WITHOUT_EPOCHS = COLUMNS.subList(0, COLUMNS.size() - 1);
 
     private EvaluationCsv() {
     }
@@ -38,7 +40,8 @@ public final class EvaluationCsv {
             line.append(i == 0 ? "" : ";").append(number(r.values().get(i)));
         }
         line.append(',').append(number(r.best())).append(',').append(r.scoreKind()).append(',').append(number(r.score()))
-                .append(',').append(number(r.simTime())).append(',').append(number(r.wallTime())).append('\n');
+                .append(',').append(number(r.simTime())).append(',').append(number(r.wallTime())).append(',')
+                .append(number(r.epochs())).append('\n');
         out.write(line.toString());
     }
 
@@ -60,12 +63,19 @@ public final class EvaluationCsv {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
+    /** True when {@code header} is an evaluation CSV's (with or without the epochs column). */
+    static boolean isHeader(String header) {
+        List<String> columns = split(header.strip());
+        return columns.equals(COLUMNS) || columns.equals(COLUMNS_WITHOUT_EPOCHS);
+    }
+
     /** Reads every row of one evaluation CSV; the header must name the expected columns. */
     public static List<EvaluationRow> read(Path file) {
         List<EvaluationRow> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
-            if (header == null || !split(header.strip()).equals(COLUMNS)) {
+            List<String> columns = header == null ? List.of() : split(header.strip());
+            if (!columns.equals(COLUMNS) && !columns.equals(COLUMNS_WITHOUT_EPOCHS)) {
                 throw new BenchException(file + " is not an evaluation CSV: its header should be " + HEADER);
             }
             String line;
@@ -76,14 +86,14 @@ public final class EvaluationCsv {
                     continue;
                 }
                 List<String> f = split(line);
-                if (f.size() != COLUMNS.size()) {
-                    throw new BenchException(file + " line " + lineNumber + ": " + f.size() + " fields, expected " + COLUMNS.size());
+                if (f.size() != columns.size()) {
+                    throw new BenchException(file + " line " + lineNumber + ": " + f.size() + " fields, expected " + columns.size());
                 }
                 try {
                     List<Double> values = Arrays.stream(f.get(5).split(";")).map(EvaluationCsv::parse).toList();
                     rows.add(new EvaluationRow(f.get(0), f.get(1), Long.parseLong(f.get(2)), Integer.parseInt(f.get(3)),
                             parse(f.get(4)), values, parse(f.get(6)), f.get(7), parse(f.get(8)), parse(f.get(9)),
-                            parse(f.get(10))));
+                            parse(f.get(10)), f.size() > 11 ? parse(f.get(11)) : Double.NaN));
                 } catch (NumberFormatException e) {
                     throw new BenchException(file + " line " + lineNumber + ": " + e.getMessage());
                 }

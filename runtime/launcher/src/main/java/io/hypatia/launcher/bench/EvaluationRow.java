@@ -12,10 +12,12 @@ import java.util.List;
  * @param score     the run's anytime score after this evaluation
  * @param simTime   simulated seconds since the run started, when this evaluation completed
  * @param wallTime  real seconds since the run started, when it was recorded
+ * @param epochs    fidelity units (epochs) all workers of the run trained up to this evaluation;
+ *                  a resumed trial counts only the steps beyond its checkpoint
  */
 public record EvaluationRow(String optimizer, String benchmark, long seed, int trial, double resource,
                             List<Double> values, double best, String scoreKind, double score, double simTime,
-                            double wallTime) {
+                            double wallTime, double epochs) {
     public EvaluationRow {
         values = List.copyOf(values);
     }

@@ -3,6 +3,7 @@ package io.hypatia.launcher.bench;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.engine.HandOut;
 import io.hypatia.engine.PluginRef;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.gateway.ProtoMapping;
@@ -14,7 +15,6 @@ import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.Fidelity;
 import io.hypatia.grpc.v1.GetStudyRequest;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
-import io.hypatia.grpc.v1.IntermediateValue;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.PluginSelection;
 import io.hypatia.grpc.v1.ReportRequest;
@@ -59,16 +59,15 @@ public final class GrpcBackend implements StudyBackend {
                 AskedTrial a = stub.ask(AskRequest.newBuilder().setStudy(name).setCount(1).setWorker(worker).build())
                         .getTrials(0);
                 Trial t = a.getTrial();
-                List<IntermediateValue> steps = t.getIntermediateValuesList();
-                double lastStep = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).getStep();
-                return new Asked(t.getId(), t.getNumber(), ProtoMapping.toConfig(t.getConfigList()), t.getBudget(),
-                        a.getResumed(), lastStep);
+                return new Asked(t.getId(), t.getNumber(), ProtoMapping.toConfig(t.getConfigList()), a.getBudget(),
+                        a.getResumed(), a.getResumeStep(), a.getAttempt(), HandOut.valueOf(a.getHandOut().name()),
+                        a.getCheckpoint());
             }
 
             @Override
-            public Decision report(long trialId, double step, double value) {
+            public Decision report(long trialId, double step, double value, int attempt, String checkpoint) {
                 return switch (stub.report(ReportRequest.newBuilder().setStudy(name).setTrialId(trialId)
-                        .setStep(step).setValue(value).build()).getDecision()) {
+                        .setStep(step).setValue(value).setAttempt(attempt).setCheckpoint(checkpoint).build()).getDecision()) {
                     case STOP -> Decision.STOP;
                     case PAUSE -> Decision.PAUSE;
                     default -> Decision.CONTINUE;
@@ -76,8 +75,8 @@ public final class GrpcBackend implements StudyBackend {
             }
 
             @Override
-            public void tell(long trialId, List<Double> values) {
-                stub.tell(TellRequest.newBuilder().setStudy(name).setTrialId(trialId)
+            public void tell(long trialId, List<Double> values, int attempt) {
+                stub.tell(TellRequest.newBuilder().setStudy(name).setTrialId(trialId).setAttempt(attempt)
                         .setComplete(TellRequest.Complete.newBuilder().addAllValues(values)).build());
             }
 

@@ -50,6 +50,9 @@ public final class Plots {
             String name = b.getKey().replaceAll("[^A-Za-z0-9._-]", "_");
             files.addAll(save(vsTrials(b.getKey(), b.getValue()), dir, name + "-vs-trials"));
             files.addAll(save(vsTime(b.getKey(), b.getValue()), dir, name + "-vs-time"));
+            if (b.getValue().values().stream().flatMap(List::stream).anyMatch(c -> c.hasEpochs() && c.finalEpochs() > 0)) {
+                files.addAll(save(vsEpochs(b.getKey(), b.getValue()), dir, name + "-vs-epochs"));
+            }
         }
         return files;
     }
@@ -68,6 +71,21 @@ public final class Plots {
         double[] grid = grid(start, Math.max(end, start + 1e-9), MAX_POINTS, false);
         return chart(benchmark + ": anytime performance by simulated time", "simulated time (s)", grid, byOptimizer,
                 Summary.Curve::scoreAtTime, c -> c.simTime()[c.simTime().length - 1]);
+    }
+
+    /** Against the epochs (fidelity units) trained in all: the cost measure that does not depend on the worker count. */
+    static JFreeChart vsEpochs(String benchmark, Map<String, List<Summary.Curve>> byOptimizer) {
+        Map<String, List<Summary.Curve>> withEpochs = new java.util.LinkedHashMap<>();
+        byOptimizer.forEach((o, runs) -> {
+            List<Summary.Curve> r = runs.stream().filter(Summary.Curve::hasEpochs).toList();
+            if (!r.isEmpty()) {
+                withEpochs.put(o, r);
+            }
+        });
+        double end = withEpochs.values().stream().flatMap(List::stream).mapToDouble(Summary.Curve::finalEpochs).max().orElse(1);
+        double[] grid = grid(0, Math.max(end, 1e-9), MAX_POINTS, false);
+        return chart(benchmark + ": anytime performance by epochs trained", "epochs trained (all workers)", grid, withEpochs,
+                Summary.Curve::scoreAtEpochs, Summary.Curve::finalEpochs);
     }
 
     private static double[] grid(double from, double to, int n, boolean integral) {

@@ -4,6 +4,7 @@ import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.benchmark.Evaluation;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.engine.HandOut;
 import io.hypatia.engine.LeasePolicy;
 import io.hypatia.engine.PluginRef;
 import io.hypatia.engine.StudySpec;
@@ -82,7 +83,12 @@ public final class Simulator {
     private final Incumbent incumbent;
     private final boolean stepwise;
     private final List<EvaluationRow> rows = new ArrayList<>();
+    /** Every checkpoint reported in this run, with its step; and each trial's latest one. */
+    private final Map<String, Double> checkpoints = new HashMap<>();
+    private final Map<Long, String> latestCheckpoint = new HashMap<>();
     private int started;
+    /** Fidelity units trained so far by all workers (epochs for LCBench), counted as steps complete. */
+    private double epochs;
 
     /**
      * @param wallSeconds real seconds since the run started, written to each row (tests pass a constant)
@@ -109,6 +115,11 @@ public final class Simulator {
         long day = 86_400_000L;
         return new StudySpec(name, instance.space(), instance.objectives(), sampler, optimizer.scheduler(), fidelity,
                 day, LeasePolicy.REQUEUE, StudySpec.DEFAULT_MAX_ATTEMPTS, 600_000, 600_000);
+    }
+
+    /** The checkpoint reference a simulated trainer reports with a step; opaque to the service. */
+    static String checkpointRef(long trialId, double step) {
+        return "sim://trial-" + trialId + "/step-" + EvaluationCsv.number(step);
     }
 
     /** The evaluation seed of a trial: its own noise draw per (run seed, trial number). */
@@ -177,6 +188,8 @@ public final class Simulator {
         /** The evaluation completing at {@link #time}, and the resource it was made at. */
         Evaluation current;
         double currentResource;
+        /** The resource the current attempt has trained to (its starting checkpoint, then each completed step). */
+        double trainedTo;
         // set by act(), used by apply()
         Evaluation next;
         double nextResource;
@@ -184,6 +197,7 @@ public final class Simulator {
         Phase nextPhase;
         boolean recordCurrent;
         boolean newTrial;
+        String reportedCheckpoint;
 
         Worker(int index) {
             this.index = index;
@@ -193,29 +207,34 @@ public final class Simulator {
         void act() {
             recordCurrent = false;
             newTrial = false;
+            reportedCheckpoint = null;
             switch (phase) {
                 case ASK -> {
                     trial = study.ask(name);
-                    newTrial = !trial.resumed();
+                    newTrial = trial.isNewTrial();
                     evalSeed = evaluationSeed(run.seed(), trial.number());
                     startTrial();
                 }
                 case REPORT -> {
                     recordCurrent = true;
-                    Decision d = study.report(trial.trialId(), currentResource, current.values().get(0));
+                    // the trainer saves a checkpoint at every step, so any step can be resumed from
+                    String checkpoint = checkpointRef(trial.trialId(), currentResource);
+                    Decision d = study.report(trial.trialId(), currentResource, current.values().get(0), trial.attempt(),
+                            checkpoint);
+                    reportedCheckpoint = checkpoint;
                     if (d != Decision.CONTINUE) {
                         finish(); // STOP: the engine pruned it; PAUSE: it waits for a promotion
                     } else if (stepIndex + 1 < steps.length) {
                         stepIndex++;
                         evaluateStep(current.cost());
                     } else {
-                        study.tell(trial.trialId(), current.values());
+                        study.tell(trial.trialId(), current.values(), trial.attempt());
                         finish();
                     }
                 }
                 case TELL -> {
                     recordCurrent = true;
-                    study.tell(trial.trialId(), current.values());
+                    study.tell(trial.trialId(), current.values(), trial.attempt());
                     finish();
                 }
                 case DONE -> throw new IllegalStateException("a finished worker has no event");
@@ -227,19 +246,40 @@ public final class Simulator {
             if (!stepwise) {
                 steps = new double[] {fidelity == null ? 0 : trial.budget()};
                 stepIndex = 0;
+                trainedTo = 0;
                 evaluate(0, Phase.TELL);
                 return;
             }
-            steps = stepGrid(fidelity.min(), run.stepSize(), trial.lastStep(), trial.budget());
+            double from = trial.resumed() ? resumeStep() : 0; // else: trained from scratch, paying again
+            steps = stepGrid(fidelity.min(), run.stepSize(), from, trial.budget());
             stepIndex = 0;
+            trainedTo = from;
             if (steps.length == 0) { // nothing left to train: tell what it reached
-                steps = new double[] {trial.lastStep()};
+                steps = new double[] {from};
                 evaluate(0, Phase.TELL);
                 return;
             }
-            // a resumed trial continues from its checkpoint: only the training beyond it costs
-            double done = trial.lastStep() > 0 ? run.instance().evaluate(trial.config(), trial.lastStep(), evalSeed).cost() : 0;
+            // a resumed trial (or a PBT clone) goes on from its checkpoint: only the training beyond it costs
+            double done = from > 0 ? run.instance().evaluate(trial.config(), from, evalSeed).cost() : 0;
             evaluateStep(done);
+        }
+
+        /**
+         * The step to resume from, after checking the protocol as a trainer would: the checkpoint
+         * handed back is one this run reported, saved at the step the service names; a promoted or
+         * requeued trial gets its own latest one.
+         */
+        private double resumeStep() {
+            Double saved = checkpoints.get(trial.checkpoint());
+            if (saved == null || saved != trial.resumeStep()) {
+                throw new IllegalStateException("trial " + trial.number() + " (" + trial.handOut() + ") was told to resume from "
+                        + "checkpoint '" + trial.checkpoint() + "' at step " + trial.resumeStep() + ", which no worker saved");
+            }
+            if (trial.handOut() != HandOut.CLONED && !trial.checkpoint().equals(latestCheckpoint.get(trial.trialId()))) {
+                throw new IllegalStateException("trial " + trial.number() + " was told to resume from '" + trial.checkpoint()
+                        + "', not its latest checkpoint '" + latestCheckpoint.get(trial.trialId()) + "'");
+            }
+            return trial.resumeStep();
         }
 
         private void evaluateStep(double costSoFar) {
@@ -292,11 +332,17 @@ public final class Simulator {
             if (newTrial) {
                 started++;
             }
+            if (reportedCheckpoint != null) { // recorded here, on the simulation's thread
+                checkpoints.put(reportedCheckpoint, currentResource);
+                latestCheckpoint.put(trial.trialId(), reportedCheckpoint);
+            }
             if (recordCurrent) {
                 incumbent.add(current.values());
+                epochs += Math.max(0, currentResource - trainedTo);
+                trainedTo = currentResource;
                 rows.add(new EvaluationRow(run.optimizer(), run.benchmark(), run.seed(), trial.number(), currentResource,
                         current.values(), incumbent.best(), incumbent.kind().label(), incumbent.score(), time,
-                        wallSeconds.getAsDouble()));
+                        wallSeconds.getAsDouble(), epochs));
             }
             current = next;
             currentResource = nextResource;

@@ -2,6 +2,7 @@ package io.hypatia.launcher.bench;
 
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.space.Config;
+import io.hypatia.engine.HandOut;
 import io.hypatia.engine.StudySpec;
 import java.util.List;
 
@@ -19,9 +20,13 @@ public interface StudyBackend extends AutoCloseable {
     interface Study {
         Asked ask(String worker);
 
-        Decision report(long trialId, double step, double value);
+        /**
+         * Reports the value at {@code step} of attempt {@code attempt}, with the checkpoint
+         * reference the trainer saved at that step.
+         */
+        Decision report(long trialId, double step, double value, int attempt, String checkpoint);
 
-        void tell(long trialId, List<Double> values);
+        void tell(long trialId, List<Double> values, int attempt);
 
         void fail(long trialId, String reason);
 
@@ -33,12 +38,20 @@ public interface StudyBackend extends AutoCloseable {
     }
 
     /**
-     * A trial handed to a worker.
+     * A trial handed to a worker, as the protocol tells it.
      *
-     * @param lastStep the last step it reported before being paused (0 when it has none), so a
-     *                 resumed trial continues from its checkpoint
+     * @param resumed    true: load {@code checkpoint} and go on from {@code resumeStep}; false: train from scratch
+     * @param resumeStep with {@code resumed}, the step the checkpoint was saved at; else 0
+     * @param attempt    the attempt number to send back with reports and the tell
+     * @param handOut    why it was handed out (new, requeued, promoted, cloned)
+     * @param checkpoint with {@code resumed}, the checkpoint reference to load
      */
-    record Asked(long trialId, int number, Config config, double budget, boolean resumed, double lastStep) {
+    record Asked(long trialId, int number, Config config, double budget, boolean resumed, double resumeStep, int attempt,
+                 HandOut handOut, String checkpoint) {
+        /** True for a trial that was not handed out before (a new one, or a PBT clone). */
+        public boolean isNewTrial() {
+            return handOut == HandOut.NEW || handOut == HandOut.CLONED;
+        }
     }
 
     @Override

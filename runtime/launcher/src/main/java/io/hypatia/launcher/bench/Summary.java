@@ -38,7 +38,38 @@ public final class Summary {
 
     /** One run's anytime curve, in event order. */
     record Curve(String optimizer, String benchmark, long seed, Incumbent.Kind kind, int[] trials, double[] score,
-                 double[] simTime, double[] wallTime) {
+                 double[] simTime, double[] wallTime, double[] epochs) {
+
+        /** True when the rows carried the epochs trained (files written before that column have none). */
+        boolean hasEpochs() {
+            return !Double.isNaN(epochs[epochs.length - 1]);
+        }
+
+        double finalEpochs() {
+            return epochs[epochs.length - 1];
+        }
+
+        /** Score once {@code e} epochs were trained in all, or NaN before the first evaluation or without epochs. */
+        double scoreAtEpochs(double e) {
+            int i = hasEpochs() ? lastIndexAtMost(epochs, e) : -1;
+            return i < 0 ? Double.NaN : score[i];
+        }
+
+        /** Epochs trained by simulated time t (NaN before the first evaluation). */
+        double epochsAtTime(double t) {
+            int i = lastIndexAtMost(simTime, t);
+            return i < 0 ? Double.NaN : epochs[i];
+        }
+
+        /** The first simulated time at which the score is at least as good as {@code target}; infinity if never. */
+        double timeToReach(double target) {
+            for (int i = 0; i < score.length; i++) {
+                if (kind.higherIsBetter() ? score[i] >= target : score[i] <= target) {
+                    return simTime[i];
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
 
         int finalTrials() {
             return trials[trials.length - 1];
@@ -125,7 +156,7 @@ public final class Summary {
             EvaluationRow first = run.get(0);
             int n = run.size();
             int[] trials = new int[n];
-            double[] score = new double[n], sim = new double[n], wall = new double[n];
+            double[] score = new double[n], sim = new double[n], wall = new double[n], epochs = new double[n];
             Set<Integer> seen = new HashSet<>();
             Incumbent.Kind kind = Incumbent.Kind.of(first.scoreKind());
             for (int i = 0; i < n; i++) {
@@ -139,12 +170,38 @@ public final class Summary {
                 score[i] = r.score();
                 sim[i] = r.simTime();
                 wall[i] = r.wallTime();
+                epochs[i] = r.epochs();
             }
             curves.computeIfAbsent(first.benchmark(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(first.optimizer(), k -> new ArrayList<>())
-                    .add(new Curve(first.optimizer(), first.benchmark(), first.seed(), kind, trials, score, sim, wall));
+                    .add(new Curve(first.optimizer(), first.benchmark(), first.seed(), kind, trials, score, sim, wall, epochs));
         }
-        return new Summary(curves, checkpoints);
+        return new Summary(regretToBestFound(curves), checkpoints);
+    }
+
+    /**
+     * A benchmark without a known optimum (YAHPO surrogates) is scored as regret against the best
+     * value any run of this summary found on it, as Syne Tune's and HPOBench's comparisons do, so
+     * anytime curves and speed-ups read the same as for benchmarks with an optimum. Merging other
+     * runs (e.g. Optuna's) can move that reference; it is the same for every optimizer compared.
+     */
+    static Map<String, Map<String, List<Curve>>> regretToBestFound(Map<String, Map<String, List<Curve>>> curves) {
+        Map<String, Map<String, List<Curve>>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, List<Curve>>> b : curves.entrySet()) {
+            boolean loss = b.getValue().values().stream().flatMap(List::stream).allMatch(c -> c.kind() == Incumbent.Kind.LOSS);
+            if (!loss) {
+                out.put(b.getKey(), b.getValue());
+                continue;
+            }
+            double best = b.getValue().values().stream().flatMap(List::stream)
+                    .flatMapToDouble(c -> Arrays.stream(c.score())).min().orElse(0);
+            Map<String, List<Curve>> converted = new LinkedHashMap<>();
+            b.getValue().forEach((o, runs) -> converted.put(o, runs.stream().map(c -> new Curve(c.optimizer(), c.benchmark(),
+                    c.seed(), Incumbent.Kind.REGRET, c.trials(), Arrays.stream(c.score()).map(v -> v - best).toArray(),
+                    c.simTime(), c.wallTime(), c.epochs())).toList()));
+            out.put(b.getKey(), converted);
+        }
+        return out;
     }
 
     private Cell cell(String benchmark, String optimizer, List<Curve> runs) {
@@ -340,7 +397,8 @@ public final class Summary {
         md.append("""
 
                 *score*: regret = best value so far minus the optimum, in the objective's direction (lower is
-                better); hypervolume for several objectives (higher is better); loss when no optimum is known.
+                better; for a benchmark without a known optimum, such as the YAHPO surrogates, minus the best
+                value any run of this summary found); hypervolume for several objectives (higher is better); loss when no optimum is known.
                 *median*, *IQR*: over seeds, of the score after each run's last trial (IQR = 25th..75th
                 percentile); *@k*: after trial k. *auc*: per run the mean over trials k of
                 log10(max(regret_k, 0) + 1e-12), median over seeds (lower is better). *rank*: of the median

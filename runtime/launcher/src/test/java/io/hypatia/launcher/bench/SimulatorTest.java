@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.scheduler.Promotion;
@@ -172,6 +173,52 @@ class SimulatorTest {
         assertEquals(12, resumed.get(resumed.size() - 1).resource());
         assertEquals(TrialState.COMPLETE, out.trials().get(0).trial().state());
         assertEquals(64, out.rows().get(out.rows().size() - 1).simTime());
+        // epochs: trial 0 trains 1..2 then 3..12 (not again 1..2), trials 1 and 2 train 10 each
+        assertEquals(12 + 10 + 10, out.rows().get(out.rows().size() - 1).epochs());
+    }
+
+    @Test
+    void aPbtCloneStartsFromItsParentsCheckpointAndPaysOnlyFromThere() {
+        plugins.schedulers.put("clone0", new Scheduler() {
+            @Override
+            public Verdict onReport(SchedulerContext ctx, Trial trial) {
+                return Verdict.of(trial.number() == 0 && trial.lastIntermediate().step() >= 4 ? Decision.STOP : Decision.CONTINUE, -1, "");
+            }
+
+            @Override
+            public Optional<Clone> exploit(SchedulerContext ctx) {
+                Trial zero = ctx.trials().get(0);
+                return ctx.trials().size() == 1 && zero.state() == TrialState.PRUNED
+                        ? Optional.of(new Clone(zero.id(), Config.of(Map.of("x", 500.0)), 0, "test")) : Optional.empty();
+            }
+        });
+        Benchmark b = new FakeBenchmark(new Fidelity("epoch", 1, 10), (x, r) -> x + 10 / r, (x, r) -> 2 * r);
+        Outcome out = simulate(b, "trial-number+clone0", 1, 1, 2, Double.POSITIVE_INFINITY);
+        // trial 0 reports 1..4 (t = 2..8) and is stopped; the clone (trial 1, x = 500) loads its
+        // checkpoint at step 4 and trains 5..10 at 2 per epoch: t = 10..20
+        List<EvaluationRow> clone = out.rows().stream().filter(r -> r.trial() == 1).toList();
+        assertArrayEquals(new double[] {5, 6, 7, 8, 9, 10}, clone.stream().mapToDouble(EvaluationRow::resource).toArray());
+        assertArrayEquals(new double[] {10, 12, 14, 16, 18, 20}, clone.stream().mapToDouble(EvaluationRow::simTime).toArray());
+        assertEquals(500 + 10.0 / 5, clone.get(0).values().get(0));
+        assertEquals(4 + 6, clone.get(clone.size() - 1).epochs());
+        TrialInfo cloned = out.trials().get(1);
+        assertEquals(TrialState.COMPLETE, cloned.trial().state());
+        assertEquals(2, out.trials().size(), "the clone counts as one of the run's trials");
+    }
+
+    @Test
+    void everyStepIsReportedWithACheckpointTheServiceHandsBack() {
+        plugins.schedulers.put("stop0", STOP_TRIAL_0_AT_3);
+        Benchmark b = new FakeBenchmark(new Fidelity("epoch", 1, 10), (x, r) -> x + 10 / r, (x, r) -> 2 * r);
+        String name = "sim-" + STUDIES.incrementAndGet();
+        OptimizerSpec o = OptimizerSpec.parse("trial-number+stop0");
+        try (EngineBackend backend = new EngineBackend(plugins)) {
+            StudyBackend.Study study = backend.create(Simulator.studySpec(name, b, o, 1));
+            new Simulator(new Simulator.Run(o.label(), "fake", 1, b, true, 1, 1, Double.POSITIVE_INFINITY, 1), study,
+                    Simulator.Dispatcher.SEQUENTIAL, () -> 0).simulate();
+            TrialInfo t = backend.engine().listTrials(name, null).get(0);
+            assertEquals(Simulator.checkpointRef(t.trial().id(), 3), t.checkpoint());
+        }
     }
 
     @Test

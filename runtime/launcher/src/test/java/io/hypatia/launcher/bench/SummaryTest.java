@@ -19,7 +19,7 @@ class SummaryTest {
         List<EvaluationRow> rows = new ArrayList<>();
         for (int i = 0; i < regrets.length; i++) {
             rows.add(new EvaluationRow(optimizer, benchmark, seed, i, 0, List.of(regrets[i]), regrets[i], "regret", regrets[i],
-                    i + 1, 0));
+                    i + 1, 0, i + 1));
         }
         return rows;
     }
@@ -79,5 +79,32 @@ class SummaryTest {
         assertTrue(Files.size(dir.resolve("out/plots/f-vs-trials.svg")) > 1000);
         assertTrue(Files.size(dir.resolve("out/plots/f-vs-time.png")) > 1000);
         assertTrue(Files.readString(dir.resolve("out/summary.md")).contains("| f | random+median"));
+    }
+
+    @Test
+    void anytimeTableMeasuresRegretAtTimeFractionsAndTheTimeToReachTheReference() {
+        List<EvaluationRow> rows = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            rows.addAll(run("random", "f", seed, 8, 7, 6, 5, 4, 3, 2, 1)); // row k completes at time k
+            rows.addAll(run("asha", "f", seed, 4, 2, 1, 0.5, 0.5, 0.5, 0.5, 0.5));
+            // one seed of three reaches random's final regret: the median is "not reached"
+            rows.addAll(run("slow", "f", seed, seed == 1 ? new double[] {1} : new double[] {9, 9, 9, 9, 9, 9, 9, 9}));
+        }
+        AnytimeTable table = new AnytimeTable(Summary.of(rows, List.of()), 8, "random", List.of(2.0));
+        AnytimeTable.Row random = table.rows().get(0), asha = table.rows().get(1), slow = table.rows().get(2);
+        assertEquals(1, random.target());
+        assertEquals(7, random.atTime().get(0).median(), "regret at 25% of T = 2 s");
+        assertEquals(5, random.atTime().get(1).median(), "at 50%");
+        assertEquals(1, random.atTime().get(2).median(), "at 100%");
+        assertEquals(8, random.timeToTarget());
+        assertEquals(1, random.speedUp(8));
+        assertEquals(3, asha.timeToTarget());
+        assertEquals(8.0 / 3, asha.speedUp(8));
+        assertEquals(3, asha.reached());
+        assertEquals(8, asha.epochsAtEnd());
+        assertEquals(2, asha.atEpochs().get(0).median(), "regret once 2 epochs were trained");
+        assertEquals(Double.POSITIVE_INFINITY, slow.timeToTarget());
+        assertEquals(1, slow.reached());
+        assertTrue(table.markdown().contains("not reached"));
     }
 }

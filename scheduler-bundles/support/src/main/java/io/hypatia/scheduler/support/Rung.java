@@ -73,6 +73,11 @@ public final class Rung {
         return Collections.binarySearch(sorted, e, ORDER);
     }
 
+    /** The best {@code m} members, best first. */
+    public List<Entry> best(int m) {
+        return List.copyOf(sorted.subList(0, Math.min(m, sorted.size())));
+    }
+
     /** The member's loss here. */
     public double loss(int number) {
         return byNumber.get(number).loss();

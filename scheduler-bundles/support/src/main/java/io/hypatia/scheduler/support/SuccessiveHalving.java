@@ -1,5 +1,6 @@
 package io.hypatia.scheduler.support;
 
+import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Promotion;
@@ -32,15 +33,29 @@ public final class SuccessiveHalving {
     /** Stopping: continue iff in the top 1/eta of the rung so far. Promotion: pause at each rung. */
     public enum Type { STOPPING, PROMOTION }
 
-    /** Settings shared by ASHA and asynchronous Hyperband. */
-    public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax) {
+    /** SchedulerSettings shared by ASHA and asynchronous Hyperband. */
+    /**
+     * @param topK when positive, a rung promotes its best {@code topK} trials instead of its top
+     *             1/eta, and the rungs are just {@code minResource} and {@code maxResource}
+     *             (the one-epoch baseline)
+     */
+    public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax, int topK) {
         public static final String TYPE = "type", MIN_RESOURCE = "min_resource", GRACE_PERIOD = "grace_period",
                 REDUCTION_FACTOR = "reduction_factor", ETA = "eta", MAX_RESOURCE = "max_resource";
-        /** The keys {@link #read} understands. */
-        public static final String[] KEYS = {TYPE, MIN_RESOURCE, GRACE_PERIOD, REDUCTION_FACTOR, ETA, MAX_RESOURCE};
+        /** The settings {@link #read} understands. */
+        public static final List<Setting> DECLARED = List.of(
+                Setting.choice(TYPE, "promotion", List.of("stopping", "promotion"),
+                        "promotion: pause at each rung and promote the best; stopping: stop trials outside the top 1/eta"),
+                Setting.real(MIN_RESOURCE, 1, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "first rung level (grace period); default: the fidelity's min").withoutDefault(),
+                Setting.real(GRACE_PERIOD, 1, Double.MIN_VALUE, Double.MAX_VALUE, "another name for min_resource").withoutDefault(),
+                Setting.real(REDUCTION_FACTOR, 3, Math.nextUp(1.0), 1000, "eta: keep the top 1/eta of each rung"),
+                Setting.real(ETA, 3, Math.nextUp(1.0), 1000, "another name for reduction_factor").withoutDefault(),
+                Setting.real(MAX_RESOURCE, 1, Double.MIN_VALUE, Double.MAX_VALUE,
+                        "last rung level; default: the fidelity's max").withoutDefault());
 
         /** Reads and checks the settings against the study's fidelity. */
-        public static Options read(Settings settings, Fidelity fidelity) {
+        public static Options read(SchedulerSettings settings, Fidelity fidelity) {
             Type type = Type.valueOf(settings.choice(TYPE, "promotion", "stopping", "promotion").toUpperCase(java.util.Locale.ROOT));
             String minKey = settings.either(MIN_RESOURCE, GRACE_PERIOD);
             double min = settings.real(minKey, fidelity.min(), fidelity.min(), fidelity.max());
@@ -49,11 +64,14 @@ public final class SuccessiveHalving {
             if (max < min) {
                 throw settings.bad(MAX_RESOURCE, Texts.number(max) + " is below " + minKey + " (" + Texts.number(min) + ")");
             }
-            return new Options(type, min, eta, max, fidelity.max());
+            return new Options(type, min, eta, max, fidelity.max(), 0);
         }
 
         /** The rung levels of the most aggressive bracket: r_min * eta^k below the max resource, then the max. */
         public double[] levels() {
+            if (topK > 0) {
+                return minResource < maxResource ? new double[] {minResource, maxResource} : new double[] {maxResource};
+            }
             List<Double> out = new ArrayList<>();
             for (double r = minResource; r < maxResource * (1 - 1e-9); r *= eta) {
                 out.add(r);
@@ -219,8 +237,8 @@ public final class SuccessiveHalving {
         }
         if (options.type() == Type.STOPPING) {
             return rank * options.eta() < n
-                    ? Verdict.of(Decision.CONTINUE, k, where + ", in the top 1/" + Texts.number(options.eta()))
-                    : Verdict.of(Decision.STOP, k, where + ", not in the top 1/" + Texts.number(options.eta()));
+                    ? Verdict.of(Decision.CONTINUE, k, where + ", in the " + top())
+                    : Verdict.of(Decision.STOP, k, where + ", not in the " + top());
         }
         if (trial.budget() > br.level(k)) {
             return Verdict.of(Decision.CONTINUE, k, where + "; goes on to its budget " + Texts.number(trial.budget()));
@@ -265,15 +283,22 @@ public final class SuccessiveHalving {
                 continue;
             }
             String reason = where(bestBracket, bestRung) + ": rank " + (rung.rank(best.number()) + 1) + " of " + rung.size()
-                    + ", best waiting trial in the top 1/" + Texts.number(options.eta());
+                    + ", best waiting trial in the " + top();
             rung.markPromoted(best.number());
             return Optional.of(new Promotion(best.trialId(), bestBracket.level(bestRung + 1), reason));
         }
     }
 
-    /** In the top floor(n/eta) of its rung. */
+    /** In the top floor(n/eta) of its rung (or its top k). */
     private boolean promotable(Rung rung, Rung.Entry e) {
+        if (options.topK() > 0) {
+            return rung.rank(e.number()) < options.topK();
+        }
         return (rung.rank(e.number()) + 1) * options.eta() <= rung.size() * (1 + 1e-12);
+    }
+
+    private String top() {
+        return options.topK() > 0 ? "top " + options.topK() : "top 1/" + Texts.number(options.eta());
     }
 
     private String where(Bracket br, int k) {

@@ -1,5 +1,9 @@
 package io.hypatia.scheduler.support;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
+import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
@@ -15,17 +19,35 @@ import java.util.stream.Stream;
  * kept in the study's scheduler memory and rebuilt from its trials when the memory is empty.
  * Subclasses say how many brackets to run (1 for ASHA) and which extra settings they take.
  */
-public abstract class SuccessiveHalvingScheduler implements Scheduler {
+public abstract class SuccessiveHalvingScheduler implements Scheduler, Configurable {
     private final String name;
-    private final String[] keys;
+    private final Settings declared;
 
-    protected SuccessiveHalvingScheduler(String name, String... extraKeys) {
+    /** A scheduler with ASHA's settings ({@link SuccessiveHalving.Options#DECLARED}) and {@code extra}. */
+    protected SuccessiveHalvingScheduler(String name, Setting... extra) {
+        this(name, Settings.of(Stream.concat(SuccessiveHalving.Options.DECLARED.stream(), Arrays.stream(extra)).toArray(Setting[]::new)));
+    }
+
+    /** A scheduler with exactly the settings {@code declared}; override {@link #options}. */
+    protected SuccessiveHalvingScheduler(String name, Settings declared) {
         this.name = name;
-        this.keys = Stream.concat(Arrays.stream(SuccessiveHalving.Options.KEYS), Arrays.stream(extraKeys)).toArray(String[]::new);
+        this.declared = declared;
+    }
+
+    @Override
+    public Settings settings() {
+        return declared;
     }
 
     /** How many brackets, given the settings and the number of rung levels of the most aggressive bracket. */
-    protected abstract int brackets(Settings settings, int levels);
+    protected int brackets(SchedulerSettings settings, int levels) {
+        return 1;
+    }
+
+    /** Reads the options (ASHA's settings unless overridden). */
+    protected SuccessiveHalving.Options options(SchedulerSettings settings, Fidelity fidelity) {
+        return SuccessiveHalving.Options.read(settings, fidelity);
+    }
 
     @Override
     public void validate(SchedulerContext context) {
@@ -57,8 +79,8 @@ public abstract class SuccessiveHalvingScheduler implements Scheduler {
 
     /** An empty instance for the study's settings (checks them). */
     private SuccessiveHalving create(SchedulerContext context) {
-        Settings settings = Settings.of(context, name, keys);
-        SuccessiveHalving.Options options = SuccessiveHalving.Options.read(settings, Settings.requireFidelity(context, name));
+        SchedulerSettings settings = SchedulerSettings.of(context, name, declared);
+        SuccessiveHalving.Options options = options(settings, SchedulerSettings.requireFidelity(context, name));
         int brackets = brackets(settings, options.levels().length);
         return new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
     }

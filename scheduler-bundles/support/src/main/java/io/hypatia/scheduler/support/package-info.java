@@ -1,5 +1,5 @@
 /**
- * Code shared by scheduler bundles: {@link io.hypatia.scheduler.support.Settings} (strict,
+ * Code shared by scheduler bundles: {@link io.hypatia.scheduler.support.SchedulerSettings} (strict,
  * range-checked settings that name {@code config.<key>} in errors),
  * {@link io.hypatia.scheduler.support.Rung} (one rung's values with rank queries and promotion
  * bookkeeping) and {@link io.hypatia.scheduler.support.SuccessiveHalving} (asynchronous

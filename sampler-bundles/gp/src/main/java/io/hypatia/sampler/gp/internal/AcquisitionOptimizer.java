@@ -26,6 +26,8 @@ import org.apache.commons.math3.random.SobolSequenceGenerator;
 final class AcquisitionOptimizer {
     private static final int LOCAL_ITERATIONS = 40;
     private static final int NEIGHBOUR_ROUNDS = 3;
+    /** Log-acquisition differences below this (EI within about 10%) are ties (see {@link #interiorTieBreak}). */
+    static final double INDIFFERENT = 0.1;
 
     private AcquisitionOptimizer() {
     }
@@ -145,7 +147,39 @@ final class AcquisitionOptimizer {
         for (int j = 0; j < free.length; j++) {
             x[free[j]] = r.x()[j];
         }
-        return enc.snap(x);
+        return enc.snap(interiorTieBreak(acq, x, start, free));
+    }
+
+    /**
+     * Takes back moves onto the box's boundary that the acquisition is indifferent to. Along a
+     * direction where the posterior is nearly flat (a long lengthscale) the posterior variance
+     * still grows towards the boundary, so L-BFGS slides such coordinates onto a bound for a
+     * small gain in EI; and that gain is itself an artefact, because a stationary GP
+     * overestimates the variance at the boundary, where no data lie beyond (Siivola, Vehtari,
+     * Vanhatalo, González and Andersen 2018, "Correcting boundary over-exploration deficiencies
+     * in Bayesian optimization with virtual derivative sign observations"). Each coordinate that
+     * ended on a bound is returned to its start value when that costs less than
+     * {@value #INDIFFERENT} in log acquisition (EI within about 10%); an optimum at the boundary
+     * gives far larger gains and is kept. On the suite this halved the share of trials on a
+     * bound again after the pessimistic prior mean, with equal or better regret.
+     */
+    static double[] interiorTieBreak(Acquisition acq, double[] x, double[] start, int[] free) {
+        double value = acq.value(x);
+        double[] out = x.clone();
+        for (int j : free) {
+            boolean onBound = out[j] <= 0 || out[j] >= 1;
+            if (onBound && start[j] > 0 && start[j] < 1) {
+                double kept = out[j];
+                out[j] = start[j];
+                double v = acq.value(out);
+                if (v >= value - INDIFFERENT) {
+                    value = Math.max(value, v);
+                } else {
+                    out[j] = kept;
+                }
+            }
+        }
+        return out;
     }
 
     /** Folds a value back into [0, 1). */

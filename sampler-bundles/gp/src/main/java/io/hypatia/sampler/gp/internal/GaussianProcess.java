@@ -38,13 +38,55 @@ final class GaussianProcess {
      * @throws IllegalStateException when the kernel matrix cannot be factorised even with jitter
      */
     static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper) {
-        int n = y.length;
-        double[] k = kernelMatrix(Matern52.scale(x, d, hyper.lengthscales()), n, d, hyper);
-        Cholesky c = Cholesky.factor(k, n);
+        return condition(x, d, y, hyper, factor(x, d, hyper));
+    }
+
+    /** As {@link #condition(double[], int, double[], Hyperparameters)} with the factor of its kernel matrix already computed. */
+    static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper, Cholesky chol) {
+        return new GaussianProcess(d, x.clone(), y.clone(), hyper, chol);
+    }
+
+    /**
+     * The Cholesky factor of the kernel matrix (with noise) of the rows of {@code x}.
+     *
+     * @throws IllegalStateException when it cannot be factorised even with jitter
+     */
+    static Cholesky factor(double[] x, int d, Hyperparameters hyper) {
+        int n = x.length / d;
+        Cholesky c = Cholesky.factor(kernelMatrix(Matern52.scale(x, d, hyper.lengthscales()), n, d, hyper), n);
         if (c == null) {
             throw new IllegalStateException("kernel matrix is not positive definite even with jitter");
         }
-        return new GaussianProcess(d, x.clone(), y.clone(), hyper, c);
+        return c;
+    }
+
+    /**
+     * The factor {@code chol} of the rows {@code x} extended by the rows {@code fx} observed with
+     * noise variance {@code noiseVariance} (O(n^2 p) for p new rows); null when the extended
+     * matrix is not positive definite.
+     */
+    static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper, double noiseVariance) {
+        int n = x.length / d, p = fx.length / d;
+        double s2 = hyper.signalVariance();
+        double[] xs = Matern52.scale(x, d, hyper.lengthscales());
+        double[] fxs = Matern52.scale(fx, d, hyper.lengthscales());
+        double[] cross = new double[p * n];
+        for (int r = 0; r < p; r++) {
+            for (int i = 0; i < n; i++) {
+                cross[r * n + i] = Matern52.value(Matern52.distance(fxs, r, xs, i, d), s2);
+            }
+        }
+        double[] block = kernelMatrix(fxs, p, d, hyper);
+        // The old factor carries its jitter on the diagonal; give the new block the same.
+        for (int r = 0; r < p; r++) {
+            block[r * p + r] += chol.jitter - hyper.noiseVariance() + noiseVariance;
+        }
+        return chol.extend(cross, block, p);
+    }
+
+    /** {@link #extendFactor(Cholesky, double[], double[], int, Hyperparameters, double)} with the fitted noise. */
+    static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper) {
+        return extendFactor(chol, x, fx, d, hyper, hyper.noiseVariance());
     }
 
     /** K_f + noise I for scaled inputs (full symmetric matrix). */
@@ -83,20 +125,7 @@ final class GaussianProcess {
         if (p == 0) {
             return this;
         }
-        double s2 = hyper.signalVariance();
-        double[] fxs = Matern52.scale(fx, d, hyper.lengthscales());
-        double[] cross = new double[p * n];
-        for (int r = 0; r < p; r++) {
-            for (int i = 0; i < n; i++) {
-                cross[r * n + i] = Matern52.value(Matern52.distance(fxs, r, xs, i, d), s2);
-            }
-        }
-        double[] block = kernelMatrix(fxs, p, d, hyper);
-        // The old factor carries its jitter on the diagonal; give the new block the same.
-        for (int r = 0; r < p; r++) {
-            block[r * p + r] += chol.jitter - hyper.noiseVariance() + noiseVariance;
-        }
-        Cholesky extended = chol.extend(cross, block, p);
+        Cholesky extended = extendFactor(chol, x, fx, d, hyper, noiseVariance);
         double[] ax = new double[(n + p) * d];
         System.arraycopy(x, 0, ax, 0, n * d);
         System.arraycopy(fx, 0, ax, n * d, p * d);

@@ -51,6 +51,8 @@ public class GpSampler implements Sampler, Configurable {
     /** Noise variance of fantasised observations, relative to the signal variance (see GaussianProcess#withObservations). */
     private static final double FANTASY_NOISE = 1e-6;
 
+    /** Hyper-parameter fits and Cholesky factors that later asks extend. */
+    private final ModelCache models = new ModelCache();
     private final Map<CacheKey, Surrogates> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<CacheKey, Surrogates> eldest) {
@@ -121,7 +123,7 @@ public class GpSampler implements Sampler, Configurable {
                 return s;
             }
         }
-        Surrogates s = Surrogates.fit(obs, settings, seed);
+        Surrogates s = Surrogates.fit(obs, settings, seed, models);
         synchronized (cache) {
             cache.put(key, s);
         }

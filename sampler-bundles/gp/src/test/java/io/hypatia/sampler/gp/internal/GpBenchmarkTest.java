@@ -58,4 +58,32 @@ class GpBenchmarkTest {
         assertTrue(gpRegret < 0.5, "GP should get within 0.5 of the Hartmann-6 minimum, regret " + gpRegret);
         assertTrue(gpRegret < randomRegret / 3, "gp " + gpRegret + " vs random " + randomRegret);
     }
+
+    /**
+     * Hartmann-6's optimum and most of its good region are inside the cube. Before the prior
+     * mean was set to the worst observation and flat moves onto the boundary were taken back,
+     * 50-70% of the GP's post-startup trials had a coordinate on a bound and 15-25% were exact
+     * corners (GpBoundStudy, 100 trials). Now there are no corners and, over trials 11-40 of three
+     * seeds, 25 of 90 trials on a bound (28%, most of them early exploration); the bound on
+     * that share leaves a margin, the corner count is what the old behaviour clearly fails.
+     */
+    @Test
+    void keepsTrialsOffTheBoundaryWhenTheOptimumIsInside() {
+        SearchSpace space = StudyLoop.unitCube(6);
+        Function<Config, Double> f = c -> StudyLoop.hartmann6(StudyLoop.vector(c, 6));
+        int startup = GpSettings.DEFAULTS.startupTrials(), trials = 40, onBound = 0, corners = 0, total = 0;
+        for (int s = 0; s < 3; s++) {
+            List<io.hypatia.api.study.Trial> run = StudyLoop.run(new GpSampler(), space, f, null, trials, 2000 + s, Map.of());
+            for (io.hypatia.api.study.Trial t : run.subList(startup, trials)) {
+                int b = GpBoundStudy.boundCoordinates(space, t.config());
+                onBound += b > 0 ? 1 : 0;
+                corners += b == 6 ? 1 : 0;
+                total++;
+            }
+        }
+        System.out.printf("Hartmann-6, 3 seeds x %d trials: %d of %d post-startup trials on a bound, %d corners%n",
+                trials, onBound, total, corners);
+        assertTrue(corners == 0, corners + " exact corners");
+        assertTrue(onBound <= 0.4 * total, onBound + " of " + total + " trials on a bound");
+    }
 }

@@ -4,63 +4,77 @@ import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Trial;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Prints the mean latency of {@code suggest()} with 100, 300 and 1,000 completed trials on six
- * float parameters (Hartmann-6 values), default settings. Each timed ask sees a history one trial
- * longer than the previous one, so the model cache never hits (the cost of a sequential study);
- * a second figure is the ask of a parallel worker while another trial is RUNNING on the same
- * completed history (cache hit: fantasy + acquisition only). Not a test: run with
- * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) io.hypatia.sampler.gp.internal.GpLatency</pre>
- * after {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}.
+ * Benchmark of one {@code suggest()} on six float parameters (Hartmann-6 values), default
+ * settings, at 100, 300 and 1,000 completed trials. As in a sequential study, the sampler first
+ * answers the ask before the window (so its caches hold what a running study's would), then
+ * {@code window} consecutive asks are timed, each on a history one trial longer: the window
+ * (32 by default, at least the refit interval of {@link FitSchedule}) includes its share of
+ * hyper-parameter refits, so the mean is the amortised cost and the max the cost of an ask that
+ * refits. A second figure is the ask of a parallel worker while another trial is RUNNING on the
+ * same completed history (fit cached: fantasy and acquisition only). Run with
+ * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) io.hypatia.sampler.gp.internal.GpLatency [window] [out.csv]</pre>
+ * Prints a table and writes it as CSV (default gp-latency.csv).
  */
 public final class GpLatency {
     private GpLatency() {
     }
 
-    public static void main(String[] args) {
-        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    public static void main(String[] args) throws IOException {
+        int window = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+        Path out = Path.of(args.length > 1 ? args[1] : "gp-latency.csv");
         SearchSpace space = StudyLoop.unitCube(6);
-        GpSampler sampler = new GpSampler();
         // Warm up the JIT on a small study.
-        time(sampler, space, history(space, 60, 99), 3);
-        System.out.println("GP suggest() latency, 6 float parameters, default settings (" + repeats + " asks each)");
-        for (int n : new int[] {100, 300, 1000}) {
-            List<Trial> h = history(space, n + repeats, n);
-            double[] sequential = time(sampler, space, h.subList(0, n + repeats), repeats);
-            // Parallel worker: same completed trials, one more RUNNING (fit cached).
-            List<Trial> base = new ArrayList<>(h.subList(0, n));
-            sampler.suggest(StudyLoop.context(space, base, 1, Map.of()));
-            List<Trial> withPending = new ArrayList<>(base);
-            withPending.add(StudyLoop.running(n, h.get(n).config()));
-            long t0 = System.nanoTime();
-            for (int r = 0; r < repeats; r++) {
-                sampler.suggest(new SamplerContext("latency", space, List.of(StudyLoop.MINIMIZE), withPending, n + 1 + r, 1,
-                        Map.of()));
+        GpSampler warm = new GpSampler();
+        List<Trial> w = history(space, 80, 99);
+        for (int n = 40; n < 80; n++) {
+            warm.suggest(StudyLoop.context(space, w.subList(0, n), 1, Map.of()));
+        }
+        System.out.printf("GP suggest() latency, 6 float parameters, default settings, %d consecutive asks per size%n", window);
+        System.out.println("| completed trials | mean ms | median ms | max ms | parallel ask, fit cached, ms |");
+        System.out.println("|---:|---:|---:|---:|---:|");
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out))) {
+            csv.println("completed_trials,asks,mean_ms,median_ms,max_ms,parallel_cached_ms");
+            for (int n : new int[] {100, 300, 1000}) {
+                GpSampler sampler = new GpSampler();
+                List<Trial> h = history(space, n + window, n);
+                sampler.suggest(StudyLoop.context(space, h.subList(0, n - 1), 1, Map.of()));
+                double[] ms = new double[window];
+                for (int r = 0; r < window; r++) {
+                    List<Trial> prefix = h.subList(0, n + r);
+                    long t0 = System.nanoTime();
+                    sampler.suggest(StudyLoop.context(space, prefix, 1, Map.of()));
+                    ms[r] = (System.nanoTime() - t0) / 1e6;
+                }
+                // Parallel worker: the same completed trials as the last timed ask, one more RUNNING.
+                List<Trial> withPending = new ArrayList<>(h.subList(0, n + window - 1));
+                withPending.add(StudyLoop.running(n + window - 1, h.get(n + window - 1).config()));
+                int repeats = 5;
+                long t0 = System.nanoTime();
+                for (int r = 0; r < repeats; r++) {
+                    sampler.suggest(new SamplerContext("latency", space, List.of(StudyLoop.MINIMIZE), withPending,
+                            n + window + r, 1, Map.of()));
+                }
+                double cached = (System.nanoTime() - t0) / 1e6 / repeats;
+                double mean = Arrays.stream(ms).average().orElse(0);
+                double max = Arrays.stream(ms).max().orElse(0);
+                double median = StudyLoop.median(ms);
+                System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f |%n", n, mean, median, max, cached);
+                csv.printf(Locale.ROOT, "%d,%d,%.2f,%.2f,%.2f,%.2f%n", n, window, mean, median, max, cached);
             }
-            double cached = (System.nanoTime() - t0) / 1e6 / repeats;
-            System.out.printf("  n=%4d completed: mean %7.0f ms (min %5.0f, max %5.0f)   parallel ask with cached fit: %6.0f ms%n",
-                    n, sequential[0], sequential[1], sequential[2], cached);
         }
-    }
-
-    /** Times asks on growing prefixes of {@code h}: the last {@code repeats} lengths. */
-    private static double[] time(GpSampler sampler, SearchSpace space, List<Trial> h, int repeats) {
-        double sum = 0, min = Double.POSITIVE_INFINITY, max = 0;
-        for (int r = 0; r < repeats; r++) {
-            List<Trial> prefix = h.subList(0, h.size() - repeats + r);
-            long t0 = System.nanoTime();
-            sampler.suggest(StudyLoop.context(space, prefix, 1, Map.of()));
-            double ms = (System.nanoTime() - t0) / 1e6;
-            sum += ms;
-            min = Math.min(min, ms);
-            max = Math.max(max, ms);
-        }
-        return new double[] {sum / repeats, min, max};
+        System.out.println("written to " + out.toAbsolutePath());
     }
 
     /**

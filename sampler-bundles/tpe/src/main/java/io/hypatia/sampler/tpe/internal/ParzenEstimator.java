@@ -45,8 +45,11 @@ final class ParzenEstimator {
     /** Component centres per group dimension: unit values (numeric) or choice indices (categorical). */
     private final double[][] mu;
     private final int[][] category;
-    /** Bandwidth per group dimension, shared by the observation kernels. */
+    /** Bandwidth per group dimension: the shared one (joint), the widest kernel's (adaptive). */
     private final double[] sigma;
+    /** Bandwidth of each observation kernel per group dimension, and -1 / (2 bandwidth^2). */
+    private final double[][] kernelSigma;
+    private final double[][] negHalfPrecision;
     private final double[] logKeep;
     private final double[] logMove;
     private final double[] moveProbability;
@@ -63,9 +66,11 @@ final class ParzenEstimator {
      *                      get at least half a cell on top of it)
      * @param maxBandwidth  per group dimension, an upper bound on the bandwidth (entries for
      *                      categorical dimensions are ignored), or null
+     * @param adaptive      per-kernel bandwidths from the neighbours' distances (see
+     *                      {@link #neighbourBandwidths}) instead of one Scott bandwidth per dimension
      */
     ParzenEstimator(SpaceCoding coding, int[] dims, History history, int[] members, double[] weights,
-                    double priorWeight, double minBandwidth, double[] maxBandwidth) {
+                    double priorWeight, double minBandwidth, double[] maxBandwidth, boolean adaptive) {
         this.coding = coding;
         this.dims = dims;
         this.n = members.length;
@@ -73,6 +78,8 @@ final class ParzenEstimator {
         mu = new double[g][];
         category = new int[g][];
         sigma = new double[g];
+        kernelSigma = new double[g][];
+        negHalfPrecision = new double[g][];
         logKeep = new double[g];
         logMove = new double[g];
         moveProbability = new double[g];
@@ -122,16 +129,31 @@ final class ParzenEstimator {
                 prior -= Math.log(k);
                 continue;
             }
-            double s = Math.min(1.0, Math.max(Math.max(minBandwidth, coding.discreteFloor(d)), spread(centres, w) * scott));
-            if (maxBandwidth != null) {
-                s = Math.min(s, maxBandwidth[j]);
+            double floor = Math.max(minBandwidth, coding.discreteFloor(d));
+            double[] ks = new double[n];
+            if (adaptive) {
+                ks = neighbourBandwidths(centres);
+                for (int i = 0; i < n; i++) {
+                    ks[i] = Math.min(1.0, Math.max(floor, ks[i]));
+                }
+            } else {
+                double s = Math.min(1.0, Math.max(floor, spread(centres, w) * scott));
+                if (maxBandwidth != null) {
+                    s = Math.min(s, maxBandwidth[j]);
+                }
+                Arrays.fill(ks, s);
             }
-            sigma[j] = s;
-            double logSigma = Math.log(s);
+            kernelSigma[j] = ks;
+            negHalfPrecision[j] = new double[n];
+            double widest = 0;
             for (int i = 0; i < n; i++) {
+                double s = ks[i];
+                widest = Math.max(widest, s);
+                negHalfPrecision[j][i] = -0.5 / (s * s);
                 double z = Gaussian.cdf((1 - centres[i]) / s) - Gaussian.cdf(-centres[i] / s);
-                componentConstant[i] -= LOG_SQRT_2PI + logSigma + Math.log(z);
+                componentConstant[i] -= LOG_SQRT_2PI + Math.log(s) + Math.log(z);
             }
+            sigma[j] = n == 0 ? floor : widest;
             prior -= LOG_SQRT_2PI + Math.log(PRIOR_SIGMA)
                     + Math.log(Gaussian.cdf((1 - PRIOR_MU) / PRIOR_SIGMA) - Gaussian.cdf(-PRIOR_MU / PRIOR_SIGMA));
         }
@@ -158,6 +180,37 @@ final class ParzenEstimator {
             return MIN_BANDWIDTH;
         }
         return 1.0 / Math.min(100.0, joint ? Math.max(n + 1.0, 20.0) : n + 1.0);
+    }
+
+    /**
+     * The adaptive Parzen estimator's bandwidths (Bergstra et al. 2011, section 4.1; the rule of
+     * Optuna's univariate TPE): with the prior's centre 0.5 counted as one more point, each
+     * kernel's bandwidth is the larger of the distances to its left and right neighbours, and
+     * the outermost kernels use their inner neighbour's distance (the ends of the range do not
+     * count as neighbours). Kernels are then narrow where good points crowd, so TPE keeps
+     * refining around them, and wide where they are sparse, unlike one Scott bandwidth for the
+     * whole set, which a single far-away member widens for all.
+     */
+    static double[] neighbourBandwidths(double[] centres) {
+        int n = centres.length;
+        double[] all = Arrays.copyOf(centres, n + 1);
+        all[n] = PRIOR_MU;
+        Integer[] order = new Integer[n + 1];
+        for (int i = 0; i <= n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(all[a], all[b]));
+        double[] out = new double[n];
+        for (int r = 0; r <= n; r++) {
+            int i = order[r];
+            if (i == n) {
+                continue;
+            }
+            double left = r > 0 ? all[i] - all[order[r - 1]] : Double.NaN;
+            double right = r < n ? all[order[r + 1]] - all[i] : Double.NaN;
+            out[i] = Double.isNaN(left) ? (Double.isNaN(right) ? 1 : right) : Double.isNaN(right) ? left : Math.max(left, right);
+        }
+        return out;
     }
 
     /** Weighted standard deviation of the centres (weights of mean 1); that of the uniform prior below two points. */
@@ -205,7 +258,7 @@ final class ParzenEstimator {
                     }
                 } else {
                     double u = fromPrior ? truncatedNormal(random, PRIOR_MU, PRIOR_SIGMA)
-                            : truncatedNormal(random, mu[j][c], sigma[j]);
+                            : truncatedNormal(random, mu[j][c], kernelSigma[j][c]);
                     out[j][k] = coding.snap(d, u);
                 }
             }
@@ -247,10 +300,10 @@ final class ParzenEstimator {
                     }
                 } else {
                     double[] m = mu[j];
-                    double h = -0.5 / (sigma[j] * sigma[j]);
+                    double[] h = negHalfPrecision[j];
                     for (int i = 0; i < n; i++) {
                         double dev = x - m[i];
-                        acc[i] += h * dev * dev;
+                        acc[i] += h[i] * dev * dev;
                     }
                     double devPrior = (x - PRIOR_MU) / PRIOR_SIGMA;
                     prior -= 0.5 * devPrior * devPrior;

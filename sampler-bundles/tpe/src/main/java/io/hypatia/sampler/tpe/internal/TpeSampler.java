@@ -78,11 +78,14 @@ public class TpeSampler implements Sampler, Configurable {
                 badMembers[i] = split.bad()[badMembers[i]];
             }
             boolean joint = settings.multivariate();
+            // Univariate: adaptive per-kernel bandwidths, magic clip counting the prior kernel, no cap on g's.
+            int priorKernel = joint ? 0 : 1;
             ParzenEstimator goodDensity = new ParzenEstimator(coding, group, history, goodMembers, goodWeights,
-                    settings.priorWeight(), ParzenEstimator.minBandwidth(goodMembers.length, joint, settings.magicClip()), null);
+                    settings.priorWeight(), ParzenEstimator.minBandwidth(goodMembers.length + priorKernel, joint, settings.magicClip()),
+                    null, !joint);
             ParzenEstimator badDensity = new ParzenEstimator(coding, group, history, badMembers, null,
-                    settings.priorWeight(), ParzenEstimator.minBandwidth(badMembers.length, joint, settings.magicClip()),
-                    goodDensity.bandwidths());
+                    settings.priorWeight(), ParzenEstimator.minBandwidth(badMembers.length + priorKernel, joint, settings.magicClip()),
+                    joint ? goodDensity.bandwidths() : null, !joint);
             double[][] points = goodDensity.sample(random, candidates);
             double[] logL = goodDensity.logDensity(points, candidates, scratch);
             double[] logG = badDensity.logDensity(points, candidates, scratch);

@@ -2,7 +2,6 @@ package io.hypatia.scheduler.asha.internal;
 
 import io.hypatia.api.PluginProperties;
 import io.hypatia.api.scheduler.Scheduler;
-import io.hypatia.scheduler.support.Settings;
 import io.hypatia.scheduler.support.SuccessiveHalvingScheduler;
 import org.osgi.service.component.annotations.Component;
 
@@ -12,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
  * max resource. {@code type=promotion} (default) pauses trials at each rung and, when a worker
  * asks, promotes the best waiting trial of the highest rung that has one in its top 1/eta;
  * {@code type=stopping} lets a trial continue iff it is in the top 1/eta of its rung so far.
- * Settings and defaults: {@code scheduler-bundles/README.md}.
+ * SchedulerSettings and defaults: {@code scheduler-bundles/README.md}.
  */
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=asha",
@@ -21,10 +20,5 @@ public class AshaScheduler extends SuccessiveHalvingScheduler {
 
     public AshaScheduler() {
         super("asha");
-    }
-
-    @Override
-    protected int brackets(Settings settings, int levels) {
-        return 1;
     }
 }

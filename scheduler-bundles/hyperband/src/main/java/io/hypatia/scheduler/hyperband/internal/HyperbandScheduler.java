@@ -1,8 +1,9 @@
 package io.hypatia.scheduler.hyperband.internal;
 
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
 import io.hypatia.api.scheduler.Scheduler;
-import io.hypatia.scheduler.support.Settings;
+import io.hypatia.scheduler.support.SchedulerSettings;
 import io.hypatia.scheduler.support.SuccessiveHalvingScheduler;
 import org.osgi.service.component.annotations.Component;
 
@@ -21,11 +22,12 @@ public class HyperbandScheduler extends SuccessiveHalvingScheduler {
     static final String BRACKETS = "brackets";
 
     public HyperbandScheduler() {
-        super("hyperband", BRACKETS);
+        super("hyperband", Setting.integer(BRACKETS, 1, 1, 1000,
+                "how many brackets, from the most aggressive; default: all (one per rung level)").withoutDefault());
     }
 
     @Override
-    protected int brackets(Settings settings, int levels) {
+    protected int brackets(SchedulerSettings settings, int levels) {
         return settings.integer(BRACKETS, levels, 1, levels);
     }
 }

@@ -1,45 +1,45 @@
 package io.hypatia.scheduler.support;
 
 import io.hypatia.api.PluginConfig;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.UnsuitableStudyException;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * A scheduler's settings, read strictly: unknown keys are refused (a typo such as {@code eat=2}
+ * A scheduler's settings, read strictly against its declared {@link Settings}: unknown keys are refused (a typo such as {@code eat=2}
  * must not silently run with the default), and every bad value is an
  * {@link UnsuitableStudyException} naming {@code config.<key>}.
  */
-public final class Settings {
+public final class SchedulerSettings {
     private final String scheduler;
     private final Map<String, String> values;
     private final PluginConfig typed;
 
-    private Settings(String scheduler, Map<String, String> values) {
+    private SchedulerSettings(String scheduler, Map<String, String> values) {
         this.scheduler = scheduler;
         this.values = values;
         this.typed = PluginConfig.of("scheduler", values);
     }
 
     /**
-     * The settings of {@code context}, refusing keys outside {@code known}.
+     * The settings of {@code context}, refusing keys that {@code declared} does not declare (the
+     * engine checks them too at study creation; this check also covers direct callers).
      *
      * @param scheduler the scheduler's name, for messages
      */
-    public static Settings of(SchedulerContext context, String scheduler, String... known) {
-        List<String> allowed = Arrays.asList(known);
+    public static SchedulerSettings of(SchedulerContext context, String scheduler, Settings declared) {
         for (String key : new TreeSet<>(context.config().keySet())) {
-            if (!allowed.contains(key)) {
+            if (declared.find(key) == null) {
                 throw new UnsuitableStudyException("config." + key, "unknown setting '" + key + "' of scheduler '"
-                        + scheduler + "'; its settings are " + String.join(", ", known));
+                        + scheduler + "'; its settings are " + String.join(", ", declared.declared().stream().map(Setting::name).toList()));
             }
         }
-        return new Settings(scheduler, context.config());
+        return new SchedulerSettings(scheduler, context.config());
     }
 
     /** The study's fidelity, or an error naming {@code fidelity} when it has none. */

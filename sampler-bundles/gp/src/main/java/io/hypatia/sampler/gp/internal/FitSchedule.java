@@ -1,0 +1,37 @@
+package io.hypatia.sampler.gp.internal;
+
+/**
+ * When the kernel hyper-parameters are refitted. Refitting costs O(restarts x iterations x m^3)
+ * on up to {@code max_fit_points} rows, the bulk of an ask beyond a few hundred observations,
+ * while one more observation barely moves the marginal-likelihood optimum once there are many.
+ * So the fit is redone at every observation up to {@value #EVERY_TRIAL} observations and then at
+ * multiples of a step that doubles as the history doubles (2 up to 100, 4 up to 200, ..., 32
+ * beyond 800): about 6% of asks refit, and between refits the model conditions on all
+ * observations with the last fitted hyper-parameters (its Cholesky factor extended row by row).
+ *
+ * <p>The fit point is a function of the observation count alone and the fit sees only the
+ * observations before it, so a cold cache (a restarted service, another replica) computes the
+ * same hyper-parameters as a warm one.
+ */
+final class FitSchedule {
+    /** Observations up to which every ask refits. */
+    static final int EVERY_TRIAL = 50;
+
+    private FitSchedule() {
+    }
+
+    /** Number of leading observations the hyper-parameters for {@code n} observations are fitted on. */
+    static int fitPoint(int n) {
+        int step = step(n);
+        return n - n % step;
+    }
+
+    /** Refit interval at {@code n} observations: 1 below {@value #EVERY_TRIAL}, then doubling with n. */
+    static int step(int n) {
+        int step = 1;
+        for (int bound = EVERY_TRIAL; n >= bound && step < 32; bound *= 2) {
+            step *= 2;
+        }
+        return step;
+    }
+}
