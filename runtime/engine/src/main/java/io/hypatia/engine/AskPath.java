@@ -78,6 +78,7 @@ final class AskPath {
                 TrialRecord t;
                 HandOut handOut = HandOut.NEW;
                 List<Trial> history = null;
+                double budget = 0;
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     t = nextWaiting(s);
@@ -94,15 +95,18 @@ final class AskPath {
                     }
                     if (t == null) {
                         history = s.snapshots();
+                        // decided before sampling, so a multi-fidelity sampler knows the budget it suggests for
+                        budget = initialBudget(s, scheduler, history.size());
                     }
                 }
                 Map<String, String> attributes = new HashMap<>();
-                Config suggested = t == null ? suggest(s, sampler, history, attributes) : null;
+                Config suggested = t == null ? suggest(s, sampler, history, budget, attributes) : null;
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     if (t == null) {
                         t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
-                        t.budget = initialBudget(s, scheduler, t.number);
+                        // another ask may have taken the number the budget was decided for
+                        t.budget = t.number == history.size() ? budget : initialBudget(s, scheduler, t.number);
                     }
                     if (!askId.isEmpty()) {
                         t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
@@ -241,10 +245,10 @@ final class AskPath {
 
     /** Asks the sampler for the next trial's configuration, falling back to random sampling. */
     private Config suggest(StudyState s, Optional<Plugins.Resolved<Sampler>> resolved, List<Trial> history,
-                           Map<String, String> attributes) {
+                           double budget, Map<String, String> attributes) {
         int number = history.size();
         SamplerContext ctx = new SamplerContext(s.spec.name(), s.spec.space(), s.spec.objectives(), history,
-                number, s.seed, s.spec.sampler().config());
+                number, s.seed, s.spec.sampler().config(), s.spec.fidelity() == null ? 0 : budget);
         Optional<Plugins.Resolved<Sampler>> sampler = resolved;
         String problem;
         if (sampler.isPresent()) {

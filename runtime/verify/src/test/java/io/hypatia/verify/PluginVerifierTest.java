@@ -73,7 +73,7 @@ class PluginVerifierTest {
 
     @Test
     void aSamplerBuiltAgainstANewerApiFailsToResolve() throws Exception {
-        Report report = verify("newerapi", Map.of("Import-Package", "io.hypatia.api.sampler;version=\"[1.1,2)\",*"),
+        Report report = verify("newerapi", Map.of("Import-Package", "io.hypatia.api.sampler;version=\"[1.9,2)\",*"),
                 PluginVerifier.Options.defaults());
         assertEquals("resolve", failedChecks(report));
         assertTrue(report.failures().get(0).detail().contains("io.hypatia.api.sampler"), report.table());

@@ -18,13 +18,23 @@ import java.util.SplittableRandom;
  * @param trialNumber number the suggested trial will get
  * @param seed        the study's seed (sampler config {@code seed}, or one derived from the name)
  * @param config      the sampler's configuration as given at study creation
+ * @param budget      the fidelity budget the suggested trial will be trained to first (the
+ *                    scheduler's {@code initialBudget}, e.g. the bottom rung of its bracket), so a
+ *                    multi-fidelity sampler can model that budget; 0 when the study has no fidelity
+ *                    or the budget is not known (since 1.1)
  */
 public record SamplerContext(String studyName, SearchSpace space, List<Objective> objectives, List<Trial> trials,
-                             int trialNumber, long seed, Map<String, String> config) {
+                             int trialNumber, long seed, Map<String, String> config, double budget) {
 
     public SamplerContext {
         trials = List.copyOf(trials);
         config = Map.copyOf(config);
+    }
+
+    /** A context without a known budget. */
+    public SamplerContext(String studyName, SearchSpace space, List<Objective> objectives, List<Trial> trials,
+                          int trialNumber, long seed, Map<String, String> config) {
+        this(studyName, space, objectives, trials, trialNumber, seed, config, 0);
     }
 
     /**

@@ -92,13 +92,14 @@ public record BenchPlan(List<OptimizerSpec> optimizers, List<String> benchmarks,
     /**
      * Splits an optimizer list on commas; a piece of the form {@code key=value} continues the
      * settings of the optimizer before it, so {@code random+median:min_completed=3,warmup_steps=2,random}
-     * is two optimizers.
+     * is two optimizers, and {@code tpe:a=1,b=2+hyperband} is one.
      */
     static List<OptimizerSpec> parseOptimizers(String text) {
         List<String> merged = new ArrayList<>();
         for (String piece : text.split(",")) {
             String p = piece.trim();
-            boolean setting = p.contains("=") && !p.contains(":") && !p.contains("+");
+            String head = p.contains("+") ? p.substring(0, p.indexOf('+')) : p; // "k=v+scheduler" ends the sampler's settings
+            boolean setting = head.contains("=") && !head.contains(":");
             if (setting && !merged.isEmpty()) {
                 merged.set(merged.size() - 1, merged.get(merged.size() - 1) + "," + p);
             } else if (!p.isEmpty()) {

@@ -23,6 +23,10 @@ class BenchPlanTest {
         assertEquals(Map.of("min_completed", "3", "warmup_steps", "2"), o.get(1).scheduler().config());
         assertEquals("random+median:min_completed=3,warmup_steps=2", o.get(1).label());
         assertEquals(Map.of("seed", "4"), o.get(2).sampler().config());
+        List<OptimizerSpec> bohb = BenchPlan.parseOptimizers("tpe:fidelity_rungs=auto,random_fraction=0.33+hyperband,random");
+        assertEquals(2, bohb.size(), "a sampler's last setting may be followed by +scheduler");
+        assertEquals(Map.of("fidelity_rungs", "auto", "random_fraction", "0.33"), bohb.get(0).sampler().config());
+        assertEquals("hyperband", bohb.get(0).scheduler().name());
         assertThrows(BenchException.class, () -> OptimizerSpec.parse("random+"));
         assertThrows(BenchException.class, () -> OptimizerSpec.parse("random:oops"));
     }

@@ -1,6 +1,7 @@
 package io.hypatia.sampler.tpe.internal;
 
 import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
 import io.hypatia.api.PluginProperties;
 import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
@@ -45,6 +46,11 @@ public class TpeSampler implements Sampler, Configurable {
         // SplittableRandom's own increment, so studies with seeds s and s + 1 would otherwise draw
         // the same stream shifted by one value and make near-identical suggestions.
         SplittableRandom random = context.random().split();
+        SamplerContext atBudget = bohbView(context, settings);
+        if (atBudget == null) {
+            return context.space().sampleUniform(random);
+        }
+        context = atBudget;
         SpaceCoding coding = new SpaceCoding(context.space());
         History history = History.of(context, coding, settings.constantLiar());
         if (history.finished() < settings.startupTrials() || context.objectives().isEmpty()) {
@@ -97,6 +103,26 @@ public class TpeSampler implements Sampler, Configurable {
             }
         }
         return coding.decode(chosen);
+    }
+
+    /**
+     * BOHB mode ({@link FidelityRungs}, setting {@code fidelity_rungs}): the history seen at the
+     * largest budget with enough observations; null when this suggestion is one of BOHB's random
+     * fraction. Without the setting the context is returned as it is.
+     */
+    private static SamplerContext bohbView(SamplerContext context, TpeSettings settings) {
+        PluginConfig config = TpeSettings.SETTINGS.read(context.config());
+        FidelityRungs rungs = FidelityRungs.parse(config);
+        if (rungs == null || context.objectives().isEmpty()) {
+            return context;
+        }
+        if (context.random().split().split().nextDouble() < config.real(FidelityRungs.RANDOM_FRACTION)) {
+            return null;
+        }
+        // BOHB builds a model once it has d + 2 points at a budget; TPE's own start-up count also applies
+        int minPoints = Math.max(settings.startupTrials(), context.space().parameters().size() + 2);
+        double budget = rungs.budget(context.trials(), minPoints);
+        return Double.isNaN(budget) ? context : FidelityRungs.view(context, budget);
     }
 
     /** Positions in {@code observations} of those where every parameter of {@code group} is active. */

@@ -46,7 +46,8 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
             Setting.integer(GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000, "largest size of the good set"),
             Setting.bool(CONSTANT_LIAR, DEFAULTS.constantLiar, "pending trials join the bad set as if they returned the worst value"),
             Setting.real(PRIOR_WEIGHT, DEFAULTS.priorWeight, Double.MIN_VALUE, 1e6, "weight of the prior component relative to one observation"),
-            Setting.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip, "bandwidths at least 1/min(100, N+1) of the range"));
+            Setting.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip, "bandwidths at least 1/min(100, N+1) of the range"),
+            FidelityRungs.FIDELITY_RUNGS_SETTING, FidelityRungs.RANDOM_FRACTION_SETTING);
 
     /** @throws io.hypatia.api.SettingException naming the offending key */
     static TpeSettings parse(Map<String, String> values) {
