@@ -1,37 +1,42 @@
 """Python client for the Hypatia hyperparameter-optimization service (gRPC API hypatia.v1).
 
-Run ``generate.sh`` once to create the gRPC stubs from the .proto (needs Debian's
-protobuf-compiler and protobuf-compiler-grpc; at run time python3-grpcio and python3-protobuf).
+    import hypatia_client as hp
 
-    from hypatia_client import Client, Float, Int, Categorical
-    client = Client("127.0.0.1:50051")
-    client.create_study("mnist-mlp", [Float("lr", 1e-5, 1e-1, log=True), Int("layers", 1, 4)],
-                        objectives=[("val_loss", "minimize")])
-    while True:
-        trial = client.ask("mnist-mlp")
-        for epoch in range(1, 11):
-            if client.report(trial, step=epoch, value=train_one_epoch(trial.config)) != "CONTINUE":
-                break
-        else:
-            client.tell(trial, [evaluate(trial.config)])
+    client = hp.Client("127.0.0.1:50051")
+    study = client.create_study("mlp", {"lr": hp.Float(1e-5, 1e-1, log=True), "width": hp.Int(16, 256),
+                                        "optimizer": ["adam", "sgd"]},
+                                direction="maximize", scheduler="median", load_if_exists=True)
+
+    def objective(trial):
+        model = build(trial.params)
+        for epoch in range(1, 21):
+            acc = train_one_epoch(model)
+            if trial.report(epoch, acc) != "CONTINUE":
+                raise hp.TrialPruned()
+        return acc
+
+    study.optimize(objective, n_trials=50, n_workers=4)
+    print(study.best_trial.params, study.best_value)
 """
-import os
-import sys
+from .client import Client
+from .errors import (AlreadyExists, FailedPrecondition, HypatiaError, InvalidArgument, NotFound, TrialPruned,
+                     Unavailable)
+from .space import Categorical, Float, Int, Ordinal
+from .study import Decision, FrozenTrial, Study, Trial
 
-_GEN = os.path.join(os.path.dirname(__file__), "_gen")
-if not os.path.isdir(os.path.join(_GEN, "hypatia", "v1")):
-    raise ImportError("hypatia_client: gRPC stubs missing; run clients/python/generate.sh first")
-if _GEN not in sys.path:
-    sys.path.insert(0, _GEN)
+__version__ = "0.1.0"
 
-from .client import (  # noqa: E402
-    AskedTrial,
-    Categorical,
-    Client,
-    Float,
-    HypatiaError,
-    Int,
-    Ordinal,
-)
 
-__all__ = ["AskedTrial", "Categorical", "Client", "Float", "HypatiaError", "Int", "Ordinal"]
+def create_study(name: str, space=None, *, target: str = "127.0.0.1:50051", **kwargs) -> Study:
+    """``Client(target).create_study(name, space, **kwargs)``, Optuna-style."""
+    return Client(target).create_study(name, space, **kwargs)
+
+
+def load_study(name: str, *, target: str = "127.0.0.1:50051") -> Study:
+    """``Client(target).load_study(name)``."""
+    return Client(target).load_study(name)
+
+
+__all__ = ["AlreadyExists", "Categorical", "Client", "Decision", "FailedPrecondition", "Float", "FrozenTrial",
+           "HypatiaError", "Int", "InvalidArgument", "NotFound", "Ordinal", "Study", "Trial", "TrialPruned",
+           "Unavailable", "create_study", "load_study"]

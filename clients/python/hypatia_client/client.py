@@ -1,174 +1,241 @@
-"""A small, typed wrapper over the generated hypatia.v1 stubs."""
-from dataclasses import dataclass, field
+"""The connection to a Hypatia service: channel per process, retries, errors."""
+import os
+import random
+import socket
+import threading
+import time
 import uuid
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import grpc
-from hypatia.v1 import hypatia_pb2 as pb
-from hypatia.v1 import hypatia_pb2_grpc as pb_grpc
+
+from ._proto import pb, pb_grpc
+from .errors import AlreadyExists, HypatiaError
+from .space import Space, to_search_space, to_value
+
+# Directions accepted everywhere a direction is named.
+_DIRECTIONS = {"minimize": pb.MINIMIZE, "min": pb.MINIMIZE, "maximize": pb.MAXIMIZE, "max": pb.MAXIMIZE}
+_LEASE_POLICIES = {"requeue": pb.REQUEUE, "fail": pb.FAIL}
+
+Objectives = Union[str, Sequence[Union[str, Tuple[str, str]]], Mapping[str, str]]
 
 
-class HypatiaError(Exception):
-    """An RPC the service refused; ``code`` is the gRPC status code, ``field`` the bad field if named."""
-
-    def __init__(self, err: grpc.RpcError):
-        self.code = err.code()
-        self.details = err.details() or ""
-        self.field = self.details.split(": ", 1)[0] if ": " in self.details else None
-        super().__init__(f"{self.code.name}: {self.details}")
+def _direction(d: Any, field: str) -> int:
+    key = d.lower() if isinstance(d, str) else None
+    if key not in _DIRECTIONS:
+        raise ValueError(f"{field}: direction must be 'minimize'/'min' or 'maximize'/'max', not {d!r}")
+    return _DIRECTIONS[key]
 
 
-def _value(v):
-    if isinstance(v, bool):
-        return pb.Value(string_value=str(v).lower())
-    if isinstance(v, int):
-        return pb.Value(int_value=v)
-    if isinstance(v, float):
-        return pb.Value(float_value=v)
-    return pb.Value(string_value=str(v))
+def _config(cfg: Optional[Mapping[str, Any]], field: str) -> Dict[str, str]:
+    """Plugin settings as the strings the wire carries (ints, floats and bools are written out)."""
+    out = {}
+    for k, v in (cfg or {}).items():
+        if isinstance(v, bool):
+            out[str(k)] = "true" if v else "false"
+        elif isinstance(v, (int, float, str)):
+            out[str(k)] = str(v)
+        else:
+            raise TypeError(f"{field}[{k!r}]: a setting must be str, int, float or bool, not {type(v).__name__}")
+    return out
 
 
-def _python(v):
-    kind = v.WhichOneof("kind")
-    return getattr(v, kind) if kind else None
-
-
-@dataclass
-class Float:
-    name: str
-    low: float
-    high: float
-    log: bool = False
-    condition: tuple = None  # (parent name, [enabling values])
-
-
-@dataclass
-class Int:
-    name: str
-    low: int
-    high: int
-    step: int = 1
-    log: bool = False
-    condition: tuple = None
-
-
-@dataclass
-class Categorical:
-    name: str
-    choices: list
-    condition: tuple = None
-
-
-@dataclass
-class Ordinal:
-    name: str
-    choices: list
-    condition: tuple = None
-
-
-def _param(p):
-    msg = pb.Parameter(name=p.name)
-    if isinstance(p, Float):
-        msg.float.CopyFrom(pb.FloatDomain(low=p.low, high=p.high, log=p.log))
-    elif isinstance(p, Int):
-        msg.int.CopyFrom(pb.IntDomain(low=p.low, high=p.high, step=p.step, log=p.log))
-    elif isinstance(p, Categorical):
-        msg.categorical.CopyFrom(pb.CategoricalDomain(choices=[_value(c) for c in p.choices]))
-    elif isinstance(p, Ordinal):
-        msg.ordinal.CopyFrom(pb.OrdinalDomain(choices=[_value(c) for c in p.choices]))
+def _objectives(objectives: Optional[Objectives], direction: Optional[str],
+                directions: Optional[Sequence[str]]) -> List["pb.Objective"]:
+    if objectives is not None and (direction is not None or directions is not None):
+        raise ValueError("give either objectives=... or direction/directions=..., not both")
+    if directions is not None:
+        names = ["value"] if len(directions) == 1 else [f"value_{i}" for i in range(len(directions))]
+        pairs = list(zip(names, directions))
+    elif objectives is None:
+        pairs = [("value", direction or "minimize")]
+    elif isinstance(objectives, str):
+        pairs = [(objectives, direction or "minimize")]
+    elif isinstance(objectives, Mapping):
+        pairs = list(objectives.items())
     else:
-        raise TypeError(f"not a parameter: {p!r}")
-    if p.condition:
-        parent, values = p.condition
-        msg.condition.CopyFrom(pb.Condition(parent=parent, values=[_value(v) for v in values]))
-    return msg
-
-
-@dataclass
-class AskedTrial:
-    """A trial handed to this worker: its id, number, configuration and the budget to train to."""
-    study: str
-    id: int
-    number: int
-    config: dict
-    budget: float
-    resumed: bool
-    attributes: dict = field(default_factory=dict)
+        pairs = [(o, "minimize") if isinstance(o, str) else tuple(o) for o in objectives]
+    return [pb.Objective(name=n, direction=_direction(d, f"objectives[{i}]")) for i, (n, d) in enumerate(pairs)]
 
 
 class Client:
-    """Talks to one Hypatia service. Every method raises HypatiaError when the service refuses."""
+    """A connection to one Hypatia service.
 
-    def __init__(self, target: str = "127.0.0.1:50051", worker: str = None, timeout: float = 60.0):
-        self._channel = grpc.insecure_channel(target)
-        self._stub = pb_grpc.HypatiaServiceStub(self._channel)
-        self.worker = worker or f"py-{uuid.uuid4().hex[:8]}"
+    Safe to create before forking worker processes: each process opens its own gRPC channel on
+    first use (a channel never crosses a fork). Calls that fail with UNAVAILABLE are retried
+    with exponential backoff (``retries`` times); Tell carries a request id, so a retried Tell
+    is applied once.
+
+    Args:
+        target: ``host:port`` of the service.
+        worker: name recorded on the trials this client leases (default: host and pid).
+        timeout: deadline of each call in seconds.
+        retries: retries of a call refused with UNAVAILABLE (0 disables).
+        token: a bearer token sent as ``authorization`` metadata on every call, for services
+            that require one.
+        tls: connect with TLS; ``root_certificates`` (PEM bytes) overrides the system roots.
+    """
+
+    def __init__(self, target: str = "127.0.0.1:50051", *, worker: Optional[str] = None, timeout: float = 60.0,
+                 retries: int = 5, token: Optional[str] = None, tls: bool = False,
+                 root_certificates: Optional[bytes] = None):
+        self.target = target
         self.timeout = timeout
+        self.retries = retries
+        self._worker = worker
+        self._token = token
+        self._tls = tls or root_certificates is not None
+        self._root_certificates = root_certificates
+        self._lock = threading.Lock()
+        self._pid: Optional[int] = None
+        self._channel: Optional[grpc.Channel] = None
+        self._stub = None
 
-    def _call(self, method, request):
-        try:
-            return getattr(self._stub, method)(request, timeout=self.timeout)
-        except grpc.RpcError as err:
-            raise HypatiaError(err) from None
+    @property
+    def worker(self) -> str:
+        return self._worker or f"{socket.gethostname()}-{os.getpid()}"
 
-    def close(self):
-        self._channel.close()
+    # ------------------------------------------------------------------ transport
 
-    def __enter__(self):
+    def _service(self):
+        with self._lock:
+            if self._pid != os.getpid():  # first use, or a forked child: never reuse the parent's channel
+                if self._tls:
+                    creds = grpc.ssl_channel_credentials(root_certificates=self._root_certificates)
+                    self._channel = grpc.secure_channel(self.target, creds)
+                else:
+                    self._channel = grpc.insecure_channel(self.target)
+                self._stub = pb_grpc.HypatiaServiceStub(self._channel)
+                self._pid = os.getpid()
+            return self._stub
+
+    def call(self, method: str, request: Any) -> Any:
+        """Calls one RPC of hypatia.v1 by name, retrying on UNAVAILABLE; raises HypatiaError."""
+        metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
+        delay = 0.1
+        for attempt in range(self.retries + 1):
+            try:
+                return getattr(self._service(), method)(request, timeout=self.timeout, metadata=metadata)
+            except grpc.RpcError as err:
+                error = HypatiaError.from_rpc_error(err, method)
+                if error.code != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                    raise error from None
+            time.sleep(delay * (0.5 + random.random()))  # jitter, so restarted workers do not stampede
+            delay = min(delay * 2, 5.0)
+        raise AssertionError("unreachable")
+
+    def pages(self, method: str, request: Any, field: str) -> Iterator[Any]:
+        """Every item of a paged list RPC (ListStudies, ListTrials), following next_page_token."""
+        while True:
+            response = self.call(method, request)
+            yield from getattr(response, field)
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    def close(self) -> None:
+        """Closes this process's channel (a later call opens a new one)."""
+        with self._lock:
+            if self._channel is not None and self._pid == os.getpid():
+                self._channel.close()
+            self._channel, self._stub, self._pid = None, None, None
+
+    def __enter__(self) -> "Client":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
-    def create_study(self, name, params=None, objectives=(("value", "minimize"),), sampler="random",
-                     sampler_config=None, scheduler="none", scheduler_config=None, fidelity=None,
-                     benchmark=None, lease_seconds=0):
-        """Creates a study; ``fidelity`` is (name, min, max); ``benchmark`` takes a benchmark plugin's problem."""
+    def __getstate__(self):  # picklable for worker processes: settings only, never the channel
+        state = self.__dict__.copy()
+        state.update(_lock=None, _pid=None, _channel=None, _stub=None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ studies
+
+    def create_study(self, name: str, space: Optional[Space] = None, *, direction: Optional[str] = None,
+                     directions: Optional[Sequence[str]] = None, objectives: Optional[Objectives] = None,
+                     sampler: str = "random", sampler_config: Optional[Mapping[str, Any]] = None,
+                     scheduler: str = "none", scheduler_config: Optional[Mapping[str, Any]] = None,
+                     fidelity: Optional[Tuple[str, float, float]] = None, benchmark: Optional[str] = None,
+                     lease_seconds: int = 0, lease_policy: Optional[str] = None, max_attempts: int = 0,
+                     load_if_exists: bool = False) -> "Study":
+        """Creates a study (or joins it with ``load_if_exists=True``) and returns it.
+
+        Args:
+            name: unique study name (letters, digits, ``.``, ``_``, ``-``).
+            space: dict of parameter name -> Float/Int/Categorical/Ordinal or a list of choices.
+            direction: ``"minimize"``/``"min"`` or ``"maximize"``/``"max"`` for one objective.
+            directions: one direction per objective (named value_0, value_1, ...).
+            objectives: named objectives instead: ``{"loss": "min", "acc": "max"}`` or
+                ``[("loss", "min")]`` or ``"loss"``.
+            sampler, sampler_config: sampler plugin and its settings (values may be ints/floats).
+            scheduler, scheduler_config: early-stopping/promotion scheduler and its settings.
+            fidelity: ``(resource name, min, max)``, e.g. ``("epochs", 1, 27)``.
+            benchmark: create the study on a loaded benchmark plugin's problem instead of a space.
+            lease_seconds, lease_policy, max_attempts: what happens to trials of lost workers
+                (``"requeue"`` or ``"fail"``); 0 keeps the service's defaults.
+            load_if_exists: return the existing study of that name instead of raising AlreadyExists.
+        """
+        from .study import Study
         req = pb.CreateStudyRequest(
-            name=name,
-            sampler=pb.PluginSelection(name=sampler, config=sampler_config or {}),
-            scheduler=pb.PluginSelection(name=scheduler, config=scheduler_config or {}),
-            lease_seconds=lease_seconds)
+            name=name, lease_seconds=lease_seconds, max_attempts=max_attempts,
+            sampler=pb.PluginSelection(name=sampler, config=_config(sampler_config, "sampler_config")),
+            scheduler=pb.PluginSelection(name=scheduler, config=_config(scheduler_config, "scheduler_config")))
+        if lease_policy is not None:
+            if lease_policy.lower() not in _LEASE_POLICIES:
+                raise ValueError(f"lease_policy must be 'requeue' or 'fail', not {lease_policy!r}")
+            req.lease_policy = _LEASE_POLICIES[lease_policy.lower()]
         if benchmark:
+            if space is not None or objectives is not None or direction or directions:
+                raise ValueError("a benchmark study takes its space and objectives from the benchmark")
             req.benchmark = benchmark
         else:
-            req.search_space.CopyFrom(pb.SearchSpace(params=[_param(p) for p in params]))
-            for obj_name, direction in objectives:
-                req.objectives.add(name=obj_name, direction=pb.Direction.Value(direction.upper()))
-        if fidelity:
-            req.fidelity.CopyFrom(pb.Fidelity(name=fidelity[0], min=fidelity[1], max=fidelity[2]))
-        return self._call("CreateStudy", req).study
+            if space is None:
+                raise ValueError("space: required (or benchmark=...)")
+            req.search_space.CopyFrom(to_search_space(space))
+            req.objectives.extend(_objectives(objectives, direction, directions))
+        if fidelity is not None:
+            fname, fmin, fmax = fidelity
+            req.fidelity.CopyFrom(pb.Fidelity(name=fname, min=float(fmin), max=float(fmax)))
+        try:
+            return Study(self, self.call("CreateStudy", req).study)
+        except AlreadyExists:
+            if not load_if_exists:
+                raise
+            return self.load_study(name)
 
-    def ask(self, study: str) -> AskedTrial:
-        asked = self._call("Ask", pb.AskRequest(study=study, count=1, worker=self.worker)).trials[0]
-        t = asked.trial
-        return AskedTrial(study, t.id, t.number, {p.name: _python(p.value) for p in t.config}, t.budget,
-                          asked.resumed, dict(t.attributes))
+    def load_study(self, name: str) -> "Study":
+        """The existing study ``name``; raises NotFound if there is none."""
+        from .study import Study
+        return Study(self, self.call("GetStudy", pb.GetStudyRequest(study=name)).study)
 
-    def report(self, trial: AskedTrial, step: float, value: float) -> str:
-        """Reports an intermediate value; returns "CONTINUE", "STOP" or "PAUSE"."""
-        r = self._call("Report", pb.ReportRequest(study=trial.study, trial_id=trial.id, step=step, value=value))
-        return pb.Decision.Name(r.decision)
+    def get_study(self, name: str) -> Dict[str, Any]:
+        """One study's definition and trial counts as a plain dict."""
+        return self.load_study(name).summary()
 
-    def heartbeat(self, trial: AskedTrial) -> bool:
-        """Keeps the trial's lease; returns True when the worker should stop."""
-        return self._call("Heartbeat", pb.HeartbeatRequest(study=trial.study, trial_id=trial.id)).should_stop
+    def list_studies(self) -> List[Dict[str, Any]]:
+        """Every study as a plain dict (see ``Study.summary``), in creation order."""
+        from .study import Study
+        return [Study(self, s).summary(refresh=False) for s in self.pages("ListStudies", pb.ListStudiesRequest(), "studies")]
 
-    def tell(self, trial: AskedTrial, values, constraints=(), request_id=None):
-        """Finishes a trial with one value per objective; safe to retry (a request id is sent)."""
-        req = pb.TellRequest(study=trial.study, trial_id=trial.id, request_id=request_id or uuid.uuid4().hex,
-                             complete=pb.TellRequest.Complete(values=list(values), constraints=list(constraints)))
-        return self._call("Tell", req).trial
+    def delete_study(self, name: str) -> None:
+        """Deletes a study and all its trials; raises NotFound if there is none."""
+        self.call("DeleteStudy", pb.DeleteStudyRequest(study=name))
 
-    def tell_failed(self, trial: AskedTrial, reason: str):
-        req = pb.TellRequest(study=trial.study, trial_id=trial.id, request_id=uuid.uuid4().hex,
-                             failed=pb.TellRequest.Failed(reason=reason))
-        return self._call("Tell", req).trial
+    def plugins(self) -> List[Dict[str, str]]:
+        """The loaded samplers, schedulers and benchmarks: kind, name, bundle, version, state, description."""
+        return [{"kind": p.kind, "name": p.name, "bundle": p.bundle, "version": p.version, "state": p.state,
+                 "description": p.description}
+                for p in self.call("ListPlugins", pb.ListPluginsRequest()).plugins]
 
-    def best_trials(self, study: str):
-        """The best trial (or the Pareto set) as dicts with 'number', 'values' and 'config'."""
-        trials = self._call("GetBestTrials", pb.GetBestTrialsRequest(study=study)).trials
-        return [{"number": t.number, "values": list(t.values), "config": {p.name: _python(p.value) for p in t.config}}
-                for t in trials]
 
-    def plugins(self):
-        return [(p.kind, p.name, p.version, p.state) for p in self._call("ListPlugins", pb.ListPluginsRequest()).plugins]
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+__all__ = ["Client", "to_value"]

@@ -1,15 +1,25 @@
-"""Tests of the Python client against a running service (HYPATIA_TARGET=host:port)."""
+"""Tests of the Python client against a running service (HYPATIA_TARGET=host:port).
+
+Run with the installed client (see clients/python/README.md):
+    HYPATIA_TARGET=127.0.0.1:50051 .venv/bin/python -m unittest discover -s clients/python/tests -v
+"""
+import csv
 import math
 import os
+import pickle
+import signal
+import subprocess
 import sys
+import tempfile
+import textwrap
+import threading
 import unittest
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import grpc
 
-import grpc  # noqa: E402
-
-from hypatia_client import Categorical, Client, Float, HypatiaError, Int  # noqa: E402
+import hypatia_client as hp
+from hypatia_client._proto import pb
 
 TARGET = os.environ.get("HYPATIA_TARGET", "127.0.0.1:50051")
 
@@ -18,65 +28,321 @@ def name(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+def branin(x1, x2):
+    return (x2 - 5.1 / (4 * math.pi ** 2) * x1 ** 2 + 5 / math.pi * x1 - 6) ** 2 \
+        + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+
+
+def branin_objective(trial):  # module level: picklable for worker processes
+    return branin(trial.params["x1"], trial.params["x2"])
+
+
 class ClientTest(unittest.TestCase):
     def setUp(self):
-        self.client = Client(TARGET)
+        self.client = hp.Client(TARGET)
 
     def tearDown(self):
         self.client.close()
 
     def test_ask_tell_loop_finds_the_best_trial(self):
-        study = name("py-branin")
-        self.client.create_study(study, [Float("x1", -5, 10), Float("x2", 0, 15)])
+        study = self.client.create_study(name("py-branin"), {"x1": hp.Float(-5, 10), "x2": hp.Float(0, 15)},
+                                         sampler_config={"seed": 1})
+        self.assertEqual([], study.best_trials)  # nothing completed yet: empty, not an IndexError
+        with self.assertRaises(ValueError):
+            study.best_trial
         told = {}
-        for _ in range(40):
-            t = self.client.ask(study)
-            x1, x2 = t.config["x1"], t.config["x2"]
-            y = (x2 - 5.1 / (4 * math.pi ** 2) * x1 ** 2 + 5 / math.pi * x1 - 6) ** 2 \
-                + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
-            self.client.tell(t, [y])
+        for _ in range(30):
+            t = study.ask()
+            y = branin(t.params["x1"], t.params["x2"])
+            frozen = study.tell(t, y)  # a scalar
+            self.assertEqual("COMPLETE", frozen.state)
+            self.assertEqual([y], frozen.values)
             told[t.number] = y
-        best = self.client.best_trials(study)
-        self.assertEqual(min(told, key=told.get), best[0]["number"])
+        self.assertEqual(min(told, key=told.get), study.best_trial.number)
+        self.assertEqual(min(told.values()), study.best_value)
 
-    def test_mixed_and_conditional_spaces_round_trip(self):
-        study = name("py-mixed")
-        self.client.create_study(study, [
-            Categorical("opt", ["sgd", "adam"]),
-            Float("momentum", 0.0, 0.99, condition=("opt", ["sgd"])),
-            Int("units", 16, 256, step=16),
-        ])
-        for _ in range(20):
-            t = self.client.ask(study)
-            self.assertEqual("momentum" in t.config, t.config["opt"] == "sgd")
-            self.assertEqual(0, (t.config["units"] - 16) % 16)
-            self.client.tell(t, [1.0])
+    def test_params_come_back_with_the_declared_types(self):
+        study = self.client.create_study(name("py-types"), {
+            "flag": [True, False],
+            "opt": ["sgd", "adam"],
+            "momentum": hp.Float(0.0, 0.99, when=("opt", ["sgd"])),
+            "units": hp.Int(16, 256, step=16),
+            "depth": hp.Ordinal([1, 2, 4]),
+            "ratio": hp.Categorical([0.5, 1.0]),
+        })
+        seen_flags = set()
+        for _ in range(25):
+            t = study.ask()
+            p = t.params
+            self.assertIsInstance(p["flag"], bool)
+            seen_flags.add(p["flag"])
+            self.assertIn(p["opt"], ("sgd", "adam"))
+            self.assertEqual("momentum" in p, p["opt"] == "sgd")
+            if "momentum" in p:
+                self.assertIsInstance(p["momentum"], float)
+            self.assertIsInstance(p["units"], int)
+            self.assertEqual(0, (p["units"] - 16) % 16)
+            self.assertIn(p["depth"], (1, 2, 4))
+            self.assertIsInstance(p["depth"], int)
+            self.assertIsInstance(p["ratio"], float)
+            study.tell(t, 1.0)
+        self.assertEqual({True, False}, seen_flags)
+        self.assertEqual([True, False], study.space["flag"].choices)
+        self.assertEqual(("opt", ["sgd"]), study.space["momentum"].when)
+
+    def test_directions_and_objectives_accept_short_names(self):
+        s1 = self.client.create_study(name("py-dir"), {"x": hp.Float(0, 1)}, direction="max")
+        self.assertEqual(["maximize"], s1.directions)
+        s2 = self.client.create_study(name("py-obj"), {"x": hp.Float(0, 1)}, objectives=[("loss", "min"), ("acc", "max")])
+        self.assertEqual(["minimize", "maximize"], s2.directions)
+        self.assertEqual(["loss", "acc"], s2.objective_names)
+        s3 = self.client.create_study(name("py-dirs"), {"x": hp.Float(0, 1)}, directions=["minimize", "maximize"])
+        t = s3.ask()
+        self.assertEqual([0.1, 0.9], s3.tell(t, [0.1, 0.9]).values)
+        self.assertEqual(1, len(s3.best_trials))
+        with self.assertRaises(ValueError):
+            self.client.create_study(name("py-bad-dir"), {"x": hp.Float(0, 1)}, direction="up")
+
+    def test_load_if_exists_joins_the_study_and_get_list_delete(self):
+        n = name("py-load")
+        space = {"x": hp.Float(0, 1)}
+        first = self.client.create_study(n, space, sampler="random", sampler_config={"seed": 7})
+        with self.assertRaises(hp.AlreadyExists) as e:
+            self.client.create_study(n, space)
+        self.assertEqual(grpc.StatusCode.ALREADY_EXISTS, e.exception.code)
+        again = self.client.create_study(n, space, load_if_exists=True)
+        self.assertEqual(first.name, again.name)
+        study = self.client.load_study(n)
+        study.tell(study.ask(), 0.5)
+        info = self.client.get_study(n)
+        self.assertEqual(1, info["trial_counts"]["complete"])
+        self.assertEqual("7", info["sampler_config"]["seed"])
+        self.assertIn(n, [s["name"] for s in self.client.list_studies()])
+        self.client.delete_study(n)
+        with self.assertRaises(hp.NotFound):
+            self.client.load_study(n)
 
     def test_bad_requests_raise_errors_naming_the_field(self):
-        with self.assertRaises(HypatiaError) as e:
-            self.client.create_study(name("py-bad"), [Float("lr", 1.0, 0.1)])
+        with self.assertRaises(hp.InvalidArgument) as e:
+            self.client.create_study(name("py-bad"), {"lr": hp.Float(1.0, 0.1)})
         self.assertEqual(grpc.StatusCode.INVALID_ARGUMENT, e.exception.code)
         self.assertEqual("search_space.params[0].float.low", e.exception.field)
-        study = name("py-nan")
-        self.client.create_study(study, [Float("x", 0, 1)])
-        t = self.client.ask(study)
-        with self.assertRaises(HypatiaError) as e:
-            self.client.tell(t, [float("nan")])
+        study = self.client.create_study(name("py-nan"), {"x": hp.Float(0, 1)})
+        t = study.ask()
+        with self.assertRaises(hp.InvalidArgument) as e:
+            study.tell(t, float("nan"))
         self.assertEqual("complete.values[0]", e.exception.field)
-        with self.assertRaises(HypatiaError) as e:
-            self.client.ask(name("py-missing"))
-        self.assertEqual(grpc.StatusCode.NOT_FOUND, e.exception.code)
+        with self.assertRaises(hp.NotFound) as e:
+            self.client.load_study(name("py-missing"))
+        self.assertEqual("study", e.exception.field)
 
-    def test_tell_is_idempotent_with_a_request_id(self):
-        study = name("py-idem")
-        self.client.create_study(study, [Float("x", 0, 1)])
-        t = self.client.ask(study)
-        first = self.client.tell(t, [0.5], request_id="same")
-        again = self.client.tell(t, [0.5], request_id="same")
-        self.assertEqual(first.id, again.id)
-        with self.assertRaises(HypatiaError) as e:
-            self.client.tell(t, [0.5], request_id="other")
+    def test_transport_errors_carry_no_field_and_are_retried(self):
+        port = _free_port()
+        dead = hp.Client(f"127.0.0.1:{port}", retries=2, timeout=5)
+        with self.assertRaises(hp.Unavailable) as e:
+            dead.list_studies()
+        self.assertEqual(grpc.StatusCode.UNAVAILABLE, e.exception.code)
+        self.assertIsNone(e.exception.field)
+        self.assertEqual("ListStudies", e.exception.method)
+
+    def test_tell_pruned_failed_and_finished_trials(self):
+        study = self.client.create_study(name("py-outcomes"), {"x": hp.Float(0, 1)})
+        pruned = study.tell_pruned(study.ask(), "diverged")
+        self.assertEqual(("PRUNED", "diverged"), (pruned.state, pruned.fail_reason))
+        failed = study.tell_failed(study.ask(), "CUDA out of memory")
+        self.assertEqual("FAILED", failed.state)
+        t = study.ask()
+        study.tell(t, 0.3)
+        with self.assertRaises(hp.FailedPrecondition) as e:
+            study.tell(t, 0.3)  # a new tell (new request id) of a finished trial
         self.assertEqual(grpc.StatusCode.FAILED_PRECONDITION, e.exception.code)
+        self.assertEqual(["COMPLETE"], [x.state for x in study.get_trials(["COMPLETE"])])
+
+    def test_a_retried_tell_is_applied_once(self):
+        study = self.client.create_study(name("py-idem"), {"x": hp.Float(0, 1)})
+        t = study.ask()
+        req = pb.TellRequest(study=study.name, trial_id=t.id, request_id="same", attempt=t.attempt,
+                             complete=pb.TellRequest.Complete(values=[0.5]))
+        first = self.client.call("Tell", req)
+        again = self.client.call("Tell", req)  # what a retry after a lost answer sends
+        self.assertEqual(first.trial, again.trial)
+
+    def test_report_sends_checkpoints_and_returns_decisions(self):
+        study = self.client.create_study(name("py-report"), {"x": hp.Float(0, 1)}, direction="minimize",
+                                         scheduler="median", scheduler_config={"min_completed": 2, "warmup_steps": 0},
+                                         fidelity=("epochs", 1, 5))
+        for good in (0.1, 0.2):  # two complete curves of small values
+            t = study.ask()
+            self.assertEqual(5.0, t.budget)
+            self.assertEqual("NEW", t.hand_out)
+            self.assertFalse(t.resumed)
+            for epoch in range(1, 6):
+                self.assertEqual(hp.Decision.CONTINUE, t.report(epoch, good, checkpoint=f"ckpt/{t.number}/{epoch}"))
+            frozen = study.tell(t, good, checkpoint=f"ckpt/{t.number}/final")
+            self.assertEqual({float(e): good for e in range(1, 6)}, frozen.intermediate_values)
+        bad = study.ask()
+        decision = bad.report(1, 100.0, checkpoint="ckpt/bad/1")
+        self.assertEqual(hp.Decision.STOP, decision)
+        self.assertEqual("STOP", decision)  # a str as well
+        self.assertTrue(bad.should_stop and bad.should_prune())
+        self.assertEqual("PRUNED", study.get_trial(bad.id).state)
+
+    def test_a_lost_workers_trial_is_fenced_and_resumes_from_its_checkpoint(self):
+        study = self.client.create_study(name("py-fence"), {"x": hp.Float(0, 1)}, lease_seconds=2,
+                                         fidelity=("epochs", 1, 10))
+        lost = study.ask()
+        self.assertEqual((1, "NEW", False), (lost.attempt, lost.hand_out, lost.resumed))
+        for step in (1, 2, 3):
+            lost.report(step, 1.0 / step, checkpoint="ckpt-at-2" if step == 2 else None)
+        # The worker goes silent: the service requeues the trial when its lease runs out.
+        while study.get_trial(lost.id).state != "WAITING":
+            threading.Event().wait(0.2)
+        with study.trial(heartbeat_seconds=0.3) as resumed:
+            self.assertEqual(lost.id, resumed.id)
+            self.assertEqual((2, "REQUEUED", True), (resumed.attempt, resumed.hand_out, resumed.resumed))
+            self.assertEqual(("ckpt-at-2", 2.0), (resumed.checkpoint, resumed.resume_step))
+            # The lost worker comes back: fenced out, and told to stop.
+            with self.assertRaises(hp.FailedPrecondition) as e:
+                lost.report(4, 0.2)
+            self.assertEqual(grpc.StatusCode.FAILED_PRECONDITION, e.exception.code)
+            with self.assertRaises(hp.FailedPrecondition):
+                study.tell(lost, 0.2)
+            self.assertTrue(lost.heartbeat())
+            self.assertEqual(hp.Decision.CONTINUE, resumed.report(3, 0.3, checkpoint="ckpt-at-3"))
+            told = study.tell(resumed, 0.3, checkpoint="final")
+        self.assertEqual("COMPLETE", told.state)
+        self.assertEqual({1.0: 1.0, 2.0: 0.5, 3.0: 0.3}, told.intermediate_values)  # step 3 of attempt 1 abandoned
+        self.assertEqual("final", told.checkpoint)
+
+    def test_asha_promotes_the_best_paused_trial_with_its_checkpoint(self):
+        study = self.client.create_study(name("py-asha"), {"x": hp.Float(0, 1)}, scheduler="asha",
+                                         scheduler_config={"eta": 3, "min_resource": 1, "max_resource": 9,
+                                                           "type": "promotion"},
+                                         fidelity=("epochs", 1, 9))
+        paused = {}
+        for value in (0.3, 0.1, 0.2):
+            t = study.ask()
+            self.assertEqual((1.0, "NEW"), (t.budget, t.hand_out))
+            self.assertEqual(hp.Decision.PAUSE, t.report(1, value, checkpoint=f"ckpt-{t.number}-1"))
+            self.assertTrue(t.should_stop)
+            paused[value] = t
+        self.assertEqual({"PAUSED"}, {t.state for t in study.trials})
+        promoted = study.ask()  # rung 0 holds 3 trials: the best third (one) goes on to 3 epochs
+        best = paused[0.1]
+        self.assertEqual(best.id, promoted.id)
+        self.assertEqual(("PROMOTED", True, 3.0), (promoted.hand_out, promoted.resumed, promoted.budget))
+        self.assertEqual((f"ckpt-{best.number}-1", 1.0), (promoted.checkpoint, promoted.resume_step))
+        self.assertEqual(2, promoted.attempt)
+        with self.assertRaises(hp.FailedPrecondition):
+            best.report(2, 0.05)  # the paused attempt is over
+        self.assertIsInstance(promoted.report(3, 0.05, checkpoint=f"ckpt-{best.number}-3"), hp.Decision)
+
+    def test_list_calls_follow_page_tokens(self):
+        study = self.client.create_study(name("py-pages"), {"x": hp.Float(0, 1)})
+        for _ in range(5):
+            study.tell(study.ask(), 0.5)
+        paged = list(self.client.pages("ListTrials", pb.ListTrialsRequest(study=study.name, page_size=2), "trials"))
+        self.assertEqual(list(range(5)), [t.number for t in paged])
+        self.assertEqual(5, len(study.trials))
+
+    def test_trial_context_manager_reports_failures_and_keeps_the_lease(self):
+        study = self.client.create_study(name("py-ctx"), {"x": hp.Float(0, 1)}, lease_seconds=3,
+                                         lease_policy="fail")
+        with self.assertRaises(ZeroDivisionError):
+            with study.trial() as t:
+                failing = t.id
+                1 / 0
+        failed = study.get_trial(failing)
+        self.assertEqual("FAILED", failed.state)
+        self.assertIn("ZeroDivisionError", failed.fail_reason)
+
+        with study.trial() as t:
+            raise hp.TrialPruned("not promising")
+        self.assertEqual(("PRUNED", "not promising"), (study.get_trial(t.id).state, study.get_trial(t.id).fail_reason))
+
+        # Heartbeats keep a 3 s lease alive through a long step: wait (on the service's own
+        # clock) until a heartbeat has moved the lease expiry past the first one.
+        with study.trial(heartbeat_seconds=0.5) as t:
+            first_expiry = study.client.call("GetTrial", pb.GetTrialRequest(study=study.name, trial_id=t.id)).trial.lease_expires_at_ms
+            while study.client.call("GetTrial", pb.GetTrialRequest(study=study.name, trial_id=t.id)).trial.lease_expires_at_ms <= first_expiry:
+                threading.Event().wait(0.1)
+            study.tell(t, 0.25)
+        self.assertEqual("COMPLETE", study.get_trial(t.id).state)
+
+        with study.trial() as t:
+            pass  # ended without tell
+        self.assertEqual("FAILED", study.get_trial(t.id).state)
+
+    def test_ctrl_c_in_a_trial_block_marks_it_failed_at_once(self):
+        study = self.client.create_study(name("py-sigint"), {"x": hp.Float(0, 1)})
+        script = textwrap.dedent(f"""
+            import sys, threading, hypatia_client as hp
+            study = hp.Client({TARGET!r}).load_study({study.name!r})
+            with study.trial() as t:
+                print(t.id, flush=True)
+                threading.Event().wait(600)
+        """)
+        p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        trial_id = int(p.stdout.readline())
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        self.assertIn("KeyboardInterrupt", err)
+        t = study.get_trial(trial_id)
+        self.assertEqual("FAILED", t.state)
+        self.assertIn("KeyboardInterrupt", t.fail_reason)
+
+    def test_optimize_runs_exactly_n_trials_across_worker_processes(self):
+        # The client is used (its channel opened) before the workers start: they must not inherit it.
+        study = self.client.create_study(name("py-opt"), {"x1": hp.Float(-5, 10), "x2": hp.Float(0, 15)},
+                                         sampler="tpe", sampler_config={"seed": 3})
+        study.optimize(branin_objective, n_trials=21, n_workers=3, show_progress=False)
+        trials = study.trials
+        self.assertEqual(21, len(trials))
+        self.assertEqual({"COMPLETE"}, {t.state for t in trials})
+        self.assertGreater(len({t.worker for t in trials}), 1)
+        with self.assertRaises(TypeError):
+            study.optimize(lambda t: 0.0, n_trials=2, n_workers=2)  # not picklable: a clear error
+        study.optimize(lambda t: branin(t.params["x1"], t.params["x2"]), n_trials=4, show_progress=False)
+        self.assertEqual(25, len(study.trials))
+
+    def test_client_pickles_without_its_channel(self):
+        self.client.list_studies()
+        clone = pickle.loads(pickle.dumps(self.client))
+        self.assertIsInstance(clone.list_studies(), list)
+
+    def test_enqueue_trials_dicts_and_csv(self):
+        study = self.client.create_study(name("py-csv"), {"lr": hp.Float(1e-4, 1, log=True), "opt": ["a", "b"],
+                                                          "bn": [True, False]})
+        queued = study.enqueue_trial({"lr": 0.01, "opt": "b", "bn": True})
+        self.assertEqual("WAITING", queued.state)
+        t = study.ask()
+        self.assertEqual({"lr": 0.01, "opt": "b", "bn": True}, t.params)
+        study.tell(t, 0.5)
+        study.tell_failed(study.ask(), "boom")
+        rows = study.trials_dicts()
+        self.assertEqual(["COMPLETE", "FAILED"], [r["state"] for r in rows])
+        self.assertEqual(0.01, rows[0]["params_lr"])
+        self.assertIs(True, rows[0]["params_bn"])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "trials.csv")
+            self.assertEqual(2, study.export_csv(path))
+            with open(path) as f:
+                read = list(csv.DictReader(f))
+            self.assertEqual("0.5", read[0]["value"])
+            self.assertEqual("b", read[0]["params_opt"])
+            self.assertEqual(2, study.export_json(os.path.join(d, "trials.json")))
+
+    def test_sampler_config_takes_numbers_and_bools(self):
+        study = self.client.create_study(name("py-cfg"), {"x": hp.Float(0, 1)}, sampler="tpe",
+                                         sampler_config={"seed": 1, "n_startup_trials": 5})
+        self.assertEqual({"seed": "1", "n_startup_trials": "5"}, study.summary()["sampler_config"])
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 if __name__ == "__main__":

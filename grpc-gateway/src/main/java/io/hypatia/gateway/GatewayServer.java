@@ -1,6 +1,7 @@
 package io.hypatia.gateway;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -80,8 +82,14 @@ public final class GatewayServer implements AutoCloseable {
      * {@link StartupException} with a one-line reason for what the operator must fix (a busy port,
      * a non-loopback address without authentication, unreadable TLS or token files).
      */
-    @SuppressWarnings("deprecation") // v1alpha reflection, kept for older tools such as grpc_cli
     public static GatewayServer start(StudyEngine engine, String host, int port, Settings settings) throws IOException {
+        return start(engine, host, port, settings, List.of());
+    }
+
+    /** As {@link #start(StudyEngine, String, int, Settings)}, with {@code interceptors} around every call (e.g. metrics). */
+    @SuppressWarnings("deprecation") // v1alpha reflection, kept for older tools such as grpc_cli
+    public static GatewayServer start(StudyEngine engine, String host, int port, Settings settings,
+                                      List<ServerInterceptor> interceptors) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new StartupException("cannot resolve the address to bind, '" + host + "'");
@@ -108,8 +116,9 @@ public final class GatewayServer implements AutoCloseable {
         if (tokens != null) {
             hypatia = ServerInterceptors.intercept(hypatia, new AuthInterceptor(tokens, settings.adminOnly(), settings.limits().get("max_calls_per_tenant")));
         }
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
-                .executor(executor)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+        interceptors.forEach(builder::intercept);
+        builder.executor(executor)
                 .maxInboundMessageSize(settings.limits().maxRequestBytes())
                 // Bounded metadata: the default 8 KiB, stated so it is not loosened by accident.
                 .maxInboundMetadataSize(8192)

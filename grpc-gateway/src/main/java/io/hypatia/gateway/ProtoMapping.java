@@ -30,8 +30,10 @@ import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.OrdinalDomain;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.ParameterValue;
+import io.hypatia.api.Setting;
 import io.hypatia.grpc.v1.PluginInfo;
 import io.hypatia.grpc.v1.PluginSelection;
+import io.hypatia.grpc.v1.PluginSetting;
 import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.Study;
 import io.hypatia.grpc.v1.Trial;
@@ -375,7 +377,18 @@ public final class ProtoMapping {
                 .setVersion(nullToEmpty(p.version()))
                 .setState(nullToEmpty(p.state()))
                 .setDescription(nullToEmpty(p.description()))
+                .addAllSettings(p.settings().stream().map(ProtoMapping::toProto).toList())
+                .setMessage(p.message())
                 .build();
+    }
+
+    static PluginSetting toProto(Setting s) {
+        PluginSetting.Builder b = PluginSetting.newBuilder().setName(s.name()).setType(s.type().name())
+                .addAllChoices(s.choices()).setDefaultValue(s.defaultValue()).setDoc(s.doc());
+        if (s.type() == Setting.Type.INT || s.type() == Setting.Type.FLOAT) {
+            b.setMin(s.min()).setMax(s.max());
+        }
+        return b.build();
     }
 
     private static String nullToEmpty(String s) {

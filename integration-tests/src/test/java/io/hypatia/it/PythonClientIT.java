@@ -4,38 +4,54 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * The Python client (clients/python) against the real service: its unit tests, and the
- * scikit-learn example trainer with the median-stopping scheduler. Needs Debian's
- * python3-grpcio, python3-protobuf, python3-sklearn, protobuf-compiler and
- * protobuf-compiler-grpc (.ci/run installs them); skipped with a message where they are missing.
+ * The Python client (clients/python) against the real service: installed with the README's
+ * command into a venv under target/, its tests, and the scikit-learn and PyTorch example
+ * trainers in a short mode. Needs Debian's python3-venv, python3-grpcio, python3-protobuf,
+ * python3-sklearn, protobuf-compiler and protobuf-compiler-grpc (and python3-torch for the
+ * PyTorch example); .ci/run installs them. Skipped with a message where they are missing.
  */
 public class PythonClientIT {
     private static final String PYTHON = "/usr/bin/python3";
     private static ServiceFixture fixture;
-    private static Path clientDir;
+    private static Path repo;
+    private static Path python;
 
     @BeforeClass
-    public static void start() throws Exception {
-        clientDir = Path.of(System.getProperty("hypatia.it.clients"), "python").normalize();
-        assumeTrue("/usr/bin/python3 with grpc, google.protobuf and sklearn, and protoc with grpc_python_plugin, are needed "
-                + "(apt-get install python3-grpcio python3-protobuf python3-sklearn protobuf-compiler protobuf-compiler-grpc)",
-                run(List.of(PYTHON, "-c", "import grpc, google.protobuf, sklearn"), Map.of()).exit == 0
-                        && run(List.of("sh", "-c", "command -v protoc && command -v grpc_python_plugin"), Map.of()).exit == 0);
-        Result generated = run(List.of("bash", clientDir.resolve("generate.sh").toString()), Map.of());
-        assertEquals(generated.output, 0, generated.exit);
+    public static void installAndStart() throws Exception {
+        repo = Path.of(System.getProperty("hypatia.it.clients")).getParent().normalize();
+        assumeTrue("/usr/bin/python3 with venv, grpc, google.protobuf and sklearn, and protoc with grpc_python_plugin, are "
+                + "needed (apt-get install python3-venv python3-grpcio python3-protobuf python3-sklearn protobuf-compiler "
+                + "protobuf-compiler-grpc)",
+                Processes.run(List.of(PYTHON, "-c", "import venv, ensurepip, grpc, google.protobuf, sklearn")).ok()
+                        && Processes.run(List.of("sh", "-c", "command -v protoc && command -v grpc_python_plugin")).ok());
+        Path venv = Path.of(System.getProperty("hypatia.it.work"), "python-venv");
+        ServiceFixture.deleteTree(venv);
+        Files.createDirectories(venv.getParent());
+        // The README's install command, run as written from the checkout (only the venv's folder differs).
+        String install = readmeInstallCommand().replace(".venv", venv.toString());
+        Processes.Result installed = Processes.run(List.of("bash", "-c", install), repo, Map.of(), 600);
+        assertEquals(install + "\n" + installed.output(), 0, installed.exit());
+        python = venv.resolve("bin/python");
         fixture = ServiceFixture.start();
+    }
+
+    /** The line of README.md that installs the Python client. */
+    static String readmeInstallCommand() throws Exception {
+        Matcher m = Pattern.compile("(?m)^(.*-m venv --system-site-packages .*pip install .*clients/python)$")
+                .matcher(Files.readString(repo.resolve("README.md")));
+        assertTrue("README.md shows the Python client's install command", m.find());
+        return m.group(1);
     }
 
     @AfterClass
@@ -45,41 +61,43 @@ public class PythonClientIT {
         }
     }
 
+    private static String target() {
+        return "127.0.0.1:" + fixture.port();
+    }
+
     @Test
     public void pythonClientTestsPass() throws Exception {
-        Result r = run(List.of(PYTHON, "-m", "unittest", "discover", "-s", clientDir.resolve("tests").toString(), "-v"),
-                Map.of("HYPATIA_TARGET", "127.0.0.1:" + fixture.port()));
-        System.out.println(r.output);
-        assertEquals(r.output, 0, r.exit);
-        assertTrue(r.output, r.output.contains("OK"));
+        Processes.Result r = Processes.run(List.of(python.toString(), "-m", "unittest", "discover", "-s",
+                repo.resolve("clients/python/tests").toString(), "-v"), repo, Map.of("HYPATIA_TARGET", target()), 600);
+        System.out.println(r.output());
+        assertEquals(r.output(), 0, r.exit());
+        assertTrue(r.output(), r.output().contains("OK"));
     }
 
     @Test
     public void sklearnExampleTrainerRunsWithEarlyStopping() throws Exception {
-        Result r = run(List.of(PYTHON, clientDir.resolve("examples/sklearn_digits.py").toString(), "--target",
-                "127.0.0.1:" + fixture.port(), "--trials", "16", "--workers", "2"), Map.of());
-        System.out.println(r.output);
-        assertEquals(r.output, 0, r.exit);
-        assertTrue(r.output, r.output.matches("(?s).*16 trials \\(\\d+ stopped early by the median rule\\); best trial #\\d+: val_error 0\\.\\d+.*"));
+        Processes.Result r = Processes.run(List.of(python.toString(), "clients/python/examples/sklearn_digits.py",
+                "--target", target(), "--trials", "12", "--workers", "2"), repo, Map.of(), 600);
+        System.out.println(r.output());
+        assertEquals(r.output(), 0, r.exit());
+        assertTrue(r.output(), r.output().matches(
+                "(?s).*12 trials \\(\\d+ stopped early by the median rule\\); best trial #\\d+: val_error 0\\.\\d+.*"));
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            return new Result(127, e.getMessage());
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(124, "timed out: " + command);
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    @Test
+    public void pytorchExampleTrainerRunsUnderAshaPromotionInShortMode() throws Exception {
+        assumeTrue("python3-torch is needed for the PyTorch example (apt-get install python3-torch)",
+                Processes.run(List.of(PYTHON, "-c", "import torch")).ok());
+        Path checkpoints = Path.of(System.getProperty("hypatia.it.work"), "pytorch-checkpoints");
+        Processes.Result r = Processes.run(List.of(python.toString(), "clients/python/examples/pytorch_mlp.py",
+                "--target", target(), "--trials", "12", "--workers", "4", "--epochs", "3",
+                "--checkpoint-dir", checkpoints.toString()), repo, Map.of(), 900);
+        System.out.println(r.output());
+        assertEquals(r.output(), 0, r.exit());
+        // ASHA promotion with rungs at 1 and 3 epochs: trials pause at 1, the best resume from
+        // their torch.save checkpoints and complete at 3.
+        assertTrue(r.output(), r.output().matches("(?s).*12 trials \\(.*paused.*\\) under asha in [0-9.]+ s with 4 workers.*"
+                + "defaults trained for 3 epochs: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+\n"
+                + "best trial #\\d+: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+.*"));
     }
 }

@@ -30,6 +30,15 @@ public final class ServiceFixture implements AutoCloseable {
     }
 
     public static ServiceFixture start() throws Exception {
+        return start(false);
+    }
+
+    /** The same service with the dashboard and /metrics on a free loopback port ({@code server().httpPort()}). */
+    public static ServiceFixture startWithDashboard() throws Exception {
+        return start(true);
+    }
+
+    private static ServiceFixture start(boolean dashboard) throws Exception {
         Path work = Files.createTempDirectory("hypatia-it");
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         try (Stream<Path> jars = Files.list(bundlesDir())) {
@@ -37,7 +46,8 @@ public final class ServiceFixture implements AutoCloseable {
                 Files.copy(jar, deploy.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        return new ServiceFixture(work, HypatiaServer.start(options(work.resolve("data"), deploy, 0)));
+        HypatiaServer.Options options = options(work.resolve("data"), deploy, 0);
+        return new ServiceFixture(work, HypatiaServer.start(dashboard ? options.withHttp("127.0.0.1", 0) : options));
     }
 
     /** Options for a service on {@code port} over the given folders, with this build's system bundles. */

@@ -31,12 +31,10 @@ import io.hypatia.grpc.v1.HeartbeatResponse;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.ListPluginsRequest;
 import io.hypatia.grpc.v1.ListStudiesRequest;
-import io.hypatia.grpc.v1.ListTrialsRequest;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.ParameterValue;
 import io.hypatia.grpc.v1.PluginInfo;
-import io.hypatia.grpc.v1.PluginSelection;
 import io.hypatia.grpc.v1.ReportRequest;
 import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.Study;
@@ -44,6 +42,9 @@ import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
 import io.hypatia.grpc.v1.Value;
+import io.hypatia.client.HypatiaClient;
+import io.hypatia.client.StudyOptions;
+import io.hypatia.client.TrialRecord;
 import io.hypatia.it.ServiceFixture;
 import io.hypatia.it.TrialValues;
 import java.util.ArrayList;
@@ -91,61 +92,54 @@ public class GrpcEndToEndIT {
 
     @Test
     public void concurrentClientsMinimiseBranin() throws Exception {
-        String study = "e2e-branin";
-        stub().createStudy(CreateStudyRequest.newBuilder().setName(study)
-                .setSearchSpace(SearchSpace.newBuilder()
-                        .addParams(floatParam("x1", -5, 10))
-                        .addParams(floatParam("x2", 0, 15)))
-                .addObjectives(Objective.newBuilder().setName("branin").setDirection(Direction.MINIMIZE))
-                .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "42"))
-                .build());
-
+        // Written with the Java client (clients/java): what a JVM trainer would write.
         Map<Long, Double> told = new ConcurrentHashMap<>();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger remaining = new AtomicInteger(CYCLES);
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        for (int c = 0; c < CLIENTS; c++) {
-            String worker = "worker-" + c;
-            clients.submit(() -> {
-                while (remaining.getAndDecrement() > 0) {
-                    try {
-                        Trial trial = stub().ask(AskRequest.newBuilder().setStudy(study).setWorker(worker).build())
-                                .getTrials(0).getTrial();
-                        double y = branin(TrialValues.number(trial, "x1"), TrialValues.number(trial, "x2"));
-                        stub().tell(TellRequest.newBuilder().setStudy(study).setTrialId(trial.getId())
-                                .setRequestId(worker + "-" + trial.getId())
-                                .setComplete(TellRequest.Complete.newBuilder().addValues(y)).build());
-                        told.put(trial.getId(), y);
-                    } catch (Throwable t) {
-                        failures.add(t);
+        try (HypatiaClient client = HypatiaClient.connect("127.0.0.1:" + fixture.port())) {
+            io.hypatia.client.Study study = client.createStudy("e2e-branin",
+                    new io.hypatia.client.SearchSpace().floatParam("x1", -5, 10).floatParam("x2", 0, 15),
+                    StudyOptions.minimize("branin").sampler("random", Map.of("seed", 42)));
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.submit(() -> {
+                    while (remaining.getAndDecrement() > 0) {
+                        try {
+                            io.hypatia.client.Trial trial = study.ask();
+                            double y = branin(trial.getDouble("x1"), trial.getDouble("x2"));
+                            trial.tell(y);
+                            told.put(trial.id(), y);
+                        } catch (Throwable t) {
+                            failures.add(t);
+                        }
                     }
-                }
-            });
-        }
-        clients.shutdown();
-        assertTrue("clients finished in time", clients.awaitTermination(120, TimeUnit.SECONDS));
-        if (!failures.isEmpty()) {
-            AssertionError e = new AssertionError(failures.size() + " RPC(s) failed; first: " + failures.peek());
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
-        assertEquals(CYCLES, told.size());
+                });
+            }
+            clients.shutdown();
+            assertTrue("clients finished in time", clients.awaitTermination(120, TimeUnit.SECONDS));
+            if (!failures.isEmpty()) {
+                AssertionError e = new AssertionError(failures.size() + " RPC(s) failed; first: " + failures.peek());
+                failures.forEach(e::addSuppressed);
+                throw e;
+            }
+            assertEquals(CYCLES, told.size());
 
-        List<Trial> complete = stub().listTrials(ListTrialsRequest.newBuilder().setStudy(study)
-                .addStates(TrialState.COMPLETE).build()).getTrialsList();
-        assertEquals(CYCLES, complete.size());
-        for (Trial t : complete) {
-            assertEquals("stored value of trial " + t.getId(), told.get(t.getId()), t.getValues(0), 0.0);
-        }
-        Study info = stub().getStudy(GetStudyRequest.newBuilder().setStudy(study).build()).getStudy();
-        assertEquals(CYCLES, info.getTrialCounts().getComplete());
-        assertEquals(0, info.getTrialCounts().getRunning());
+            List<TrialRecord> complete = study.trials();
+            assertEquals(CYCLES, complete.size());
+            for (TrialRecord t : complete) {
+                assertEquals("COMPLETE", t.state());
+                assertEquals("stored value of trial " + t.id(), told.get(t.id()), t.values().get(0), 0.0);
+            }
+            Study info = stub().getStudy(GetStudyRequest.newBuilder().setStudy(study.name()).build()).getStudy();
+            assertEquals(CYCLES, info.getTrialCounts().getComplete());
+            assertEquals(0, info.getTrialCounts().getRunning());
 
-        long argmin = told.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        List<Trial> best = stub().getBestTrials(GetBestTrialsRequest.newBuilder().setStudy(study).build()).getTrialsList();
-        assertEquals(1, best.size());
-        assertEquals(argmin, best.get(0).getId());
-        assertEquals(told.get(argmin), best.get(0).getValues(0), 0.0);
+            long argmin = told.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            List<TrialRecord> best = study.bestTrials();
+            assertEquals(1, best.size());
+            assertEquals(argmin, best.get(0).id());
+            assertEquals(told.get(argmin), best.get(0).values().get(0), 0.0);
+        }
     }
 
     @Test

@@ -217,7 +217,8 @@ final class AskPath {
         }
         var ctx = reportPath.schedulerContext(s);
         try {
-            OptionalDouble b = pluginCalls.call(scheduler.get().label(), () -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
+            OptionalDouble b = pluginCalls.call("scheduler", s.spec.scheduler().name(), "initialBudget",
+                    () -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
             if (b == null || b.isEmpty()) {
                 return max;
             }
@@ -270,7 +271,7 @@ final class AskPath {
             problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
             LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
         }
-        s.pluginFallbacks.incrementAndGet();
+        pluginCalls.fallback(s, "sampler", s.spec.sampler().name());
         attributes.put("sampler", "fallback-random");
         attributes.put("sampler_problem", problem);
         return s.spec.space().sampleUniform(ctx.random());
@@ -278,7 +279,8 @@ final class AskPath {
 
     private Config suggestWith(StudyState s, Plugins.Resolved<Sampler> sampler, SamplerContext ctx,
                                Map<String, String> attributes) throws Exception {
-        Config c = pluginCalls.call(sampler.label(), () -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
+        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), "suggest",
+                () -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
         if (c == null) {
             throw new IllegalStateException("sampler returned no configuration");
         }
@@ -291,7 +293,8 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Promotion> p;
         try {
-            p = pluginCalls.call(scheduler.label(), () -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
+            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), "promote",
+                    () -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "promote", e);
             return null;
@@ -303,7 +306,7 @@ final class AskPath {
         if (t == null || t.state != TrialState.PAUSED || !(p.get().budget() > t.budget)) {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed an invalid promotion "
                     + p.get() + "; ignored");
-            s.pluginFallbacks.incrementAndGet();
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
             s.schedulerMemory.clear();
             return null;
         }
@@ -317,7 +320,8 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Clone> c;
         try {
-            c = pluginCalls.call(scheduler.label(), () -> scheduler.service().exploit(ctx), s.spec.schedulerTimeoutMillis());
+            c = pluginCalls.call("scheduler", s.spec.scheduler().name(), "exploit", () -> scheduler.service().exploit(ctx),
+                    s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "exploit", e);
             return null;

@@ -104,6 +104,7 @@ final class PluginCalls implements AutoCloseable {
     private final RateLimitedLog faultLog = new RateLimitedLog(LOG, 60_000);
     private volatile long samplerWaitMillis = 10_000;
     private volatile long cooldownMillis = 30_000;
+    private volatile EngineListener listener = EngineListener.NONE;
 
     PluginCalls(Plugins plugins) {
         this.plugins = plugins;
@@ -111,6 +112,10 @@ final class PluginCalls implements AutoCloseable {
 
     Plugins plugins() {
         return plugins;
+    }
+
+    void setListener(EngineListener listener) {
+        this.listener = listener;
     }
 
     void setSamplerWaitMillis(long millis) {
@@ -126,12 +131,15 @@ final class PluginCalls implements AutoCloseable {
         return plugins.sampler(ref.name(), ref.versionRange());
     }
 
-    /** The sampler, waiting briefly while it is momentarily absent (its bundle being replaced). */
+    /**
+     * The sampler; when it is missing, waits (at most the configured time) only while a plugin
+     * swap is in progress, so a removed sampler costs nothing but the fallback.
+     */
     Optional<Plugins.Resolved<Sampler>> awaitSampler(PluginRef ref) {
         long deadline = System.currentTimeMillis() + samplerWaitMillis;
         while (true) {
             Optional<Plugins.Resolved<Sampler>> found = sampler(ref);
-            if (found.isPresent() || System.currentTimeMillis() >= deadline) {
+            if (found.isPresent() || !plugins.swapInProgress() || System.currentTimeMillis() >= deadline) {
                 return found;
             }
             try {
@@ -152,7 +160,32 @@ final class PluginCalls implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} of {@code plugin} (its label) on the plugin's own executor with a time limit.
+     * As {@link #call(String, Callable, long)} for {@code kind plugin} (e.g. "sampler tpe"), telling
+     * the listener how long {@code kind plugin.operation} took and how it ended.
+     */
+    <T> T call(String kind, String plugin, String operation, Callable<T> task, long timeoutMillis) throws Exception {
+        long start = System.nanoTime();
+        EngineListener.CallOutcome outcome = EngineListener.CallOutcome.ERROR;
+        try {
+            T result = call(kind + " " + plugin, task, timeoutMillis);
+            outcome = EngineListener.CallOutcome.OK;
+            return result;
+        } catch (TimeoutException e) {
+            outcome = EngineListener.CallOutcome.TIMEOUT;
+            throw e;
+        } finally {
+            listener.pluginCall(kind, plugin, operation, System.nanoTime() - start, outcome);
+        }
+    }
+
+    /** Counts a call replaced by the fallback, in the study and for the listener. */
+    void fallback(StudyState s, String kind, String plugin) {
+        s.pluginFallbacks.incrementAndGet();
+        listener.pluginFallback(kind, plugin);
+    }
+
+    /**
+     * Runs {@code task} of {@code plugin} (e.g. "sampler tpe") on the plugin's own executor with a time limit.
      * Throws {@link TimeoutException} when it runs too long (the call is interrupted and abandoned),
      * {@link Contained} when the plugin is quarantined or all its threads are held, or what the
      * plugin threw.

@@ -20,4 +20,12 @@ public interface Plugins {
     Optional<Resolved<Benchmark>> benchmark(String name, String versionRange);
 
     List<PluginInfo> list();
+
+    /**
+     * True while plugin bundles are being installed, replaced or removed, so a plugin may be
+     * absent for a moment; the ask path waits for a missing sampler only then.
+     */
+    default boolean swapInProgress() {
+        return false;
+    }
 }

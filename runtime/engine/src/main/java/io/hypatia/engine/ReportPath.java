@@ -77,7 +77,8 @@ final class ReportPath {
                 SchedulerContext ctx = schedulerContext(s);
                 Trial snapshot = t.trial();
                 try {
-                    Verdict v = pluginCalls.call(scheduler.get().label(), () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
+                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
+                            () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
                     verdict = v == null ? Verdict.proceed() : v;
                 } catch (Exception e) {
                     schedulerProblem(s, scheduler.get(), "onReport", e);
@@ -147,7 +148,7 @@ final class ReportPath {
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {
-        s.pluginFallbacks.incrementAndGet();
+        pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
         s.schedulerMemory.clear(); // a failed call may have left it half-updated
         String problem = e instanceof TimeoutException ? "timed out after " + s.spec.schedulerTimeoutMillis() + " ms" : "failed: " + e;
         pluginCalls.warn(scheduler.label(), s.spec.name() + "/" + what, "study " + s.spec.name() + ": scheduler "

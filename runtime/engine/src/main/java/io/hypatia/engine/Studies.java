@@ -203,15 +203,18 @@ final class Studies {
                 throw EngineException.invalid("sampler.config.seed", "'" + seed + "' is not an integer");
             }
         }
-        if (pluginCalls.sampler(spec.sampler()).isEmpty()) {
-            throw EngineException.invalid("sampler.name", "no sampler named '" + spec.sampler().name() + "'"
-                    + rangeText(spec.sampler()) + " is loaded; loaded samplers: " + loadedNames("sampler"));
-        }
+        var sampler = pluginCalls.sampler(spec.sampler()).orElseThrow(() -> EngineException.invalid("sampler.name",
+                "no sampler named '" + spec.sampler().name() + "'" + rangeText(spec.sampler())
+                        + " is loaded; loaded samplers: " + loadedNames("sampler")));
+        PluginSettingsCheck.check("sampler", sampler.service(), spec.sampler().config(), spec.space());
         validatePluginRef("scheduler", spec.scheduler());
-        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && pluginCalls.scheduler(spec.scheduler()).isEmpty()) {
+        var scheduler = pluginCalls.scheduler(spec.scheduler());
+        if (!PluginCalls.NO_SCHEDULER.equals(spec.scheduler().name()) && scheduler.isEmpty()) {
             throw EngineException.invalid("scheduler.name", "no scheduler named '" + spec.scheduler().name() + "'"
                     + rangeText(spec.scheduler()) + " is loaded; loaded schedulers: " + loadedNames("scheduler"));
         }
+        PluginSettingsCheck.check("scheduler", scheduler.map(Plugins.Resolved::service).orElse(null),
+                spec.scheduler().config(), spec.space());
         validateFidelity(spec);
         validateScheduler(spec);
         if (spec.leaseMillis() <= 0 || spec.leaseMillis() > MAX_LEASE_MILLIS) {
@@ -251,7 +254,7 @@ final class Studies {
         SchedulerContext ctx = new SchedulerContext(spec.name(), spec.objectives(), List::of, spec.scheduler().config(),
                 spec.space(), spec.fidelity(), 0, new SchedulerMemory());
         try {
-            pluginCalls.call(scheduler.get().label(), () -> {
+            pluginCalls.call("scheduler " + spec.scheduler().name(), () -> {
                 scheduler.get().service().validate(ctx);
                 return null;
             }, spec.schedulerTimeoutMillis());

@@ -78,7 +78,10 @@ public final class StudyEngine implements AutoCloseable {
                         double resumeStep) {
     }
 
+    private final Store store;
+
     public StudyEngine(Store store, Plugins plugins) throws SQLException {
+        this.store = store;
         this.pluginCalls = new PluginCalls(plugins);
         this.studies = new Studies(store, pluginCalls);
         this.lifecycle = new TrialLifecycle(store, studies);
@@ -94,6 +97,12 @@ public final class StudyEngine implements AutoCloseable {
         pluginCalls.setSamplerWaitMillis(millis);
     }
 
+    /** Tells {@code listener} about plugin calls, fallbacks and store commits (metrics); replaces the previous one. */
+    public void setListener(EngineListener listener) {
+        pluginCalls.setListener(listener);
+        store.setCommitListener(listener::storeCommit);
+    }
+
     public Plugins plugins() {
         return pluginCalls.plugins();
     }
@@ -104,8 +113,8 @@ public final class StudyEngine implements AutoCloseable {
     }
 
     /**
-     * Fault counts per plugin service that has been called, keyed by its label (as in trial
-     * attributes and logs, e.g. {@code random (io.hypatia.sampler.random 0.1.0)}); for ListPlugins.
+     * Fault counts per plugin that has been called, keyed by kind and name (e.g. {@code sampler tpe};
+     * all versions of a plugin share one executor and one quarantine); for ListPlugins.
      */
     public Map<String, PluginFaults> pluginFaults() {
         return pluginCalls.faults();

@@ -1,18 +1,24 @@
 package io.hypatia.launcher;
 
+import io.hypatia.dashboard.Access;
+import io.hypatia.dashboard.DashboardServer;
+import io.hypatia.dashboard.ServiceMetrics;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
+import io.hypatia.gateway.RpcMetricsInterceptor;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The whole service in one process: the store, the OSGi framework with the deploy-folder
- * watcher, the study engine and the gRPC gateway. Closing stops them in reverse order.
+ * watcher, the study engine, the gRPC gateway and (unless turned off) the dashboard with the
+ * Prometheus metrics on an HTTP port. Closing stops them in reverse order.
  */
 public final class HypatiaServer implements AutoCloseable {
 
@@ -22,18 +28,38 @@ public final class HypatiaServer implements AutoCloseable {
      * @param systemDir     Declarative Services and shared library bundles
      * @param benchmarkData folder with benchmark data sets (may be null)
      * @param fsync         fsync every commit (survives power loss) rather than only process crashes
+     * @param httpHost      address the dashboard and /metrics listen on
+     * @param httpPort      their port (0: any free port; {@link #NO_HTTP}: no dashboard, no HTTP listener)
+     * @param metricsStudies how many of the newest studies get per-study metric series
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
-                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway) {
-        /** Loopback, no authentication, default limits. */
+                          Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway, String httpHost,
+                          int httpPort, int metricsStudies) {
+        public static final int NO_HTTP = -1;
+
+        /** Loopback, no authentication, default limits, no dashboard. */
         public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                        Path benchmarkData, long deployPollMillis) {
-            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK);
+            this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK,
+                    "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT);
         }
 
         /** The same options with other gateway settings. */
         public Options withGateway(GatewayServer.Settings settings) {
-            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings);
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings,
+                    httpHost, httpPort, metricsStudies);
+        }
+
+        /** The same service with the dashboard and /metrics on {@code httpHost:httpPort}. */
+        public Options withHttp(String newHttpHost, int newHttpPort) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    newHttpHost, newHttpPort, metricsStudies);
+        }
+
+        /** The same service keeping per-study metric series for the {@code n} newest studies. */
+        public Options withMetricsStudies(int n) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    httpHost, httpPort, n);
         }
     }
 
@@ -44,6 +70,8 @@ public final class HypatiaServer implements AutoCloseable {
     private final DeployWatcher watcher;
     private final StudyEngine engine;
     private final GatewayServer gateway;
+    private final ServiceMetrics metrics;
+    private final DashboardServer dashboard;
 
     /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
     private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
@@ -58,13 +86,41 @@ public final class HypatiaServer implements AutoCloseable {
             store = track(Store.open(o.dataDir(), o.fsync()));
             felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
             plugins = track(new OsgiPlugins(felix.context()));
-            watcher = track(new DeployWatcher(felix.context(), o.deployDir()).start(o.deployPollMillis()));
+            watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
+            plugins.watch(watcher);
+            watcher.setPinned(this::pinnedByAStudy);
+            watcher.start(o.deployPollMillis());
             engine = track(new StudyEngine(store, plugins));
-            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway()));
+            metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
+            gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
+                    List.of(new RpcMetricsInterceptor(metrics.registry()))));
+            dashboard = o.httpPort() == Options.NO_HTTP ? null
+                    : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
         } catch (Exception | Error e) {
             closeStarted();
             throw e;
         }
+    }
+
+    /** Whether a study's version range selects one of {@code bundle}'s plugins (it must not be drained). */
+    private boolean pinnedByAStudy(org.osgi.framework.Bundle bundle) {
+        StudyEngine e = engine;
+        org.osgi.framework.ServiceReference<?>[] refs = bundle.getRegisteredServices();
+        if (e == null || refs == null) {
+            return e == null;
+        }
+        for (org.osgi.framework.ServiceReference<?> ref : refs) {
+            Object name = ref.getProperty(io.hypatia.api.PluginProperties.NAME);
+            for (io.hypatia.engine.StudyInfo study : e.listStudies()) {
+                for (io.hypatia.engine.PluginRef p : List.of(study.spec().sampler(), study.spec().scheduler())) {
+                    if (p.name().equals(name) && !p.versionRange().isEmpty()
+                            && org.osgi.framework.VersionRange.valueOf(p.versionRange()).includes(bundle.getVersion())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private <T extends AutoCloseable> T track(T part) {
@@ -104,6 +160,15 @@ public final class HypatiaServer implements AutoCloseable {
 
     public int port() {
         return gateway.port();
+    }
+
+    /** The port of the dashboard and /metrics, or {@link Options#NO_HTTP} when they are off. */
+    public int httpPort() {
+        return dashboard == null ? Options.NO_HTTP : dashboard.port();
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -3,6 +3,7 @@ package io.hypatia.launcher;
 import io.hypatia.engine.security.Quotas;
 import io.hypatia.gateway.GatewayServer;
 import io.hypatia.gateway.Limits;
+import io.hypatia.dashboard.ServiceMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -17,8 +18,13 @@ public final class Main {
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
+              studies list | show NAME | trials NAME | delete NAME | watch NAME | plugins
+                      inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
+              plugin verify [--system-dir DIR] [--timeout-ms N] JAR...
+                      check plugin jars in a scratch framework against the runtime's API and
+                      the plugin contracts; prints a pass/fail table, exits 1 on a failure
               token   manage bearer tokens: `hypatia token add --file FILE --tenant NAME [--role user|admin]
                       [--comment TEXT]` prints a new token once and stores only its SHA-256
               help    show this text
@@ -39,6 +45,12 @@ public final class Main {
               --insecure            allow a non-loopback --host without --auth-tokens
               --limits K=V,...      request limits, e.g. max_ask_count=100,max_page_size=10000 (README lists all)
               --quotas K=V,...      per-tenant quotas: studies=1000,trials_per_study=1000000,running_trials=10000
+
+            serve options:
+              --http-port N         dashboard and Prometheus /metrics port (default 8080; 0: any free port)
+              --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
+              --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
+              --metrics-studies N   per-study metric series for the N newest studies (default 20)
 
             demo options:
               --trials N            trials to run (default 200)
@@ -62,6 +74,7 @@ public final class Main {
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
             "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas");
     private static final Set<String> SERVER_FLAGS = Set.of("no-fsync", "insecure");
+    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
 
     private Main() {
@@ -72,8 +85,15 @@ public final class Main {
         String command = args.length == 0 ? "help" : args[0];
         try {
             switch (command) {
-                case "serve" -> serve(new Args(args, 1, SERVER_OPTIONS, SERVER_FLAGS));
+                case "serve" -> {
+                    Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
+                    options.addAll(HTTP_OPTIONS);
+                    Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
+                    flags.add("no-dashboard");
+                    serve(new Args(args, 1, options, flags));
+                }
                 case "token" -> System.exit(TokenCommand.run(args));
+                case "studies" -> System.exit(StudiesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
                 case "demo" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(DEMO_OPTIONS);
@@ -88,6 +108,7 @@ public final class Main {
                     flags.add("security-matrix");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
+                case "plugin" -> System.exit(PluginCommand.run(args));
                 case "help", "--help", "-h" -> System.out.print(USAGE);
                 default -> throw new Args.UsageException("unknown command '" + command + "'");
             }
@@ -109,7 +130,7 @@ public final class Main {
         String data = a.get("benchmark-data", System.getenv("HYPATIA_BENCHMARK_DATA"));
         return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
                 a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
-                data == null || data.isBlank() ? null : Path.of(data), 1000, gatewaySettings(a));
+                data == null || data.isBlank() ? null : Path.of(data), 1000).withGateway(gatewaySettings(a));
     }
 
     static GatewayServer.Settings gatewaySettings(Args a) {
@@ -146,6 +167,9 @@ public final class Main {
 
     private static void serve(Args a) throws Exception {
         HypatiaServer.Options o = options(a, 50051, Path.of("hypatia-data"));
+        int httpPort = a.flag("no-dashboard") ? HypatiaServer.Options.NO_HTTP : a.getInt("http-port", 8080, 0, 65535);
+        o = o.withHttp(a.get("http-host", "127.0.0.1"), httpPort)
+                .withMetricsStudies(a.getInt("metrics-studies", ServiceMetrics.DEFAULT_STUDY_LIMIT, 0, 10_000));
         if (!Files.isDirectory(o.systemDir())) {
             throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
         }
@@ -156,6 +180,10 @@ public final class Main {
                 + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath()
                 + "; " + (g.tls() != null ? "TLS" : "plaintext") + ", "
                 + (g.tokenFile() != null ? "bearer tokens from " + g.tokenFile() : "no authentication"));
+        if (server.httpPort() != HypatiaServer.Options.NO_HTTP) {
+            System.out.println("hypatia: dashboard at http://" + o.httpHost() + ":" + server.httpPort()
+                    + "/, Prometheus metrics at http://" + o.httpHost() + ":" + server.httpPort() + "/metrics");
+        }
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
                 + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
         System.out.flush();

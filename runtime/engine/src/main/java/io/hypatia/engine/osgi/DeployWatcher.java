@@ -1,24 +1,25 @@
 package io.hypatia.engine.osgi;
 
+import io.hypatia.engine.PluginInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -29,10 +30,18 @@ import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * Keeps the framework in step with a deploy folder. Each scan computes, per bundle symbolic
- * name, the highest-version jar in the folder, then installs what is new, updates what changed
- * (a newer version or a rewritten file) and uninstalls what disappeared, and refreshes the
- * framework so no stale wiring to an old version survives.
+ * Keeps the framework in step with a deploy folder, one bundle per jar file.
+ *
+ * <p>A new or rewritten jar is installed <em>beside</em> what is running and started; only when
+ * it resolved and started does it replace the bundle its file held before (which is then
+ * uninstalled and the framework refreshed). A jar that cannot be read, resolved or started is
+ * uninstalled again, the previous bundle of that file keeps serving, and the failure is logged
+ * once per change of the file and listed by {@link #failures()} (ListPlugins shows them).
+ * Jars of different files are different bundles, so several versions of a plugin can run at
+ * once: studies take the highest version in their range. An older version of a bundle that a
+ * newer one supersedes is kept only while {@link #setPinned pinned} (a study's version range
+ * needs it); then it is drained: uninstalled, and its jar renamed to {@code <name>.jar.drained}.
+ * Deleting a jar uninstalls its bundle.
  *
  * <p>Only names ending in {@code .jar} and not starting with a dot are read, so a jar copied in
  * under a temporary name and then renamed is never picked up half-written.
@@ -40,17 +49,25 @@ import org.osgi.framework.wiring.FrameworkWiring;
 public final class DeployWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeployWatcher.class.getName());
 
-    private record Candidate(Path file, String symbolicName, Version version, long modified, long size) {
-        boolean sameFileAs(Candidate o) {
-            return file.equals(o.file) && modified == o.modified && size == o.size && version.equals(o.version);
+    /** What a jar file looked like when it was last acted on. */
+    private record Stamp(long modified, long size) {
+        static Stamp of(Path f) throws IOException {
+            return new Stamp(Files.getLastModifiedTime(f).toMillis(), Files.size(f));
         }
+    }
+
+    private record Deployed(Stamp stamp, Bundle bundle) {
+    }
+
+    private record Failure(Stamp stamp, PluginInfo info) {
     }
 
     private final BundleContext context;
     private final Path dir;
-    private final Map<String, Candidate> deployed = new HashMap<>();
-    private final Map<String, Bundle> bundles = new HashMap<>();
-    private final Set<Path> reportedBad = new HashSet<>();
+    private final Map<Path, Deployed> deployed = new HashMap<>();
+    private final Map<Path, Failure> failed = new ConcurrentHashMap<>();
+    private volatile boolean swapping;
+    private volatile Predicate<Bundle> pinned = b -> false;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hypatia-deploy-watcher");
         t.setDaemon(true);
@@ -76,100 +93,163 @@ public final class DeployWatcher implements AutoCloseable {
         return this;
     }
 
+    /** Says whether a superseded bundle is still needed (a study's version range selects it). */
+    public void setPinned(Predicate<Bundle> pinned) {
+        this.pinned = pinned;
+    }
+
+    /** True while a scan is installing, replacing or removing bundles (a plugin may be briefly absent). */
+    public boolean swapInProgress() {
+        return swapping;
+    }
+
+    /** Jars that could not be read, resolved or started, with the reason (state FAILED, kind "bundle"). */
+    public List<PluginInfo> failures() {
+        return failed.values().stream().map(Failure::info).toList();
+    }
+
     /** Brings the framework in line with the folder; returns true when anything changed. */
     public synchronized boolean scan() throws IOException {
-        Map<String, Candidate> wanted = new HashMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(DeployWatcher::isDeployable).sorted().toList()) {
-                Candidate c = read(f);
-                if (c == null) {
-                    continue;
-                }
-                Candidate best = wanted.get(c.symbolicName);
-                if (best == null || c.version.compareTo(best.version) > 0) {
-                    wanted.put(c.symbolicName, c);
-                }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(DeployWatcher::isDeployable).sorted().toList();
+        }
+        failed.keySet().retainAll(files);
+        List<Path> changedFiles = new ArrayList<>();
+        for (Path f : files) {
+            Stamp stamp = Stamp.of(f);
+            Deployed current = deployed.get(f);
+            Failure failure = failed.get(f);
+            if ((current == null || !current.stamp.equals(stamp)) && (failure == null || !failure.stamp.equals(stamp))) {
+                changedFiles.add(f);
             }
         }
-        List<Bundle> toStart = new ArrayList<>();
-        boolean changed = false;
-        for (String bsn : new ArrayList<>(deployed.keySet())) {
-            if (!wanted.containsKey(bsn)) {
-                Bundle b = bundles.remove(bsn);
-                deployed.remove(bsn);
-                try {
-                    b.uninstall();
-                    LOG.info("uninstalled " + bsn + " (its jar left " + dir + ")");
-                } catch (BundleException | IllegalStateException e) {
-                    LOG.log(Level.WARNING, "could not uninstall " + bsn, e);
+        List<Path> removed = new ArrayList<>(deployed.keySet().stream().filter(f -> !files.contains(f)).toList());
+        removed.addAll(drainable(files));
+        if (changedFiles.isEmpty() && removed.isEmpty()) {
+            return false;
+        }
+        swapping = true;
+        try {
+            boolean refresh = false;
+            for (Path f : removed) {
+                if (!files.contains(f)) {
+                    uninstall(deployed.remove(f).bundle, f.getFileName() + " left " + dir);
+                    refresh = true;
                 }
-                changed = true;
+            }
+            for (Path f : changedFiles) {
+                refresh |= deploy(f, Stamp.of(f));
+            }
+            for (Path f : drainable(files)) {
+                drain(f);
+                refresh = true;
+            }
+            if (refresh) {
+                refresh();
+            }
+            return true;
+        } finally {
+            swapping = false;
+        }
+    }
+
+    /** Installs and starts {@code f} beside what its file held before; returns true when an old bundle went away. */
+    private boolean deploy(Path f, Stamp stamp) {
+        Deployed previous = deployed.get(f);
+        String bsn = "?";
+        String version = "";
+        Bundle fresh = null;
+        try {
+            byte[] content = Files.readAllBytes(f);
+            Manifest m;
+            try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(content))) {
+                m = in.getManifest();
+            }
+            String name = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            if (name == null) {
+                throw new BundleException("not an OSGi bundle (no Bundle-SymbolicName)");
+            }
+            bsn = name.split(";")[0].trim();
+            version = Version.parseVersion(m.getMainAttributes().getValue(Constants.BUNDLE_VERSION)).toString();
+            if (previous != null && previous.bundle.getSymbolicName().equals(bsn)
+                    && previous.bundle.getVersion().toString().equals(version)) {
+                // The same bundle version rebuilt: OSGi allows it only once, so it is updated in place.
+                previous.bundle.update(new ByteArrayInputStream(content));
+                startUnlessFragment(previous.bundle);
+                deployed.put(f, new Deployed(stamp, previous.bundle));
+                failed.remove(f);
+                LOG.info("updated " + bsn + " " + version + " in place from " + f.getFileName()
+                        + " (same version; raise the version for a side-by-side upgrade)");
+                return true;
+            }
+            fresh = context.installBundle("hypatia:deploy/" + f.getFileName() + "#" + stamp.modified, new ByteArrayInputStream(content));
+            startUnlessFragment(fresh);
+        } catch (IOException | BundleException | IllegalArgumentException | IllegalStateException e) {
+            if (fresh != null) {
+                uninstall(fresh, "it failed to start");
+            }
+            String message = e.getMessage();
+            failed.put(f, new Failure(stamp, new PluginInfo("bundle", f.getFileName().toString(), bsn, version, "FAILED", "",
+                    List.of(), message)));
+            LOG.warning(f.getFileName() + " in " + dir + " was not deployed: " + message
+                    + (previous == null ? "" : "; " + previous.bundle.getSymbolicName() + " " + previous.bundle.getVersion()
+                    + " keeps serving"));
+            return false;
+        }
+        deployed.put(f, new Deployed(stamp, fresh));
+        failed.remove(f);
+        LOG.info("started " + bsn + " " + version + " from " + f.getFileName());
+        if (previous != null) {
+            uninstall(previous.bundle, "replaced by " + bsn + " " + version);
+            return true;
+        }
+        return false;
+    }
+
+    /** Deployed files whose bundle a newer version of the same symbolic name supersedes and no study pins. */
+    private List<Path> drainable(List<Path> present) {
+        List<Path> out = new ArrayList<>();
+        for (Map.Entry<Path, Deployed> e : deployed.entrySet()) {
+            Bundle b = e.getValue().bundle;
+            boolean superseded = deployed.values().stream().anyMatch(o -> o.bundle != b
+                    && o.bundle.getSymbolicName().equals(b.getSymbolicName()) && o.bundle.getVersion().compareTo(b.getVersion()) > 0);
+            if (superseded && present.contains(e.getKey()) && !pinned.test(b)) {
+                out.add(e.getKey());
             }
         }
-        for (Candidate c : wanted.values()) {
-            Candidate current = deployed.get(c.symbolicName);
-            if (current != null && current.sameFileAs(c)) {
-                continue;
-            }
-            try {
-                byte[] content = Files.readAllBytes(c.file);
-                Bundle b;
-                if (current == null) {
-                    b = context.installBundle("hypatia:deploy/" + c.symbolicName, new ByteArrayInputStream(content));
-                    LOG.info("installed " + c.symbolicName + " " + c.version + " from " + c.file.getFileName());
-                } else {
-                    b = bundles.get(c.symbolicName);
-                    b.update(new ByteArrayInputStream(content));
-                    LOG.info("updated " + c.symbolicName + " " + current.version + " -> " + c.version + " from " + c.file.getFileName());
-                }
-                bundles.put(c.symbolicName, b);
-                deployed.put(c.symbolicName, c);
-                toStart.add(b);
-                changed = true;
-            } catch (BundleException | IOException e) {
-                LOG.log(Level.WARNING, "could not install " + c.file + ": " + e.getMessage(), e);
-            }
+        return out;
+    }
+
+    private void drain(Path f) {
+        Deployed d = deployed.remove(f);
+        uninstall(d.bundle, "superseded by a newer version and no study pins it");
+        try {
+            Files.move(f, f.resolveSibling(f.getFileName() + ".drained"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warning("could not rename drained " + f.getFileName() + ": " + e.getMessage());
         }
-        if (changed) {
-            refresh();
+    }
+
+    private static void startUnlessFragment(Bundle b) throws BundleException {
+        if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+            b.start();
         }
-        for (Bundle b : toStart) {
-            try {
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                    b.start();
-                }
-            } catch (BundleException e) {
-                LOG.warning("bundle " + b.getSymbolicName() + " " + b.getVersion() + " cannot start: " + e.getMessage());
-            }
+    }
+
+    private static void uninstall(Bundle b, String why) {
+        String label = b.getSymbolicName() + " " + b.getVersion();
+        try {
+            b.uninstall();
+            LOG.info("uninstalled " + label + " (" + why + ")");
+        } catch (BundleException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "could not uninstall " + label, e);
         }
-        return changed;
     }
 
     private static boolean isDeployable(Path p) {
         String name = p.getFileName().toString();
         return name.endsWith(".jar") && !name.startsWith(".") && Files.isRegularFile(p);
-    }
-
-    private Candidate read(Path f) {
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(f))) {
-            Manifest m = in.getManifest();
-            String bsn = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            if (bsn == null) {
-                if (reportedBad.add(f)) {
-                    LOG.warning(f.getFileName() + " in " + dir + " is not an OSGi bundle (no Bundle-SymbolicName); ignored");
-                }
-                return null;
-            }
-            Attributes a = m.getMainAttributes();
-            String version = a.getValue(Constants.BUNDLE_VERSION);
-            return new Candidate(f, bsn.split(";")[0].trim(), Version.parseVersion(version),
-                    Files.getLastModifiedTime(f).toMillis(), Files.size(f));
-        } catch (IOException | IllegalArgumentException e) {
-            if (reportedBad.add(f)) {
-                LOG.warning(f.getFileName() + " in " + dir + " cannot be read as a bundle: " + e.getMessage());
-            }
-            return null;
-        }
     }
 
     /** Re-wires everything that depended on a replaced or removed bundle, and waits for it. */

@@ -43,6 +43,17 @@ public final class FelixHost implements AutoCloseable {
      */
     public static FelixHost start(Path storageDir, Path systemBundleDir, Map<String, String> properties)
             throws IOException, BundleException {
+        if (systemBundleDir == null || !Files.isDirectory(systemBundleDir)) {
+            throw new IOException("system bundle folder " + systemBundleDir + " is missing; it must hold the Declarative Services bundles");
+        }
+        try (Stream<Path> jars = Files.list(systemBundleDir)) {
+            return start(storageDir, jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList(), properties);
+        }
+    }
+
+    /** As above, with the system bundles given as a list of jars (e.g. found on a test's class path). */
+    public static FelixHost start(Path storageDir, List<Path> systemBundles, Map<String, String> properties)
+            throws IOException, BundleException {
         Map<String, String> config = new HashMap<>(properties);
         config.put(Constants.FRAMEWORK_STORAGE, storageDir.toAbsolutePath().toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -53,7 +64,7 @@ public final class FelixHost implements AutoCloseable {
         Framework framework = factory.newFramework(config);
         framework.start();
         FelixHost host = new FelixHost(framework);
-        host.installSystemBundles(systemBundleDir);
+        host.installSystemBundles(systemBundles);
         return host;
     }
 
@@ -61,16 +72,11 @@ public final class FelixHost implements AutoCloseable {
         return framework.getBundleContext();
     }
 
-    private void installSystemBundles(Path dir) throws IOException, BundleException {
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("system bundle folder " + dir + " is missing; it must hold the Declarative Services bundles");
-        }
+    private void installSystemBundles(List<Path> jars) throws IOException, BundleException {
         List<Bundle> installed = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(dir)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(jar)) {
-                    installed.add(context().installBundle("hypatia:system/" + jar.getFileName(), in));
-                }
+        for (Path jar : jars) {
+            try (InputStream in = Files.newInputStream(jar)) {
+                installed.add(context().installBundle("hypatia:system/" + jar.getFileName(), in));
             }
         }
         for (Bundle b : installed) {
@@ -78,7 +84,12 @@ public final class FelixHost implements AutoCloseable {
                 b.start();
             }
         }
-        LOG.fine(() -> "started " + installed.size() + " system bundles from " + dir);
+        LOG.fine(() -> "started " + installed.size() + " system bundles");
+    }
+
+    /** The embedded framework (for tools that inspect or drive it directly). */
+    public Framework framework() {
+        return framework;
     }
 
     /** The Export-Package header of the API jar (or classes folder) on the class path. */

@@ -1,6 +1,8 @@
 package io.hypatia.engine.osgi;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.scheduler.Scheduler;
@@ -27,6 +29,19 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
     private final ServiceTracker<Sampler, Sampler> samplers;
     private final ServiceTracker<Scheduler, Scheduler> schedulers;
     private final ServiceTracker<Benchmark, Benchmark> benchmarks;
+
+    private volatile DeployWatcher watcher;
+
+    /** Lists the watcher's failed jars with the plugins, and lets asks know when a swap is in progress. */
+    public void watch(DeployWatcher deployWatcher) {
+        this.watcher = deployWatcher;
+    }
+
+    @Override
+    public boolean swapInProgress() {
+        DeployWatcher w = watcher;
+        return w != null && w.swapInProgress();
+    }
 
     public OsgiPlugins(BundleContext context) {
         samplers = new ServiceTracker<>(context, Sampler.class, null);
@@ -79,6 +94,10 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
         add(out, "sampler", samplers);
         add(out, "scheduler", schedulers);
         add(out, "benchmark", benchmarks);
+        DeployWatcher w = watcher;
+        if (w != null) {
+            out.addAll(w.failures());
+        }
         out.sort(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name).thenComparing(PluginInfo::version));
         return out;
     }
@@ -90,8 +109,11 @@ public final class OsgiPlugins implements Plugins, AutoCloseable {
                 continue;
             }
             Object description = ref.getProperty(PluginProperties.DESCRIPTION);
+            T service = tracker.getService(ref);
+            List<Setting> settings = service instanceof Configurable c ? c.settings().declared() : List.of();
             out.add(new PluginInfo(kind, String.valueOf(ref.getProperty(PluginProperties.NAME)), b.getSymbolicName(),
-                    b.getVersion().toString(), stateName(b.getState()), description == null ? "" : description.toString()));
+                    b.getVersion().toString(), stateName(b.getState()), description == null ? "" : description.toString(),
+                    settings, ""));
         }
     }
 

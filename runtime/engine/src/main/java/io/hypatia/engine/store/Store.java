@@ -45,6 +45,13 @@ public final class Store implements AutoCloseable {
     private final Connection connection;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private volatile CommitListener commitListener = (nanos, changes) -> { };
+
+    /** Told after every commit how long it took and how many queued changes it carried. */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(long nanos, int changes);
+    }
 
     private Store(Connection connection) {
         this.connection = connection;
@@ -92,6 +99,10 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    public void setCommitListener(CommitListener listener) {
+        this.commitListener = listener;
+    }
+
     /** Queues a change; the future completes when it is committed (or fails with the cause). */
     public CompletableFuture<Void> submit(Write write) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -113,11 +124,15 @@ public final class Store implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
+            long start = System.nanoTime();
             try {
                 for (Pending p : batch) {
                     p.write.apply(connection);
                 }
                 connection.commit();
+                if (!batch.isEmpty()) {
+                    commitListener.committed(System.nanoTime() - start, batch.size());
+                }
                 batch.forEach(p -> p.done.complete(null));
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "store commit failed; " + batch.size() + " changes not saved", e);

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.cmaes.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.CategoricalParameter;
@@ -59,7 +61,9 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>Sampler config keys:
  * <ul>
- *   <li>{@code sigma0} — initial step size in the unit cube, in (0, 1]; default 0.25.</li>
+ *   <li>{@code sigma0} — initial step size in the unit cube, in (0, 1]; default 1/6 (the box is then
+ *   about ±3 sigma0 around its centre, as Optuna's default; 0.25 was worse at 100 trials on most
+ *   of the synthetic suite, see docs/bench/SAMPLERS.md).</li>
  *   <li>{@code population_size} — initial lambda, 2..100000; default 4 + floor(3 ln n) for n
  *       searched parameters.</li>
  *   <li>{@code restart} — {@code ipop} (default) or {@code none}.</li>
@@ -69,7 +73,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=cmaes",
         PluginProperties.DESCRIPTION + "=CMA-ES with IPOP restarts over float/int/ordinal parameters (categorical ones uniform; one objective)"})
-public class CmaEsSampler implements Sampler {
+public class CmaEsSampler implements Sampler, Configurable {
     private static final System.Logger LOG = System.getLogger(CmaEsSampler.class.getName());
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     private static final int CACHE_SIZE = 64;
@@ -82,6 +86,11 @@ public class CmaEsSampler implements Sampler {
     private final Map<List<Object>, Snapshot> cache = new ConcurrentHashMap<>();
 
     private record Snapshot(CmaState state, Map<Integer, Trial> trials) {
+    }
+
+    @Override
+    public Settings settings() {
+        return CmaSettings.SETTINGS;
     }
 
     @Override

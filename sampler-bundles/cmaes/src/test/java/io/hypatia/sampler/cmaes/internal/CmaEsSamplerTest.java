@@ -262,4 +262,31 @@ class CmaEsSamplerTest {
             assertArrayEquals(lv, av, 1e-10);
         }
     }
+
+    @Test
+    void firstGenerationSpreadsOneSixthOfTheBoxAroundItsCentre() {
+        // Default sigma0 = 1/6 of the range (the box is about +-3 sigma0 around its centre): the
+        // standard deviation of the first generation's coordinates estimates it. 4 generations of
+        // the first run (lambda = 8 in 5-D) without tells stay in generation 1, so draw several
+        // seeds: 200 coordinates, whose sample sd is within 15% of sigma with overwhelming odds.
+        double sum = 0, sumSq = 0;
+        int count = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            List<Trial> pending = new ArrayList<>();
+            for (int t = 0; t < CmaSettings.defaultPopulationSize(N); t++) {
+                Config c = new CmaEsSampler().suggest(context(BOX, pending, t, seed, Map.of()));
+                pending.add(withState(t, c, TrialState.RUNNING));
+                for (int i = 0; i < N; i++) {
+                    double u = (c.getDouble("x" + i) + 5) / 10;
+                    sum += u;
+                    sumSq += u * u;
+                    count++;
+                }
+            }
+        }
+        double mean = sum / count;
+        double sd = Math.sqrt(sumSq / count - mean * mean);
+        assertEquals(0.5, mean, 0.05, "first generation centred on the box");
+        assertEquals(1.0 / 6, sd, 0.15 / 6, "first generation's spread is sigma0 = 1/6 of the range");
+    }
 }

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -38,7 +40,12 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=gp",
         PluginProperties.DESCRIPTION + "=Gaussian-process BO (Matern-5/2 ARD, log EI x P(feasible), kriging believer)"})
-public class GpSampler implements Sampler {
+public class GpSampler implements Sampler, Configurable {
+
+    @Override
+    public Settings settings() {
+        return GpSettings.SETTINGS;
+    }
     private static final int CACHE_ENTRIES = 4;
     private static final int SEED_CONFIGS = 5;
     /** Noise variance of fantasised observations, relative to the signal variance (see GaussianProcess#withObservations). */

@@ -1,12 +1,14 @@
 package io.hypatia.sampler.gp.internal;
 
 import io.hypatia.api.PluginConfig;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The sampler's configuration keys (all optional). Unknown keys are ignored because the study's
- * sampler configuration also carries service-level keys such as {@code seed}.
+ * The sampler's configuration keys (all optional), declared in {@link #SETTINGS}.
  *
  * @param startupTrials   {@code n_startup_trials} (default 10): completed trials sampled uniformly at random
  *                        before the GP takes over
@@ -29,17 +31,23 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
 
     static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5);
 
-    /** @throws IllegalArgumentException naming the offending key */
+    static final Settings SETTINGS = Settings.of(
+            Setting.integer("n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000, "completed trials sampled uniformly at random before the GP takes over"),
+            Setting.integer("n_candidates", DEFAULTS.candidates, 1, 1_000_000, "acquisition evaluations before the gradient refinement"),
+            Setting.integer("n_restarts", DEFAULTS.restarts, 1, 100, "starts of the marginal-likelihood optimisation"),
+            Setting.choice("liar", "believer", List.of("believer", "min", "none"), "value assumed for pending trials"),
+            Setting.integer("max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000, "observations entering the hyper-parameter fit"),
+            Setting.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000, "best candidates refined by L-BFGS"));
+
+    /** @throws io.hypatia.api.SettingException naming the offending key */
     static GpSettings parse(Map<String, String> values) {
-        PluginConfig config = PluginConfig.of("sampler", values);
-        Liar liar = Liar.valueOf(config.choice("liar", DEFAULTS.liar.name().toLowerCase(Locale.ROOT), "believer", "min", "none")
-                .toUpperCase(Locale.ROOT));
+        PluginConfig config = SETTINGS.read(values);
         return new GpSettings(
-                config.integer("n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000),
-                config.integer("n_candidates", DEFAULTS.candidates, 1, 1_000_000),
-                config.integer("n_restarts", DEFAULTS.restarts, 1, 100),
-                liar,
-                config.integer("max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000),
-                config.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000));
+                (int) config.integer("n_startup_trials"),
+                (int) config.integer("n_candidates"),
+                (int) config.integer("n_restarts"),
+                Liar.valueOf(config.choice("liar").toUpperCase(Locale.ROOT)),
+                (int) config.integer("max_fit_points"),
+                (int) config.integer("n_local_starts"));
     }
 }

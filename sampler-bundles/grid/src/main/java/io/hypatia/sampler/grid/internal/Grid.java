@@ -1,5 +1,6 @@
 package io.hypatia.sampler.grid.internal;
 
+import io.hypatia.api.SettingException;
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.FloatParameter;
@@ -148,12 +149,12 @@ final class Grid {
      * separated, checked against the domain), otherwise every value of a categorical, ordinal or
      * int parameter. A float parameter without a grid is an error.
      *
-     * @throws IllegalArgumentException naming the offending key
+     * @throws SettingException naming the offending key
      */
     static List<List<Object>> valuesFrom(SearchSpace space, Map<String, String> config) {
         for (String key : config.keySet()) {
             if (key.startsWith(GridSampler.GRID_PREFIX) && space.get(key.substring(GridSampler.GRID_PREFIX.length())) == null) {
-                throw new IllegalArgumentException("sampler config '" + key + "': '" + key.substring(GridSampler.GRID_PREFIX.length())
+                throw new SettingException(key, "'" + key.substring(GridSampler.GRID_PREFIX.length())
                         + "' is not a parameter of the search space");
             }
         }
@@ -176,7 +177,7 @@ final class Grid {
         if (p instanceof IntParameter ip) {
             long count = (ip.high() - ip.low()) / ip.step() + 1;
             if (count > GridSampler.MAX_VALUES_PER_PARAMETER) {
-                throw new IllegalArgumentException("int parameter '" + p.name() + "' has " + count + " values, more than "
+                throw new SettingException(key, "int parameter '" + p.name() + "' has " + count + " values, more than "
                         + GridSampler.MAX_VALUES_PER_PARAMETER + " for a grid; give its grid as sampler config '" + key + "'");
             }
             List<Object> all = new ArrayList<>((int) count);
@@ -185,7 +186,7 @@ final class Grid {
             }
             return all;
         }
-        throw new IllegalArgumentException("float parameter '" + p.name() + "' needs a finite grid: set sampler config '" + key
+        throw new SettingException(key, "float parameter '" + p.name() + "' needs a finite grid: set sampler config '" + key
                 + "' to comma-separated values in " + p.describeDomain() + ", e.g. " + key + "=" + example((FloatParameter) p));
     }
 
@@ -202,16 +203,16 @@ final class Grid {
         for (String raw : given.split(",")) {
             String token = raw.trim();
             if (token.isEmpty()) {
-                throw new IllegalArgumentException("sampler config '" + key + "' has an empty value in '" + given + "'");
+                throw new SettingException(key, "empty value in '" + given + "'");
             }
             Object v = parseValue(p, key, token);
             if (!p.contains(v)) {
-                throw new IllegalArgumentException("sampler config '" + key + "': " + token + " is outside the domain of '"
+                throw new SettingException(key, token + " is outside the domain of '"
                         + p.name() + "': " + p.describeDomain());
             }
             for (Object w : out) {
                 if (Values.sameValue(v, w)) {
-                    throw new IllegalArgumentException("sampler config '" + key + "' lists " + token + " twice");
+                    throw new SettingException(key, "lists " + token + " twice");
                 }
             }
             out.add(v);
@@ -228,7 +229,7 @@ final class Grid {
                 return Long.parseLong(token);
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sampler config '" + key + "': '" + token + "' is not a number ("
+            throw new SettingException(key, "'" + token + "' is not a number ("
                     + p.describeDomain() + ")");
         }
         List<Object> choices = p instanceof CategoricalParameter c ? c.choices() : ((OrdinalParameter) p).choices();
@@ -248,7 +249,7 @@ final class Grid {
                 }
             }
         }
-        throw new IllegalArgumentException("sampler config '" + key + "': '" + token + "' is not a choice of '" + p.name()
+        throw new SettingException(key, "'" + token + "' is not a choice of '" + p.name()
                 + "': " + p.describeDomain());
     }
 }

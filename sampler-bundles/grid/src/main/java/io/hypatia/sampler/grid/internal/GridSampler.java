@@ -1,12 +1,15 @@
 package io.hypatia.sampler.grid.internal;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
+import io.hypatia.api.space.SearchSpace;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -19,7 +22,9 @@ import org.osgi.service.component.annotations.Component;
  * <p>When the trial number reaches the grid size N the sampler throws a
  * {@link GridExhaustedException} whose message says the grid of N points is exhausted; the
  * engine logs and counts it and falls back to uniform random sampling for that trial, as for
- * any sampler failure. Stop a grid study at N trials to avoid that.
+ * any sampler failure. Stop a grid study at N trials to avoid that. A float parameter without
+ * a grid, or a grid value outside its parameter's domain, is refused when the study is created
+ * ({@link #check}).
  *
  * <p>Sampler config keys:
  * <ul>
@@ -35,15 +40,30 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=grid",
         PluginProperties.DESCRIPTION + "=Grid search over all choices/ints and user grids for floats (config grid.<param>=v1,v2,...; shuffle)"})
-public class GridSampler implements Sampler {
+public class GridSampler implements Sampler, Configurable {
     static final String GRID_PREFIX = "grid.";
     static final String SHUFFLE = "shuffle";
     static final int MAX_VALUES_PER_PARAMETER = 100_000;
+    static final Settings SETTINGS = Settings.of(
+            Setting.text(GRID_PREFIX + "*", "", "comma-separated grid values of parameter <*>; required for floats"),
+            Setting.bool(SHUFFLE, false, "visit the grid in a seeded pseudo-random order instead of nested loops"));
+
+    @Override
+    public Settings settings() {
+        return SETTINGS;
+    }
+
+    /** Refuses, at study creation, a grid that cannot be built (e.g. a float parameter without values). */
+    @Override
+    public void check(SearchSpace space, PluginConfig config) {
+        new Grid(space, Grid.valuesFrom(space, config.withPrefix(GRID_PREFIX)));
+    }
 
     @Override
     public Config suggest(SamplerContext context) {
-        boolean shuffle = parseShuffle(context.config());
-        List<List<Object>> values = Grid.valuesFrom(context.space(), context.config());
+        PluginConfig config = SETTINGS.read(context.config());
+        boolean shuffle = config.bool(SHUFFLE);
+        List<List<Object>> values = Grid.valuesFrom(context.space(), config.withPrefix(GRID_PREFIX));
         Grid grid = new Grid(context.space(), values);
         long size = grid.size();
         int trial = context.trialNumber();
@@ -56,18 +76,6 @@ public class GridSampler implements Sampler {
 
     /** Number of points of the grid the given space and config define. */
     static long gridSize(SamplerContext context) {
-        return new Grid(context.space(), Grid.valuesFrom(context.space(), context.config())).size();
-    }
-
-    private static boolean parseShuffle(Map<String, String> config) {
-        String s = config.get(SHUFFLE);
-        if (s == null) {
-            return false;
-        }
-        return switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("sampler config '" + SHUFFLE + "' must be true or false, got '" + s + "'");
-        };
+        return new Grid(context.space(), Grid.valuesFrom(context.space(), SETTINGS.read(context.config()).withPrefix(GRID_PREFIX))).size();
     }
 }

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.nsga2.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -56,7 +58,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=nsga2",
         PluginProperties.DESCRIPTION + "=NSGA-II multi-objective genetic algorithm (SBX, polynomial mutation, constrained domination)"})
-public class Nsga2Sampler implements Sampler {
+public class Nsga2Sampler implements Sampler, Configurable {
     private static final int CACHE_SIZE = 64;
 
     /** One member of a parent population. */
@@ -71,6 +73,11 @@ public class Nsga2Sampler implements Sampler {
     }
 
     private final Map<List<Object>, Snapshot> cache = new ConcurrentHashMap<>();
+
+    @Override
+    public Settings settings() {
+        return Nsga2Settings.SETTINGS;
+    }
 
     @Override
     public Config suggest(SamplerContext context) {

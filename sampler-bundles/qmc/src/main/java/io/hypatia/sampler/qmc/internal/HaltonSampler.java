@@ -1,6 +1,8 @@
 package io.hypatia.sampler.qmc.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -25,7 +27,12 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Sampler.class, property = {
         PluginProperties.NAME + "=halton",
         PluginProperties.DESCRIPTION + "=Scrambled Halton quasi-random search (random digit permutations, trial number = sequence index)"})
-public class HaltonSampler implements Sampler {
+public class HaltonSampler implements Sampler, Configurable {
+
+    @Override
+    public Settings settings() {
+        return QmcSettings.SETTINGS;
+    }
 
     @Override
     public Config suggest(SamplerContext context) {

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.tpe.internal;
 
+import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -29,7 +31,12 @@ import org.osgi.service.component.annotations.Component;
         PluginProperties.NAME + "=tpe",
         PluginProperties.DESCRIPTION + "=Tree-structured Parzen Estimator: univariate or multivariate, conditional"
                 + " spaces, constant liar, constraints, multi-objective (MOTPE)"})
-public class TpeSampler implements Sampler {
+public class TpeSampler implements Sampler, Configurable {
+
+    @Override
+    public Settings settings() {
+        return TpeSettings.SETTINGS;
+    }
 
     @Override
     public Config suggest(SamplerContext context) {

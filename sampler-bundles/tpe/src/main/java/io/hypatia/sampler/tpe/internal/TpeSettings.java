@@ -1,11 +1,12 @@
 package io.hypatia.sampler.tpe.internal;
 
 import io.hypatia.api.PluginConfig;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import java.util.Map;
 
 /**
- * The sampler's configuration keys (all optional, given as strings). Unknown keys are ignored
- * because the study's sampler configuration also carries service-level keys such as {@code seed}.
+ * The sampler's configuration keys (all optional, given as strings), declared in {@link #SETTINGS}.
  *
  * @param multivariate      {@code multivariate} (default true): one joint Parzen estimator per group of
  *                          parameters that are always active together, instead of one per parameter
@@ -37,18 +38,28 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
 
     static final TpeSettings DEFAULTS = new TpeSettings(true, 10, 24, 0.1, 25, true, 1.0, true);
 
-    /** @throws IllegalArgumentException naming the offending key */
+    static final Settings SETTINGS = Settings.of(
+            Setting.bool(MULTIVARIATE, DEFAULTS.multivariate, "one joint Parzen estimator per group of parameters always active together"),
+            Setting.integer(N_STARTUP_TRIALS, DEFAULTS.startupTrials, 0, 1_000_000, "finished trials sampled uniformly at random before TPE takes over"),
+            Setting.integer(N_EI_CANDIDATES, DEFAULTS.eiCandidates, 1, 100_000, "draws from the good density per estimator; the best l/g ratio is kept"),
+            Setting.real(GAMMA, DEFAULTS.gamma, Double.MIN_VALUE, 1.0, "fraction of finished trials in the good set"),
+            Setting.integer(GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000, "largest size of the good set"),
+            Setting.bool(CONSTANT_LIAR, DEFAULTS.constantLiar, "pending trials join the bad set as if they returned the worst value"),
+            Setting.real(PRIOR_WEIGHT, DEFAULTS.priorWeight, Double.MIN_VALUE, 1e6, "weight of the prior component relative to one observation"),
+            Setting.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip, "bandwidths at least 1/min(100, N+1) of the range"));
+
+    /** @throws io.hypatia.api.SettingException naming the offending key */
     static TpeSettings parse(Map<String, String> values) {
-        PluginConfig config = PluginConfig.of("sampler", values);
+        PluginConfig config = SETTINGS.read(values);
         return new TpeSettings(
-                config.bool(MULTIVARIATE, DEFAULTS.multivariate),
-                config.integer(N_STARTUP_TRIALS, DEFAULTS.startupTrials, 0, 1_000_000),
-                config.integer(N_EI_CANDIDATES, DEFAULTS.eiCandidates, 1, 100_000),
-                config.real(GAMMA, DEFAULTS.gamma, Double.MIN_VALUE, 1.0),
-                config.integer(GAMMA_CAP, DEFAULTS.gammaCap, 1, 1_000_000),
-                config.bool(CONSTANT_LIAR, DEFAULTS.constantLiar),
-                config.real(PRIOR_WEIGHT, DEFAULTS.priorWeight, Double.MIN_VALUE, 1e6),
-                config.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip));
+                config.bool(MULTIVARIATE),
+                (int) config.integer(N_STARTUP_TRIALS),
+                (int) config.integer(N_EI_CANDIDATES),
+                config.real(GAMMA),
+                (int) config.integer(GAMMA_CAP),
+                config.bool(CONSTANT_LIAR),
+                config.real(PRIOR_WEIGHT),
+                config.bool(CONSIDER_MAGIC_CLIP));
     }
 
     /** Size of the good set among {@code n} finished trials: min(ceil(gamma n), gamma_cap, n). */

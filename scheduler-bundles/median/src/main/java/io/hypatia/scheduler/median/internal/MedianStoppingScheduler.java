@@ -1,6 +1,10 @@
 package io.hypatia.scheduler.median.internal;
 
+import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
 import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Setting;
+import io.hypatia.api.Settings;
 import io.hypatia.api.scheduler.Decision;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
@@ -26,12 +30,21 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Scheduler.class, property = {
         PluginProperties.NAME + "=median",
         PluginProperties.DESCRIPTION + "=Median stopping rule (Vizier): stop trials worse than the median of completed ones"})
-public class MedianStoppingScheduler implements Scheduler {
+public class MedianStoppingScheduler implements Scheduler, Configurable {
+    static final Settings SETTINGS = Settings.of(
+            Setting.integer("min_completed", 5, 0, 1_000_000, "completed trials needed before anything is stopped"),
+            Setting.real("warmup_steps", 0, 0, Double.MAX_VALUE, "steps before which a trial is never stopped"));
+
+    @Override
+    public Settings settings() {
+        return SETTINGS;
+    }
 
     @Override
     public Verdict onReport(SchedulerContext context, Trial trial) {
+        PluginConfig config = SETTINGS.read(context.config());
         IntermediateValue latest = trial.lastIntermediate();
-        if (latest == null || latest.step() < context.configDouble("warmup_steps", 0)) {
+        if (latest == null || latest.step() < config.real("warmup_steps")) {
             return Verdict.proceed();
         }
         Direction direction = context.objectives().get(0).direction();
@@ -52,7 +65,7 @@ public class MedianStoppingScheduler implements Scheduler {
                 }
             }
         }
-        if (runningAverages.size() < context.configDouble("min_completed", 5)) {
+        if (runningAverages.size() < config.integer("min_completed")) {
             return Verdict.proceed();
         }
         double bestLoss = Double.POSITIVE_INFINITY;

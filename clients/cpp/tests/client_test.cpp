@@ -1,0 +1,245 @@
+// Tests of the C++ client against a running service: client_test host:port
+// (run by integration-tests' CppClientIT against the real service). Exits 0 when all pass.
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hypatia/client.h"
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                          \
+    }                                                                      \
+  } while (0)
+
+std::string unique(const std::string& prefix) {
+  static int n = 0;
+  return prefix + "-" + std::to_string(time(nullptr)) + "-" + std::to_string(++n);
+}
+
+hypatia::Error expect_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const hypatia::Error& e) {
+    return e;
+  }
+  ++failures;
+  std::fprintf(stderr, "expected a hypatia::Error\n");
+  return hypatia::Error(grpc::StatusCode::OK, "", "", "");
+}
+
+void typed_params_round_trip(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_categorical("flag", {true, false})
+      .add_categorical("opt", {std::string("sgd"), std::string("adam")})
+      .add_float("momentum", 0.0, 0.99, false, std::make_pair(std::string("opt"), std::vector<hypatia::Value>{std::string("sgd")}))
+      .add_int("units", 16, 256, 16)
+      .add_ordinal("depth", {int64_t{1}, int64_t{2}, int64_t{4}});
+  hypatia::Study study = client.create_study(unique("cpp-types"), space);
+  std::set<bool> flags;
+  for (int i = 0; i < 25; ++i) {
+    auto t = study.ask();
+    flags.insert(t->get_bool("flag"));
+    CHECK(t->has("momentum") == (t->get_string("opt") == "sgd"));
+    if (t->has("momentum")) CHECK(t->get_double("momentum") >= 0 && t->get_double("momentum") <= 0.99);
+    CHECK((t->get_int("units") - 16) % 16 == 0);
+    int64_t depth = t->get_int("depth");
+    CHECK(depth == 1 || depth == 2 || depth == 4);
+    CHECK(t->hand_out() == "NEW" && !t->resumed());
+    t->tell(1.0);
+    CHECK(t->finished());
+  }
+  CHECK(flags.size() == 2);
+  auto trials = study.trials();
+  CHECK(trials.size() == 25 && trials[0].state == "COMPLETE" && trials[0].values == std::vector<double>{1.0});
+}
+
+void studies_load_and_errors(hypatia::Client& client) {
+  std::string name = unique("cpp-load");
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::Study first = client.create_study(name, space);
+  hypatia::Error dup = expect_error([&] { client.create_study(name, space); });
+  CHECK(dup.code() == grpc::StatusCode::ALREADY_EXISTS);
+  hypatia::StudyOptions join;
+  join.load_if_exists = true;
+  CHECK(client.create_study(name, space, join).name() == name);
+  CHECK(first.best_trials().empty());
+
+  hypatia::SearchSpace bad;
+  bad.add_float("lr", 1.0, 0.1);
+  hypatia::Error invalid = expect_error([&] { client.create_study(unique("cpp-bad"), bad); });
+  CHECK(invalid.code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(invalid.field() == "search_space.params[0].float.low");
+  CHECK(invalid.method() == "CreateStudy");
+
+  auto t = first.ask();
+  hypatia::Error nan = expect_error([&] { t->tell(std::nan("")); });
+  CHECK(nan.field() == "complete.values[0]");
+  t->tell(0.5);
+  hypatia::Error again = expect_error([&] { t->tell(0.5); });
+  CHECK(again.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(first.best_trials().size() == 1 && first.best_trials()[0].id == t->id());
+
+  client.delete_study(name);
+  hypatia::Error gone = expect_error([&] { client.load_study(name); });
+  CHECK(gone.code() == grpc::StatusCode::NOT_FOUND && gone.field() == "study");
+
+  hypatia::ClientOptions once;
+  once.retries = 1;
+  once.timeout = std::chrono::milliseconds(5000);
+  hypatia::Client dead("127.0.0.1:1", once);
+  hypatia::Error unavailable = expect_error([&] { dead.list_studies(); });
+  CHECK(unavailable.code() == grpc::StatusCode::UNAVAILABLE && unavailable.field().empty());
+}
+
+void median_rule_stops_a_bad_trial(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.scheduler = "median";
+  o.scheduler_config = {{"min_completed", "2"}, {"warmup_steps", "0"}};
+  o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 5.0);
+  hypatia::Study study = client.create_study(unique("cpp-median"), space, o);
+  for (double good : {0.1, 0.2}) {
+    auto t = study.ask();
+    CHECK(t->budget() == 5.0);
+    for (int epoch = 1; epoch <= 5; ++epoch) {
+      CHECK(t->report(epoch, good, "ckpt/" + std::to_string(t->number()) + "/" + std::to_string(epoch)) ==
+            hypatia::Decision::Continue);
+    }
+    t->tell(good, "ckpt/final");
+  }
+  auto bad = study.ask();
+  CHECK(bad->report(1, 100.0, "ckpt/bad/1") == hypatia::Decision::Stop);
+  CHECK(bad->should_stop() && bad->finished());
+  CHECK(study.get_trial(bad->id()).state == "PRUNED");
+}
+
+void guard_reports_failure_and_heartbeats(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.lease_seconds = 3;
+  hypatia::Study study = client.create_study(unique("cpp-guard"), space, o);
+  int64_t thrown = 0;
+  try {
+    hypatia::TrialGuard trial = study.trial();
+    thrown = trial->id();
+    throw std::runtime_error("out of memory");
+  } catch (const std::runtime_error&) {
+  }
+  auto failed = study.get_trial(thrown);
+  CHECK(failed.state == "FAILED" && failed.fail_reason.find("exception") != std::string::npos);
+
+  int64_t abandoned = 0;
+  {
+    hypatia::TrialGuard trial = study.trial();
+    abandoned = trial->id();
+  }
+  CHECK(study.get_trial(abandoned).state == "FAILED");
+
+  {  // the heartbeat thread moves the lease expiry forward while the trainer is busy
+    hypatia::TrialGuard trial = study.trial(std::chrono::milliseconds(300));
+    int64_t first = study.get_trial(trial->id()).lease_expires_at_ms;
+    while (study.get_trial(trial->id()).lease_expires_at_ms <= first) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    trial->tell(0.25);
+    CHECK(study.get_trial(trial->id()).state == "COMPLETE");
+  }
+}
+
+void lost_worker_is_fenced_and_resumed_from_its_checkpoint(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.lease_seconds = 2;
+  o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 10.0);
+  hypatia::Study study = client.create_study(unique("cpp-fence"), space, o);
+  auto lost = study.ask();
+  CHECK(lost->attempt() == 1 && lost->hand_out() == "NEW");
+  for (int step = 1; step <= 3; ++step) lost->report(step, 1.0 / step, step == 2 ? "ckpt-at-2" : "");
+  while (study.get_trial(lost->id()).state != "WAITING") {  // the lease runs out; the trial is requeued
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  hypatia::TrialGuard resumed = study.trial(std::chrono::milliseconds(300));
+  CHECK(resumed->id() == lost->id() && resumed->attempt() == 2 && resumed->hand_out() == "REQUEUED");
+  CHECK(resumed->resumed() && resumed->checkpoint() == "ckpt-at-2" && resumed->resume_step() == 2.0);
+  hypatia::Error fenced = expect_error([&] { lost->report(4, 0.2); });
+  CHECK(fenced.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(expect_error([&] { lost->tell(0.2); }).code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(lost->heartbeat());
+  CHECK(resumed->report(3, 0.3) == hypatia::Decision::Continue);
+  resumed->tell(0.3, "final");
+  auto told = study.get_trial(resumed->id());
+  CHECK(told.state == "COMPLETE" && told.checkpoint == "final");
+  CHECK((told.intermediate_values == std::vector<std::pair<double, double>>{{1, 1.0}, {2, 0.5}, {3, 0.3}}));
+}
+
+void asha_promotes_the_best_paused_trial(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  hypatia::StudyOptions o;
+  o.scheduler = "asha";
+  o.scheduler_config = {{"eta", "3"}, {"min_resource", "1"}, {"max_resource", "9"}, {"type", "promotion"}};
+  o.fidelity = std::make_tuple(std::string("epochs"), 1.0, 9.0);
+  hypatia::Study study = client.create_study(unique("cpp-asha"), space, o);
+  int64_t best = 0;
+  std::string best_checkpoint;
+  for (double value : {0.3, 0.1, 0.2}) {
+    auto t = study.ask();
+    CHECK(t->budget() == 1.0);
+    std::string ckpt = "ckpt-" + std::to_string(t->number()) + "-1";
+    CHECK(t->report(1, value, ckpt) == hypatia::Decision::Pause);
+    if (value == 0.1) {
+      best = t->id();
+      best_checkpoint = ckpt;
+    }
+  }
+  auto promoted = study.ask();
+  CHECK(promoted->id() == best && promoted->hand_out() == "PROMOTED" && promoted->resumed());
+  CHECK(promoted->checkpoint() == best_checkpoint && promoted->resume_step() == 1.0 && promoted->budget() == 3.0);
+  promoted->report(3, 0.05, "ckpt-best-3");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: client_test host:port\n");
+    return 2;
+  }
+  hypatia::Client client(argv[1]);
+  const std::pair<const char*, void (*)(hypatia::Client&)> tests[] = {
+      {"typed_params_round_trip", typed_params_round_trip},
+      {"studies_load_and_errors", studies_load_and_errors},
+      {"median_rule_stops_a_bad_trial", median_rule_stops_a_bad_trial},
+      {"guard_reports_failure_and_heartbeats", guard_reports_failure_and_heartbeats},
+      {"lost_worker_is_fenced_and_resumed_from_its_checkpoint", lost_worker_is_fenced_and_resumed_from_its_checkpoint},
+      {"asha_promotes_the_best_paused_trial", asha_promotes_the_best_paused_trial},
+  };
+  for (const auto& [name, test] : tests) {
+    int before = failures;
+    try {
+      test(client);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s threw: %s\n", name, e.what());
+      ++failures;
+    }
+    std::printf("%s %s\n", failures == before ? "PASS" : "FAIL", name);
+  }
+  std::printf(failures == 0 ? "ALL PASSED\n" : "%d CHECKS FAILED\n", failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,221 @@
+package io.hypatia.client;
+
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import io.hypatia.grpc.v1.CreateStudyRequest;
+import io.hypatia.grpc.v1.DeleteStudyRequest;
+import io.hypatia.grpc.v1.Fidelity;
+import io.hypatia.grpc.v1.GetStudyRequest;
+import io.hypatia.grpc.v1.HypatiaServiceGrpc;
+import io.hypatia.grpc.v1.ListStudiesRequest;
+import io.hypatia.grpc.v1.ListStudiesResponse;
+import io.hypatia.grpc.v1.PluginSelection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A connection to one Hypatia service, safe to share between threads.
+ *
+ * <pre>{@code
+ * try (HypatiaClient client = HypatiaClient.connect("127.0.0.1:50051")) {
+ *     Study study = client.createStudy("mlp", new SearchSpace().floatParam("lr", 1e-4, 1, true),
+ *             StudyOptions.maximize("accuracy").scheduler("median").loadIfExists());
+ *     try (TrialScope trial = study.trial()) {
+ *         for (int epoch = 1; epoch <= 10; epoch++) {
+ *             if (trial.report(epoch, train(trial.getDouble("lr"))) != Decision.CONTINUE) break;
+ *         }
+ *         if (!trial.finished()) trial.tell(evaluate());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class HypatiaClient implements AutoCloseable {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ManagedChannel channel;
+    private final HypatiaServiceGrpc.HypatiaServiceBlockingStub stub;
+    private final Duration timeout;
+    private final int retries;
+    private final String worker;
+
+    private HypatiaClient(Builder b) {
+        if (b.tlsCa != null) {
+            try {
+                this.channel = Grpc.newChannelBuilder(b.target,
+                        TlsChannelCredentials.newBuilder().trustManager(b.tlsCa.toFile()).build()).build();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the CA file " + b.tlsCa, e);
+            }
+        } else if (b.tls) {
+            this.channel = ManagedChannelBuilder.forTarget(b.target).useTransportSecurity().build();
+        } else {
+            this.channel = ManagedChannelBuilder.forTarget(b.target).usePlaintext().build();
+        }
+        HypatiaServiceGrpc.HypatiaServiceBlockingStub s = HypatiaServiceGrpc.newBlockingStub(channel);
+        if (b.token != null) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + b.token);
+            s = s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        this.stub = s;
+        this.timeout = b.timeout;
+        this.retries = b.retries;
+        this.worker = b.worker != null ? b.worker : ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    /** A plaintext client with the defaults (60 s deadline, 5 retries on UNAVAILABLE). */
+    public static HypatiaClient connect(String target) {
+        return builder(target).build();
+    }
+
+    public static Builder builder(String target) {
+        return new Builder(target);
+    }
+
+    /** Settings of a client. */
+    public static final class Builder {
+        private final String target;
+        private Duration timeout = Duration.ofSeconds(60);
+        private int retries = 5;
+        private String token;
+        private boolean tls;
+        private Path tlsCa;
+        private String worker;
+
+        private Builder(String target) {
+            this.target = target;
+        }
+
+        /** Deadline of each call. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Retries of a call refused with UNAVAILABLE, with exponential backoff. */
+        public Builder retries(int retries) {
+            this.retries = retries;
+            return this;
+        }
+
+        /** A bearer token sent as {@code authorization} metadata, for services that require one. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** Connect with TLS (the JVM's trust store). */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Connect with TLS, trusting the CA certificates (PEM) in this file (e.g. a self-signed service). */
+        public Builder tlsCa(Path caFile) {
+            this.tlsCa = caFile;
+            return this;
+        }
+
+        /** The name recorded on trials this client leases (default pid@host). */
+        public Builder worker(String worker) {
+            this.worker = worker;
+            return this;
+        }
+
+        public HypatiaClient build() {
+            return new HypatiaClient(this);
+        }
+    }
+
+    /** Calls one RPC with the deadline, retrying UNAVAILABLE; throws {@link HypatiaException}. */
+    <T> T call(String method, Function<HypatiaServiceGrpc.HypatiaServiceBlockingStub, T> rpc) {
+        long delayMs = 100;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return rpc.apply(stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= retries) {
+                    throw new HypatiaException(method, e);
+                }
+            }
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while retrying " + method, ie);
+            }
+            delayMs = Math.min(delayMs * 2, 5000);
+        }
+    }
+
+    String worker() {
+        return worker;
+    }
+
+    /** Creates a study, or with {@link StudyOptions#loadIfExists()} joins the existing one of that name. */
+    public Study createStudy(String name, SearchSpace space, StudyOptions options) {
+        CreateStudyRequest.Builder req = CreateStudyRequest.newBuilder().setName(name)
+                .setSearchSpace(space.toProto())
+                .addAllObjectives(options.objectives())
+                .setSampler(PluginSelection.newBuilder().setName(options.sampler()).putAllConfig(options.samplerConfig()))
+                .setScheduler(PluginSelection.newBuilder().setName(options.scheduler()).putAllConfig(options.schedulerConfig()))
+                .setLeaseSeconds(options.leaseSeconds());
+        if (options.fidelity() != null) {
+            StudyOptions.FidelityRange f = options.fidelity();
+            req.setFidelity(Fidelity.newBuilder().setName(f.name()).setMin(f.min()).setMax(f.max()));
+        }
+        try {
+            return new Study(this, call("CreateStudy", s -> s.createStudy(req.build())).getStudy());
+        } catch (HypatiaException e) {
+            if (e.code() != Status.Code.ALREADY_EXISTS || !options.loadIfExistsSet()) {
+                throw e;
+            }
+            return loadStudy(name);
+        }
+    }
+
+    /** The existing study; NOT_FOUND if there is none. */
+    public Study loadStudy(String name) {
+        return new Study(this, call("GetStudy", s -> s.getStudy(GetStudyRequest.newBuilder().setStudy(name).build())).getStudy());
+    }
+
+    public void deleteStudy(String name) {
+        call("DeleteStudy", s -> s.deleteStudy(DeleteStudyRequest.newBuilder().setStudy(name).build()));
+    }
+
+    /** Names of every study, in creation order. */
+    public List<String> listStudies() {
+        List<String> names = new ArrayList<>();
+        String page = "";
+        do { // follow the pages
+            ListStudiesRequest req = ListStudiesRequest.newBuilder().setPageToken(page).build();
+            ListStudiesResponse r = call("ListStudies", s -> s.listStudies(req));
+            r.getStudiesList().forEach(study -> names.add(study.getName()));
+            page = r.getNextPageToken();
+        } while (!page.isEmpty());
+        return names;
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

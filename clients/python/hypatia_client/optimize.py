@@ -1,0 +1,116 @@
+"""Study.optimize: run an objective for exactly n trials in one or several worker processes."""
+import multiprocessing as mp
+import pickle
+import sys
+import time
+import traceback
+from typing import Any, Callable, Optional, Tuple
+
+
+
+def _one_trial(study, objective: Callable, catch: Tuple[type, ...]) -> Tuple[int, str, Any]:
+    """Runs one guarded trial; returns (number, final state, value or reason)."""
+    trial = None
+    try:
+        with study.trial() as trial:
+            result = objective(trial)
+            if not trial.finished:
+                if result is None:
+                    raise TypeError("the objective returned None; return the value (or raise TrialPruned)")
+                told = study.tell(trial, result)
+                return trial.number, told.state, told.values
+        # stopped or paused by the scheduler, or TrialPruned raised (study.trial() recorded it)
+    except catch as e:  # already told FAILED by study.trial()
+        return trial.number if trial else -1, "FAILED", f"{type(e).__name__}: {e}"
+    if trial.last_decision in ("STOP", "PAUSE"):
+        return trial.number, "PRUNED" if trial.last_decision == "STOP" else "PAUSED", trial.last_reason
+    return trial.number, "PRUNED", "pruned by the objective"
+
+
+def _worker(client, study_name: str, objective: Callable, n_trials: int, claimed, stop, deadline: Optional[float],
+            catch, results) -> None:
+    try:
+        study = client.load_study(study_name)  # this process's own channel
+        while True:
+            if stop.value or (deadline is not None and time.time() >= deadline):
+                return
+            with claimed.get_lock():
+                if claimed.value >= n_trials:
+                    return
+                claimed.value += 1
+            results.put(("trial", _one_trial(study, objective, catch)))
+    except BaseException:  # noqa: B902 - reported to the parent, which raises it
+        stop.value = 1
+        results.put(("error", traceback.format_exc()))
+    finally:
+        results.put(("done", None))
+
+
+class _Progress:
+    def __init__(self, study, n_trials: int, show: bool):
+        self.n, self.show, self.done = n_trials, show, 0
+        self.maximize = study.directions[0] == "maximize"
+        self.best = None
+
+    def add(self, outcome) -> None:
+        number, state, info = outcome
+        self.done += 1
+        if state == "COMPLETE" and len(info) == 1:
+            v = info[0]
+            if self.best is None or (v > self.best if self.maximize else v < self.best):
+                self.best = v
+        if self.show:
+            shown = f"value {info[0]:.6g}" if state == "COMPLETE" and len(info) == 1 else (
+                f"values {info}" if state == "COMPLETE" else str(info)[:80])
+            best = f", best {self.best:.6g}" if self.best is not None else ""
+            print(f"[{self.done}/{self.n}] trial {number} {state}: {shown}{best}", file=sys.stderr, flush=True)
+
+
+def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Optional[float],
+        catch: Tuple[type, ...], show_progress: bool) -> None:
+    if n_trials < 1 or n_workers < 1:
+        raise ValueError("n_trials and n_workers must be >= 1")
+    deadline = time.time() + timeout if timeout else None
+    progress = _Progress(study, n_trials, show_progress)
+    if n_workers == 1:
+        for _ in range(n_trials):
+            if deadline is not None and time.time() >= deadline:
+                return
+            progress.add(_one_trial(study, objective, catch))
+        return
+    try:
+        pickle.dumps(objective)
+    except Exception as e:
+        raise TypeError("with n_workers > 1 the objective runs in new processes and must be picklable "
+                        f"(a module-level function, not a lambda or closure): {e}") from None
+    ctx = mp.get_context("spawn")  # never fork: a gRPC channel must not cross a fork
+    claimed, stop, results = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Queue()
+    procs = [ctx.Process(target=_worker, name=f"hypatia-worker-{i}", daemon=True,
+                         args=(study.client, study.name, objective, n_trials, claimed, stop, deadline, catch, results))
+             for i in range(min(n_workers, n_trials))]
+    for p in procs:
+        p.start()
+    running, error = len(procs), None
+    try:
+        while running:
+            kind, payload = results.get()
+            if kind == "trial":
+                progress.add(payload)
+            elif kind == "error":
+                error = error or payload
+            else:
+                running -= 1
+    except KeyboardInterrupt:
+        # Ctrl-C reaches the workers too (same process group): their study.trial() tells the
+        # running trials FAILED on the way out. Give them a moment, then end what is left.
+        stop.value = 1
+        for p in procs:
+            p.join(10)
+            if p.is_alive():
+                p.terminate()
+        raise
+    finally:
+        for p in procs:
+            p.join()
+    if error:
+        raise RuntimeError(f"a worker process failed:\n{error}")

@@ -1,0 +1,295 @@
+package io.hypatia.scheduler.support;
+
+import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.Promotion;
+import io.hypatia.api.scheduler.SchedulerContext;
+import io.hypatia.api.scheduler.Verdict;
+import io.hypatia.api.study.Direction;
+import io.hypatia.api.study.IntermediateValue;
+import io.hypatia.api.study.Trial;
+import io.hypatia.api.study.TrialState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Asynchronous successive halving (Li et al., "A System for Massively Parallel Hyperparameter
+ * Tuning", MLSys 2020) in one or more brackets; with several brackets it is asynchronous
+ * Hyperband. Bracket {@code b} has the rung levels {@code r_min * eta^(b+k)} below the max
+ * resource, then the max resource itself; a trial belongs to one bracket for life.
+ *
+ * <p>This object is a study's scheduler memory: rungs are kept incrementally on every report, and
+ * {@link #rebuild} builds the same rungs from the trials (values at rung levels from the current
+ * attempts' intermediate values; a trial counts as promoted past a rung when its budget is above
+ * the rung's level; it waits in a rung when it is PAUSED there).
+ */
+public final class SuccessiveHalving {
+
+    /** Stopping: continue iff in the top 1/eta of the rung so far. Promotion: pause at each rung. */
+    public enum Type { STOPPING, PROMOTION }
+
+    /** Settings shared by ASHA and asynchronous Hyperband. */
+    public record Options(Type type, double minResource, double eta, double maxResource, double fidelityMax) {
+        public static final String TYPE = "type", MIN_RESOURCE = "min_resource", GRACE_PERIOD = "grace_period",
+                REDUCTION_FACTOR = "reduction_factor", ETA = "eta", MAX_RESOURCE = "max_resource";
+        /** The keys {@link #read} understands. */
+        public static final String[] KEYS = {TYPE, MIN_RESOURCE, GRACE_PERIOD, REDUCTION_FACTOR, ETA, MAX_RESOURCE};
+
+        /** Reads and checks the settings against the study's fidelity. */
+        public static Options read(Settings settings, Fidelity fidelity) {
+            Type type = Type.valueOf(settings.choice(TYPE, "promotion", "stopping", "promotion").toUpperCase(java.util.Locale.ROOT));
+            String minKey = settings.either(MIN_RESOURCE, GRACE_PERIOD);
+            double min = settings.real(minKey, fidelity.min(), fidelity.min(), fidelity.max());
+            double eta = settings.real(settings.either(REDUCTION_FACTOR, ETA), 3, Math.nextUp(1.0), 1000);
+            double max = settings.real(MAX_RESOURCE, fidelity.max(), fidelity.min(), fidelity.max());
+            if (max < min) {
+                throw settings.bad(MAX_RESOURCE, Texts.number(max) + " is below " + minKey + " (" + Texts.number(min) + ")");
+            }
+            return new Options(type, min, eta, max, fidelity.max());
+        }
+
+        /** The rung levels of the most aggressive bracket: r_min * eta^k below the max resource, then the max. */
+        public double[] levels() {
+            List<Double> out = new ArrayList<>();
+            for (double r = minResource; r < maxResource * (1 - 1e-9); r *= eta) {
+                out.add(r);
+            }
+            out.add(maxResource);
+            return out.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    /** One bracket: its rung levels (the last one is the max resource) and their rungs. */
+    private record Bracket(int index, Rung[] rungs) {
+        int top() {
+            return rungs.length - 1;
+        }
+
+        double level(int k) {
+            return rungs[k].level();
+        }
+    }
+
+    private final Options options;
+    private final Direction direction;
+    private final double[] bracketWeights;
+    private final Bracket[] brackets;
+    private final Map<Integer, Integer> bracketOf = new HashMap<>();
+
+    /**
+     * @param brackets how many brackets, from the most aggressive (1 for ASHA); at most the number
+     *                 of rung levels
+     */
+    public SuccessiveHalving(Options options, Direction direction, int brackets) {
+        this.options = options;
+        this.direction = direction;
+        double[] levels = options.levels();
+        if (brackets < 1 || brackets > levels.length) {
+            throw new IllegalArgumentException("brackets must be in [1, " + levels.length + "], got " + brackets);
+        }
+        this.brackets = new Bracket[brackets];
+        this.bracketWeights = new double[brackets];
+        int sMax = levels.length - 1;
+        for (int b = 0; b < brackets; b++) {
+            Rung[] rungs = new Rung[levels.length - b];
+            for (int k = 0; k < rungs.length; k++) {
+                rungs[k] = new Rung(levels[b + k]);
+            }
+            this.brackets[b] = new Bracket(b, rungs);
+            // Hyperband (Li et al. 2018): bracket with s halvings starts n_s = ceil((s_max+1)/(s+1) * eta^s) configurations.
+            int s = sMax - b;
+            bracketWeights[b] = Math.ceil((sMax + 1.0) / (s + 1) * Math.pow(options.eta(), s));
+        }
+    }
+
+    /** Builds the memory from the study's trials (the state the incremental path would have). */
+    public static SuccessiveHalving rebuild(SchedulerContext context, Options options, int brackets) {
+        SuccessiveHalving sh = new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
+        for (Trial t : context.trials()) {
+            for (IntermediateValue v : t.intermediates()) {
+                sh.record(context, t, v);
+            }
+            if (t.state() == TrialState.PAUSED) {
+                Bracket br = sh.bracket(context, t.number());
+                for (int k = br.top() - 1; k >= 0; k--) {
+                    if (br.rungs[k].contains(t.number()) && !br.rungs[k].isPromoted(t.number())) {
+                        br.rungs[k].markWaiting(t.number());
+                        break;
+                    }
+                }
+            }
+        }
+        return sh;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The probability that a new trial joins each bracket (Hyperband's share of configurations). */
+    public double[] bracketProbabilities() {
+        double total = 0;
+        for (double w : bracketWeights) {
+            total += w;
+        }
+        double[] p = new double[bracketWeights.length];
+        for (int b = 0; b < p.length; b++) {
+            p[b] = bracketWeights[b] / total;
+        }
+        return p;
+    }
+
+    /** The bracket of trial {@code number}: drawn once from the study's seed and the number, so rebuilds agree. */
+    public int bracketOf(SchedulerContext context, int number) {
+        if (brackets.length == 1) {
+            return 0;
+        }
+        return bracketOf.computeIfAbsent(number, n -> {
+            double u = context.random(n).nextDouble(), acc = 0;
+            double[] p = bracketProbabilities();
+            for (int b = 0; b < p.length - 1; b++) {
+                acc += p[b];
+                if (u < acc) {
+                    return b;
+                }
+            }
+            return p.length - 1;
+        });
+    }
+
+    private Bracket bracket(SchedulerContext context, int number) {
+        return brackets[bracketOf(context, number)];
+    }
+
+    /** Rung sizes per bracket (for tests and reasons): {@code sizes[b][k]}. */
+    public int[][] rungSizes() {
+        int[][] out = new int[brackets.length][];
+        for (int b = 0; b < brackets.length; b++) {
+            out[b] = new int[brackets[b].rungs.length];
+            for (int k = 0; k < out[b].length; k++) {
+                out[b][k] = brackets[b].rungs[k].size();
+            }
+        }
+        return out;
+    }
+
+    /** The rung levels of bracket {@code b}. */
+    public double[] levels(int b) {
+        double[] out = new double[brackets[b].rungs.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = brackets[b].level(k);
+        }
+        return out;
+    }
+
+    /** The budget a new trial trains to: its bracket's first rung when pausing, else the max resource. */
+    public OptionalDouble initialBudget(SchedulerContext context, int number) {
+        if (options.type() == Type.PROMOTION) {
+            return OptionalDouble.of(bracket(context, number).level(0));
+        }
+        return options.maxResource() < options.fidelityMax() ? OptionalDouble.of(options.maxResource()) : OptionalDouble.empty();
+    }
+
+    /** Records {@code trial}'s latest report and decides. */
+    public Verdict onReport(SchedulerContext context, Trial trial) {
+        List<IntermediateValue> values = trial.intermediates();
+        if (values.isEmpty()) {
+            return Verdict.proceed();
+        }
+        IntermediateValue latest = values.get(values.size() - 1);
+        double previousStep = values.size() > 1 ? values.get(values.size() - 2).step() : Double.NEGATIVE_INFINITY;
+        record(context, trial, latest);
+        Bracket br = bracket(context, trial.number());
+        int k = br.top();
+        while (k >= 0 && br.level(k) > latest.step()) {
+            k--;
+        }
+        if (k < 0 || br.level(k) <= previousStep) {
+            return Verdict.proceed(); // no new rung reached by this report
+        }
+        Rung rung = br.rungs[k];
+        int n = rung.size(), rank = rung.rank(trial.number());
+        String where = where(br, k) + ": rank " + (rank + 1) + " of " + n;
+        if (k == br.top()) {
+            return Verdict.of(Decision.CONTINUE, k, where + "; reached the max resource " + Texts.number(br.level(k)));
+        }
+        if (options.type() == Type.STOPPING) {
+            return rank * options.eta() < n
+                    ? Verdict.of(Decision.CONTINUE, k, where + ", in the top 1/" + Texts.number(options.eta()))
+                    : Verdict.of(Decision.STOP, k, where + ", not in the top 1/" + Texts.number(options.eta()));
+        }
+        if (trial.budget() > br.level(k)) {
+            return Verdict.of(Decision.CONTINUE, k, where + "; goes on to its budget " + Texts.number(trial.budget()));
+        }
+        rung.markWaiting(trial.number());
+        return Verdict.of(Decision.PAUSE, k, where + "; paused until promoted to " + Texts.number(br.level(k + 1)));
+    }
+
+    /**
+     * The best waiting trial of the highest rung whose top 1/eta holds one (over every bracket:
+     * the promotion to the largest resource first), promoted to the next rung's level.
+     */
+    public Optional<Promotion> promote(SchedulerContext context) {
+        if (options.type() != Type.PROMOTION) {
+            return Optional.empty();
+        }
+        while (true) {
+            Bracket bestBracket = null;
+            int bestRung = -1;
+            Rung.Entry best = null;
+            for (Bracket br : brackets) {
+                for (int k = br.top() - 1; k >= 0; k--) {
+                    Optional<Rung.Entry> e = br.rungs[k].bestWaiting();
+                    if (e.isPresent() && promotable(br.rungs[k], e.get())) {
+                        if (best == null || br.level(k + 1) > bestBracket.level(bestRung + 1)) {
+                            bestBracket = br;
+                            bestRung = k;
+                            best = e.get();
+                        }
+                        break;
+                    }
+                }
+            }
+            if (best == null) {
+                return Optional.empty();
+            }
+            Rung rung = bestBracket.rungs[bestRung];
+            // A paused trial may have been told or failed meanwhile (the scheduler is not called then).
+            Trial t = context.trials().get(best.number());
+            if (t.state() != TrialState.PAUSED) {
+                rung.dropWaiting(best.number());
+                continue;
+            }
+            String reason = where(bestBracket, bestRung) + ": rank " + (rung.rank(best.number()) + 1) + " of " + rung.size()
+                    + ", best waiting trial in the top 1/" + Texts.number(options.eta());
+            rung.markPromoted(best.number());
+            return Optional.of(new Promotion(best.trialId(), bestBracket.level(bestRung + 1), reason));
+        }
+    }
+
+    /** In the top floor(n/eta) of its rung. */
+    private boolean promotable(Rung rung, Rung.Entry e) {
+        return (rung.rank(e.number()) + 1) * options.eta() <= rung.size() * (1 + 1e-12);
+    }
+
+    private String where(Bracket br, int k) {
+        return (brackets.length > 1 ? "bracket " + br.index() + ", " : "") + "rung " + k + " (" + Texts.number(br.level(k)) + ")";
+    }
+
+    /** Adds {@code v} to every rung of the trial's bracket that it reaches for the first time. */
+    private void record(SchedulerContext context, Trial trial, IntermediateValue v) {
+        Bracket br = bracket(context, trial.number());
+        double loss = direction.toLoss(v.value());
+        for (int k = 0; k <= br.top() && br.level(k) <= v.step(); k++) {
+            Rung rung = br.rungs[k];
+            rung.add(trial.number(), trial.id(), loss);
+            if (k < br.top() && trial.budget() > rung.level()) {
+                rung.markPromoted(trial.number()); // it was given a budget past this rung
+            }
+        }
+    }
+}
