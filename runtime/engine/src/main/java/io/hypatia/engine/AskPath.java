@@ -221,7 +221,7 @@ final class AskPath {
         }
         var ctx = reportPath.schedulerContext(s);
         try {
-            OptionalDouble b = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.get().label(), "initialBudget",
+            OptionalDouble b = pluginCalls.call("scheduler", s.spec.scheduler().name(), "initialBudget",
                     () -> scheduler.get().service().initialBudget(ctx, number), s.spec.schedulerTimeoutMillis());
             if (b == null || b.isEmpty()) {
                 return max;
@@ -283,7 +283,7 @@ final class AskPath {
 
     private Config suggestWith(StudyState s, Plugins.Resolved<Sampler> sampler, SamplerContext ctx,
                                Map<String, String> attributes) throws Exception {
-        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), sampler.label(), "suggest",
+        Config c = pluginCalls.call("sampler", s.spec.sampler().name(), "suggest",
                 () -> sampler.service().suggest(ctx), s.spec.samplerTimeoutMillis());
         if (c == null) {
             throw new IllegalStateException("sampler returned no configuration");
@@ -297,7 +297,7 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Promotion> p;
         try {
-            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.label(), "promote",
+            p = pluginCalls.call("scheduler", s.spec.scheduler().name(), "promote",
                     () -> scheduler.service().promote(ctx), s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "promote", e);
@@ -324,8 +324,8 @@ final class AskPath {
         var ctx = reportPath.schedulerContext(s);
         Optional<Clone> c;
         try {
-            c = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.label(), "exploit",
-                    () -> scheduler.service().exploit(ctx), s.spec.schedulerTimeoutMillis());
+            c = pluginCalls.call("scheduler", s.spec.scheduler().name(), "exploit", () -> scheduler.service().exploit(ctx),
+                    s.spec.schedulerTimeoutMillis());
         } catch (Exception e) {
             reportPath.schedulerProblem(s, scheduler, "exploit", e);
             return null;

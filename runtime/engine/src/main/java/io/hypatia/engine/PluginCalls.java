@@ -103,8 +103,8 @@ final class PluginCalls implements AutoCloseable {
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final RateLimitedLog faultLog = new RateLimitedLog(LOG, 60_000);
     private volatile long samplerWaitMillis = 10_000;
-    private volatile EngineListener listener = EngineListener.NONE;
     private volatile long cooldownMillis = 30_000;
+    private volatile EngineListener listener = EngineListener.NONE;
 
     PluginCalls(Plugins plugins) {
         this.plugins = plugins;
@@ -160,15 +160,14 @@ final class PluginCalls implements AutoCloseable {
     }
 
     /**
-     * As {@link #call(String, Callable, long)} for the plugin labelled {@code label}, telling the
-     * listener how long {@code kind plugin.operation} took and how it ended.
+     * As {@link #call(String, Callable, long)} for {@code kind plugin} (e.g. "sampler tpe"), telling
+     * the listener how long {@code kind plugin.operation} took and how it ended.
      */
-    <T> T call(String kind, String plugin, String label, String operation, Callable<T> task, long timeoutMillis)
-            throws Exception {
+    <T> T call(String kind, String plugin, String operation, Callable<T> task, long timeoutMillis) throws Exception {
         long start = System.nanoTime();
         EngineListener.CallOutcome outcome = EngineListener.CallOutcome.ERROR;
         try {
-            T result = call(label, task, timeoutMillis);
+            T result = call(kind + " " + plugin, task, timeoutMillis);
             outcome = EngineListener.CallOutcome.OK;
             return result;
         } catch (TimeoutException e) {
@@ -186,7 +185,7 @@ final class PluginCalls implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} of {@code plugin} (its label) on the plugin's own executor with a time limit.
+     * Runs {@code task} of {@code plugin} (e.g. "sampler tpe") on the plugin's own executor with a time limit.
      * Throws {@link TimeoutException} when it runs too long (the call is interrupted and abandoned),
      * {@link Contained} when the plugin is quarantined or all its threads are held, or what the
      * plugin threw.

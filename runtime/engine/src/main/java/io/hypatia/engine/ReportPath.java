@@ -77,7 +77,7 @@ final class ReportPath {
                 SchedulerContext ctx = schedulerContext(s);
                 Trial snapshot = t.trial();
                 try {
-                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), scheduler.get().label(), "onReport",
+                    Verdict v = pluginCalls.call("scheduler", s.spec.scheduler().name(), "onReport",
                             () -> scheduler.get().service().onReport(ctx, snapshot), s.spec.schedulerTimeoutMillis());
                     verdict = v == null ? Verdict.proceed() : v;
                 } catch (Exception e) {

@@ -254,7 +254,7 @@ final class Studies {
         SchedulerContext ctx = new SchedulerContext(spec.name(), spec.objectives(), List::of, spec.scheduler().config(),
                 spec.space(), spec.fidelity(), 0, new SchedulerMemory());
         try {
-            pluginCalls.call(scheduler.get().label(), () -> {
+            pluginCalls.call("scheduler " + spec.scheduler().name(), () -> {
                 scheduler.get().service().validate(ctx);
                 return null;
             }, spec.schedulerTimeoutMillis());

@@ -113,8 +113,8 @@ public final class StudyEngine implements AutoCloseable {
     }
 
     /**
-     * Fault counts per plugin service that has been called, keyed by its label (as in trial
-     * attributes and logs, e.g. {@code random (io.hypatia.sampler.random 0.1.0)}); for ListPlugins.
+     * Fault counts per plugin that has been called, keyed by kind and name (e.g. {@code sampler tpe};
+     * all versions of a plugin share one executor and one quarantine); for ListPlugins.
      */
     public Map<String, PluginFaults> pluginFaults() {
         return pluginCalls.faults();
