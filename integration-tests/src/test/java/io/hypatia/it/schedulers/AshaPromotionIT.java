@@ -135,7 +135,7 @@ public class AshaPromotionIT {
 
     @Test
     public void sixteenWorkersPauseAndPromoteFollowingAsha() throws Exception {
-        StudyHelpers.awaitScheduler(fixture.stub(), "asha");
+        StudyHelpers.awaitScheduler(fixture::stub, "asha");
         fixture.stub().createStudy(CreateStudyRequest.newBuilder().setName("asha")
                 .setSearchSpace(SearchSpace.newBuilder()
                         .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1)))

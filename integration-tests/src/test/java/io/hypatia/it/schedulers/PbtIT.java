@@ -158,7 +158,7 @@ public class PbtIT {
 
     @Test
     public void pbtBeatsEveryFixedLearningRateOverSeveralSeeds() throws Exception {
-        StudyHelpers.awaitScheduler(fixture.stub(), "pbt");
+        StudyHelpers.awaitScheduler(fixture::stub, "pbt");
         double fixed = bestFixed();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         for (int seed = 1; seed <= 3; seed++) {

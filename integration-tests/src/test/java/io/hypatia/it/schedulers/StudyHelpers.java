@@ -8,6 +8,7 @@ import io.hypatia.grpc.v1.Trial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Small helpers of the scheduler ITs. */
 final class StudyHelpers {
@@ -15,12 +16,12 @@ final class StudyHelpers {
     }
 
     /**
-     * Waits until a scheduler is loaded: bundles start asynchronously after the service (one
+     * Waits until a scheduler is loaded ({@code stubs} gives a fresh stub, with a fresh deadline, per call): bundles start asynchronously after the service (one
      * whose imports another bundle exports resolves once that one is installed).
      */
-    static void awaitScheduler(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name) throws InterruptedException {
+    static void awaitScheduler(Supplier<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubs, String name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (stub.listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
+        while (stubs.get().listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
                 .noneMatch(p -> p.getKind().equals("scheduler") && p.getName().equals(name))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("scheduler '" + name + "' was not loaded within 120 s");
