@@ -75,9 +75,18 @@ final class AuthInterceptor implements ServerInterceptor {
                 slots.release();
             }
         };
+        // The slot is freed when the handler closes the call, before the answer leaves: a client
+        // that has its answer may call again at once and find the slot free (onComplete comes later).
+        ServerCall<Q, R> releasing = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                release.run();
+                super.close(status, trailers);
+            }
+        };
         ServerCall.Listener<Q> listener;
         try {
-            listener = Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+            listener = Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), releasing, headers, next);
         } catch (RuntimeException e) {
             release.run();
             throw e;
