@@ -347,7 +347,16 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
     public void listPlugins(ListPluginsRequest request, StreamObserver<ListPluginsResponse> out) {
         unary(out, request, Target.NONE, () -> {
             ListPluginsResponse.Builder b = ListPluginsResponse.newBuilder();
-            engine.listPlugins().forEach(p -> b.addPlugins(ProtoMapping.toProto(p)));
+            var faults = engine.pluginFaults();
+            engine.listPlugins().forEach(p -> {
+                var info = ProtoMapping.toProto(p).toBuilder();
+                var f = faults.get(p.kind() + " " + p.name());
+                if (f != null) {
+                    info.setCalls(f.calls()).setFailures(f.failures()).setTimeouts(f.timeouts()).setRejected(f.rejected())
+                            .setQuarantined(f.quarantined());
+                }
+                b.addPlugins(info);
+            });
             return b.build();
         });
     }

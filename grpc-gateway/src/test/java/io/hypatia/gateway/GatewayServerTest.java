@@ -92,6 +92,13 @@ class GatewayServerTest {
         Trial told = stub().tell(TellRequest.newBuilder().setStudy("s1").setTrialId(t.getId())
                 .setComplete(TellRequest.Complete.newBuilder().addValues(0.5)).build()).getTrial();
         assertEquals(io.hypatia.grpc.v1.TrialState.COMPLETE, told.getState());
+
+        // ListPlugins says how each plugin has behaved: here one successful suggest call.
+        io.hypatia.grpc.v1.PluginInfo random = stub().listPlugins(io.hypatia.grpc.v1.ListPluginsRequest.getDefaultInstance())
+                .getPluginsList().stream().filter(p -> p.getName().equals("random")).findFirst().orElseThrow();
+        assertEquals(1, random.getCalls());
+        assertEquals(0, random.getFailures() + random.getTimeouts() + random.getRejected());
+        assertEquals(false, random.getQuarantined());
     }
 
     @Test
