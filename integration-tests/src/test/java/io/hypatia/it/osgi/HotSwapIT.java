@@ -134,8 +134,8 @@ public class HotSwapIT {
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
         Files.copy(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"), deploy.resolve("random.jar"));
-        // Built against an API 1.1 the runtime does not export: it cannot resolve here.
-        Path newer = builtForApi11(randomJar, work.resolve("random-2.0.0.jar"));
+        // Built against an API 1.9 the runtime does not export: it cannot resolve here.
+        Path newer = builtForNewerApi(randomJar, work.resolve("random-2.0.0.jar"));
 
         try (Store store = Store.open(work.resolve("data"), true);
              OsgiPlugins plugins = new OsgiPlugins(context);
@@ -179,7 +179,7 @@ public class HotSwapIT {
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
         byte[] good = Files.readAllBytes(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"));
-        byte[] unresolvable = Files.readAllBytes(builtForApi11(randomJar, work.resolve("random-2.0.0.jar")));
+        byte[] unresolvable = Files.readAllBytes(builtForNewerApi(randomJar, work.resolve("random-2.0.0.jar")));
         try (Store store = Store.open(work.resolve("data"), true);
              OsgiPlugins plugins = new OsgiPlugins(context);
              DeployWatcher watcher = new DeployWatcher(context, deploy);
@@ -371,13 +371,14 @@ public class HotSwapIT {
                 .build());
     }
 
-    /** The random sampler as version 2.0.0 built against an API 1.1 the runtime does not export: it cannot resolve. */
-    private static Path builtForApi11(Path source, Path target) throws IOException {
+    /** The random sampler as version 2.0.0 built against an API 1.9 the runtime does not export: it cannot resolve. */
+    private static Path builtForNewerApi(Path source, Path target) throws IOException {
         return withManifest(source, target, m -> {
             m.putValue("Bundle-Version", "2.0.0");
             String imports = m.getValue("Import-Package");
-            String newer = imports.replace("io.hypatia.api.sampler;version=\"[1.0,2)\"", "io.hypatia.api.sampler;version=\"[1.1,2)\"");
-            assertTrue("the random bundle imports io.hypatia.api.sampler [1.0,2): " + imports, !newer.equals(imports));
+            String newer = imports.replaceAll("io\\.hypatia\\.api\\.sampler;version=\"\\[1\\.[0-9],2\\)\"",
+                    "io.hypatia.api.sampler;version=\"[1.9,2)\"");
+            assertTrue("the random bundle imports io.hypatia.api.sampler [1.x,2): " + imports, !newer.equals(imports));
             m.putValue("Import-Package", newer);
         });
     }

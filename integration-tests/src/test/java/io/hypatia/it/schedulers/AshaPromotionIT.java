@@ -114,10 +114,12 @@ public class AshaPromotionIT {
                 boolean finished = true;
                 for (double epoch = from + 1; epoch <= a.getBudget(); epoch++) {
                     String ckpt = "ckpt://asha/" + id + "/epoch-" + (int) epoch + "/attempt-" + a.getAttempt();
-                    ReportResponse r = stub.report(ReportRequest.newBuilder().setStudy("asha").setTrialId(id)
-                            .setAttempt(a.getAttempt()).setStep(epoch).setValue(curve(x, y, epoch)).setCheckpoint(ckpt).build());
+                    // The checkpoint is saved before it is reported: once the report is in, another
+                    // worker may be handed the trial at once, before this call has even returned.
                     lastCheckpoint.put(id, ckpt);
                     lastStep.put(id, epoch);
+                    ReportResponse r = stub.report(ReportRequest.newBuilder().setStudy("asha").setTrialId(id)
+                            .setAttempt(a.getAttempt()).setStep(epoch).setValue(curve(x, y, epoch)).setCheckpoint(ckpt).build());
                     if (r.getDecision() != Decision.CONTINUE) {
                         finished = false;
                         break;
