@@ -49,10 +49,7 @@ final class AskPath {
         if (n < 1 || n > MAX_ASK) {
             throw EngineException.invalid("count", "must be between 1 and " + MAX_ASK + ", got " + n);
         }
-        String askId = requestId == null ? "" : requestId;
-        if (askId.length() > 128) {
-            throw EngineException.invalid("request_id", "must be at most 128 characters");
-        }
+        String askId = TrialLifecycle.requestId(requestId);
         StudyState s = studies.require(studyName);
         if (!askId.isEmpty()) {
             List<Asked> earlier = replay(s, askId);
@@ -104,9 +101,10 @@ final class AskPath {
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     if (t == null) {
+                        // Trials are created only under the ask lock held here, so this one's number
+                        // is history.size(), the number its budget was decided for.
                         t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
-                        // another ask may have taken the number the budget was decided for
-                        t.budget = t.number == history.size() ? budget : initialBudget(s, scheduler, t.number);
+                        t.budget = budget;
                     }
                     if (!askId.isEmpty()) {
                         t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart

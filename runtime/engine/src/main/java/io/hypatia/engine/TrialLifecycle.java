@@ -62,11 +62,8 @@ final class TrialLifecycle {
 
     /** Finishes a trial. A repeat with the same non-empty request id is answered as the first was. */
     TrialInfo tell(String studyName, long trialId, Outcome outcome, String requestId, int attempt, String checkpoint) {
-        String rid = requestId == null ? "" : requestId;
         String ckpt = ReportPath.checkCheckpoint(checkpoint);
-        if (rid.length() > 128) {
-            throw EngineException.invalid("request_id", "must be at most 128 characters");
-        }
+        String rid = requestId(requestId);
         StudyState s = studies.require(studyName);
         if (outcome.state() != TrialState.COMPLETE && outcome.state() != TrialState.FAILED && outcome.state() != TrialState.PRUNED) {
             throw EngineException.invalid("state", "a trial can be told COMPLETE, FAILED or PRUNED, not " + outcome.state());
@@ -110,6 +107,17 @@ final class TrialLifecycle {
         }
         await(saved);
         return result;
+    }
+
+    static final int MAX_REQUEST_ID_LENGTH = 128;
+
+    /** A client's idempotency key ("" when none), refused when longer than the limit. */
+    static String requestId(String requestId) {
+        String id = requestId == null ? "" : requestId;
+        if (id.length() > MAX_REQUEST_ID_LENGTH) {
+            throw EngineException.invalid("request_id", "must be at most " + MAX_REQUEST_ID_LENGTH + " characters");
+        }
+        return id;
     }
 
     /**
