@@ -37,12 +37,16 @@ public final class ChildService {
         pump.start();
     }
 
-    /** Starts `hypatia serve --data-dir data --deploy-dir deploy` plus {@code extra} options. */
+    /**
+     * Starts `hypatia serve --data-dir data --deploy-dir deploy` plus {@code extra} options, with
+     * the dashboard off: its default HTTP port 8080 is one fixed port that two builds on one
+     * machine would both want (the child then exits before serving).
+     */
     public static ChildService start(Path data, Path deploy, String... extra) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "io.hypatia.launcher.Main", "serve", "--data-dir", data.toString(),
-                "--deploy-dir", deploy.toString(), "--system-dir", System.getProperty("hypatia.it.system")));
+                "--deploy-dir", deploy.toString(), "--system-dir", System.getProperty("hypatia.it.system"), "--no-dashboard"));
         cmd.addAll(List.of(extra));
         return new ChildService(cmd);
     }
