@@ -313,10 +313,8 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
             int budget = limits.maxResponseBytes() - 64;
             long last = after;
             boolean more = false;
-            for (TrialInfo t : engine.listTrials(target.stored(), states)) {
-                if (t.trial().id() <= after) {
-                    continue;
-                }
+            // One more than the page, to know whether another page follows.
+            for (TrialInfo t : engine.listTrials(target.stored(), states, after, pageSize + 1)) {
                 io.hypatia.grpc.v1.Trial trial = ProtoMapping.toProto(t);
                 int size = trial.getSerializedSize() + 8;
                 if (b.getTrialsCount() == pageSize || (b.getTrialsCount() > 0 && size > budget)) {

@@ -91,7 +91,7 @@ final class AskPath {
                         }
                     }
                     if (t == null) {
-                        history = s.snapshots();
+                        history = s.trials().snapshots();
                         // decided before sampling, so a multi-fidelity sampler knows the budget it suggests for
                         budget = initialBudget(s, scheduler, history.size());
                     }
@@ -131,10 +131,11 @@ final class AskPath {
     record AskRecord(List<Long> trialIds, CompletableFuture<Void> durable) {
     }
 
-    private static Map<String, AskRecord> askRequests(StudyState s) {
+    private static Map<String, AskRecord> askRequests(StudyState study) {
+        StudyTrials s = study.trials();
         if (s.askRequests == null) {
             Map<String, List<Long>> ids = new HashMap<>();
-            for (TrialRecord t : s.trials) {
+            for (TrialRecord t : s.list) {
                 String id = t.attributes.get(ASK_REQUEST_ID);
                 if (id != null) {
                     ids.computeIfAbsent(id, k -> new ArrayList<>()).add(t.id);
@@ -160,7 +161,7 @@ final class AskPath {
         List<Asked> out = new ArrayList<>();
         synchronized (s) {
             for (long id : earlier.trialIds()) {
-                TrialRecord t = s.byId.get(id);
+                TrialRecord t = s.trials().byId.get(id);
                 if (t != null) {
                     boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
                     out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
@@ -182,7 +183,7 @@ final class AskPath {
             // The new attempt builds on the checkpoint, or on nothing: later values of the old
             // attempt no longer constrain its steps (they stay in the history as abandoned).
             if (t.abandonAfter(resume ? t.checkpointStep : -1) > 0) {
-                s.schedulerMemory.clear(); // its rung state may hold the abandoned values
+                s.trials().schedulerMemory.clear(); // its rung state may hold the abandoned values
                 abandonInStore(t, resume ? t.checkpointStep : -1);
             }
         }
@@ -238,7 +239,7 @@ final class AskPath {
     }
 
     private static TrialRecord nextWaiting(StudyState s) {
-        return s.history.firstWaiting();
+        return s.trials().history.firstWaiting();
     }
 
     /** Asks the sampler for the next trial's configuration, falling back to random sampling. */
@@ -304,12 +305,12 @@ final class AskPath {
         if (p == null || p.isEmpty()) {
             return null;
         }
-        TrialRecord t = s.byId.get(p.get().trialId());
+        TrialRecord t = s.trials().byId.get(p.get().trialId());
         if (t == null || t.state != TrialState.PAUSED || !(p.get().budget() > t.budget)) {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed an invalid promotion "
                     + p.get() + "; ignored");
             pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
-            s.schedulerMemory.clear();
+            s.trials().schedulerMemory.clear();
             return null;
         }
         t.budget = p.get().budget();
@@ -331,7 +332,7 @@ final class AskPath {
         if (c == null || c.isEmpty()) {
             return null;
         }
-        TrialRecord parent = s.byId.get(c.get().parentTrialId());
+        TrialRecord parent = s.trials().byId.get(c.get().parentTrialId());
         String problem = null;
         Config config = null;
         if (parent == null || parent.checkpoint.isEmpty()) {
@@ -347,7 +348,7 @@ final class AskPath {
             LOG.warning("study " + s.spec.name() + ": scheduler " + scheduler.label() + " proposed a clone " + c.get()
                     + " that is ignored: " + problem);
             pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
-            s.schedulerMemory.clear();
+            s.trials().schedulerMemory.clear();
             return null;
         }
         TrialRecord t = lifecycle.newTrial(s, config, TrialState.WAITING,

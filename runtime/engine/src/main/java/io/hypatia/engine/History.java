@@ -1,11 +1,12 @@
 package io.hypatia.engine;
 
+import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
+import io.hypatia.api.study.TrialList;
 import io.hypatia.api.study.TrialState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -15,27 +16,34 @@ import java.util.TreeSet;
  * A study's trials as plugins see them (immutable {@link Trial} snapshots in creation order),
  * plus indexes the hot paths need, all kept up to date incrementally from each trial's change
  * notice: which trials wait in the queue, which run, and how many are in each state. A changed
- * trial marks its slot; only marked slots are re-snapshotted when plugins next look. Guarded by
- * the owning study's lock.
+ * trial marks its slot; only marked slots are re-snapshotted when plugins next look, into a
+ * {@link TrialList} that shares everything else with the previous view, so a look costs the
+ * changed trials times log32(n), not n. Guarded by the owning study's lock.
  */
 final class History {
     private final List<TrialRecord> records = new ArrayList<>();
-    private Trial[] snapshots = new Trial[16];
+    private TrialList snapshots = TrialList.of();
     private TrialState[] states = new TrialState[16];
+    /** Slots changed since plugins last looked: membership, and the slots themselves in order of change. */
     private final BitSet stale = new BitSet();
+    private int[] staleSlots = new int[16];
+    private int staleCount;
     private final TreeSet<Integer> waiting = new TreeSet<>();
     private final TreeSet<Integer> running = new TreeSet<>();
     private final Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
+    /** The best trials so far; each COMPLETE trial is offered once (its values never change after). */
+    private final ParetoFront best;
+    private final BitSet offered = new BitSet();
 
-    History() {
+    History(List<Objective> objectives) {
+        this.best = new ParetoFront(objectives);
         for (TrialState s : TrialState.values()) {
             counts.put(s, 0);
         }
     }
 
     void add(TrialRecord t) {
-        if (records.size() == snapshots.length) {
-            snapshots = Arrays.copyOf(snapshots, snapshots.length * 2);
+        if (records.size() == states.length) {
             states = Arrays.copyOf(states, states.length * 2);
         }
         records.add(t);
@@ -44,10 +52,20 @@ final class History {
 
     void changed(TrialRecord t) {
         int i = t.number;
-        stale.set(i);
+        if (!stale.get(i)) {
+            stale.set(i);
+            if (staleCount == staleSlots.length) {
+                staleSlots = Arrays.copyOf(staleSlots, staleCount * 2);
+            }
+            staleSlots[staleCount++] = i;
+        }
         TrialState before = states[i];
         if (before == t.state) {
             return;
+        }
+        if (t.state == TrialState.COMPLETE && !offered.get(i) && feasible(t)) {
+            offered.set(i);
+            best.offer(t);
         }
         if (before != null) {
             counts.merge(before, -1, Integer::sum);
@@ -66,13 +84,19 @@ final class History {
         }
     }
 
-    /** An immutable copy of the current snapshots. */
-    List<Trial> trials() {
-        for (int i = stale.nextSetBit(0); i >= 0; i = stale.nextSetBit(i + 1)) {
-            snapshots[i] = records.get(i).trial();
+    /** The current snapshots, immutable; later changes make a new list and leave this one as it is. */
+    TrialList trials() {
+        if (staleCount > 0) {
+            // Ascending, so new trials are appended in number order.
+            Arrays.sort(staleSlots, 0, staleCount);
+            for (int k = 0; k < staleCount; k++) {
+                int i = staleSlots[k];
+                snapshots = snapshots.with(i, records.get(i).trial());
+                stale.clear(i);
+            }
+            staleCount = 0;
         }
-        stale.clear();
-        return Collections.unmodifiableList(Arrays.asList(Arrays.copyOf(snapshots, records.size())));
+        return snapshots;
     }
 
     /** The first WAITING trial in creation order, or null. */
@@ -85,6 +109,24 @@ final class History {
         List<TrialRecord> out = new ArrayList<>(running.size());
         running.forEach(i -> out.add(records.get(i)));
         return out;
+    }
+
+    /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one, in creation order. */
+    List<TrialRecord> best() {
+        return best.members();
+    }
+
+    private static boolean feasible(TrialRecord t) {
+        for (double c : t.constraints) {
+            if (!(c <= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    int count(TrialState state) {
+        return counts.get(state);
     }
 
     /** How many trials are in each state (a copy). */

@@ -28,14 +28,19 @@ final class Leases implements AutoCloseable {
     }
 
     private void expire() {
-        expireAt(System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        expireAt(now);
+        studies.evictIdle(now);
     }
 
     /** Expires every lease that ends at or before {@code now} (epoch millis). */
     void expireAt(long now) {
         studies.forEach(s -> {
             synchronized (s) {
-                for (TrialRecord t : s.history.running()) {
+                if (s.deleted || s.count(TrialState.RUNNING) == 0) {
+                    return; // also true of every study whose trials are not in memory, bar those RUNNING at start-up
+                }
+                for (TrialRecord t : s.trials().history.running()) {
                     if (t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
                         expire(s, t, now);
                     }

@@ -3,42 +3,53 @@ package io.hypatia.engine;
 import io.hypatia.api.pareto.ParetoRanking;
 import io.hypatia.api.study.Objective;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.function.Function;
 
-/** Best trials: the single best for one objective, the non-dominated set for several. */
+/**
+ * A study's best trials, kept up to date as trials complete: the single best for one objective
+ * (the earliest-numbered on a tie), the non-dominated set for several (equal points all stay).
+ * A completed trial's values never change, so offering each one once is enough and a GetBestTrials
+ * costs the size of the front, not of the study. Guarded by the owning study's lock.
+ */
 final class ParetoFront {
-    private ParetoFront() {
+    private final List<Objective> objectives;
+    private final List<TrialRecord> front = new ArrayList<>();
+
+    ParetoFront(List<Objective> objectives) {
+        this.objectives = List.copyOf(objectives);
     }
 
-    static <T> List<T> of(List<T> items, Function<T, List<Double>> values, List<Objective> objectives) {
-        if (items.isEmpty()) {
-            return List.of();
-        }
+    /** Takes a newly completed feasible trial into account. */
+    void offer(TrialRecord t) {
         if (objectives.size() == 1) {
             var direction = objectives.get(0).direction();
-            T best = items.get(0);
-            for (T t : items) {
-                if (direction.better(values.apply(t).get(0), values.apply(best).get(0))) {
-                    best = t;
-                }
+            if (front.isEmpty()) {
+                front.add(t);
+                return;
             }
-            return List.of(best);
+            TrialRecord best = front.get(0);
+            double v = t.values.get(0);
+            double b = best.values.get(0);
+            if (direction.better(v, b) || (v == b && t.number < best.number)) {
+                front.set(0, t);
+            }
+            return;
         }
-        List<T> front = new ArrayList<>();
-        for (T candidate : items) {
-            boolean dominated = false;
-            for (T other : items) {
-                if (other != candidate && dominates(values.apply(other), values.apply(candidate), objectives)) {
-                    dominated = true;
-                    break;
-                }
-            }
-            if (!dominated) {
-                front.add(candidate);
+        for (TrialRecord member : front) {
+            if (dominates(member.values, t.values, objectives)) {
+                return;
             }
         }
-        return front;
+        front.removeIf(member -> dominates(t.values, member.values, objectives));
+        front.add(t);
+    }
+
+    /** The best trials in creation order. */
+    List<TrialRecord> members() {
+        List<TrialRecord> out = new ArrayList<>(front);
+        out.sort(Comparator.comparingInt(t -> t.number));
+        return out;
     }
 
     /** a dominates b, comparing the values as losses in each objective's direction. */

@@ -143,13 +143,14 @@ final class ReportPath {
 
     /** The scheduler's view of the study; its trial list is built only if the scheduler asks for it. */
     SchedulerContext schedulerContext(StudyState s) {
-        return new SchedulerContext(s.spec.name(), s.spec.objectives(), s::snapshots, s.spec.scheduler().config(),
-                s.spec.space(), s.spec.fidelity(), s.seed, s.schedulerMemory);
+        StudyTrials trials = s.trials();
+        return new SchedulerContext(s.spec.name(), s.spec.objectives(), trials::snapshots, s.spec.scheduler().config(),
+                s.spec.space(), s.spec.fidelity(), s.seed, trials.schedulerMemory);
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {
         pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name());
-        s.schedulerMemory.clear(); // a failed call may have left it half-updated
+        s.trials().schedulerMemory.clear(); // a failed call may have left it half-updated
         String problem = e instanceof TimeoutException ? "timed out after " + s.spec.schedulerTimeoutMillis() + " ms" : "failed: " + e;
         pluginCalls.warn(scheduler.label(), s.spec.name() + "/" + what, "study " + s.spec.name() + ": scheduler "
                 + scheduler.label() + " " + what + " " + problem + "; answering CONTINUE");

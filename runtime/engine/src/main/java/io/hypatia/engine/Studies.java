@@ -29,19 +29,23 @@ final class Studies {
     private final Store store;
     private final PluginCalls pluginCalls;
     private final Map<String, StudyState> byName = new ConcurrentHashMap<>();
-    private final Map<Long, StudyState> byTrialId = new ConcurrentHashMap<>();
     private final AtomicLong nextStudyId = new AtomicLong(1);
     private final AtomicLong nextTrialId = new AtomicLong(1);
+    private final StoreLoader loader;
+    /** How long a study's trials stay in memory unused; 0: for ever. */
+    private volatile long idleEvictMillis = DEFAULT_IDLE_EVICT_MILLIS;
+    static final long DEFAULT_IDLE_EVICT_MILLIS = 10 * 60_000L;
 
     Studies(Store store, PluginCalls pluginCalls) {
         this.store = store;
         this.pluginCalls = pluginCalls;
+        this.loader = new StoreLoader(store);
     }
 
     StudyInfo create(StudySpec spec) {
         validate(spec);
         long now = System.currentTimeMillis();
-        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now);
+        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now, loader::loadTrials);
         if (byName.putIfAbsent(spec.name(), state) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
@@ -80,7 +84,6 @@ final class Studies {
             }
             state.deleted = true;
             byName.remove(name, state);
-            state.trials.forEach(t -> byTrialId.remove(t.id));
             long lastTrialId = nextTrialId.get() - 1;
             saved = store.submit(c -> {
                 raiseHighWater(c, "study", state.id);
@@ -110,7 +113,7 @@ final class Studies {
 
     StudyInfo info(StudyState s) {
         synchronized (s) {
-            return new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get());
+            return new StudyInfo(s.id, s.spec, s.createdAt, s.counts(), s.pluginFallbacks.get());
         }
     }
 
@@ -126,35 +129,24 @@ final class Studies {
         return s;
     }
 
-    /** The study that owns a trial id, or null. */
-    StudyState ownerOf(long trialId) {
-        return byTrialId.get(trialId);
-    }
-
     long allocateTrialId() {
         return nextTrialId.getAndIncrement();
-    }
-
-    void registerTrial(StudyState s, TrialRecord t) {
-        byTrialId.put(t.id, s);
     }
 
     void forEach(Consumer<StudyState> action) {
         byName.values().forEach(action);
     }
 
-    /** Rebuilds every study and trial from the store. */
+    /**
+     * Reads every study's spec and trial counts from the store; their trials are read when each
+     * study is first used.
+     */
     void load() throws SQLException {
-        new StoreLoader(store).load((id, spec, createdAt) -> {
-            StudyState s = new StudyState(id, spec, createdAt);
-            byName.put(spec.name(), s);
+        long lastTrialId = loader.loadStudies((id, spec, createdAt, counts) -> {
+            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, loader::loadTrials, counts));
             nextStudyId.set(Math.max(nextStudyId.get(), id + 1));
-            return s;
-        }, (s, t) -> {
-            s.add(t);
-            byTrialId.put(t.id, s);
-            nextTrialId.set(Math.max(nextTrialId.get(), t.id + 1));
         });
+        nextTrialId.set(Math.max(nextTrialId.get(), lastTrialId + 1));
         // Ids of deleted studies and trials are not handed out again.
         store.read("SELECT kind, last_id FROM id_high_water", rs -> {
             while (rs.next()) {
@@ -163,6 +155,47 @@ final class Studies {
             }
             return null;
         });
+    }
+
+    /** Drops the trials of studies unused for this long from memory (0: never); they are read again on next use. */
+    void setIdleEvictMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("idle eviction time must be >= 0, got " + millis);
+        }
+        idleEvictMillis = millis;
+    }
+
+    /**
+     * Drops from memory the trials of every study unused since {@code now - idle limit} that has no
+     * RUNNING trial (its leases must be watched) and no ask in progress (the ask lock is taken).
+     * Returns how many studies were evicted.
+     */
+    int evictIdle(long now) {
+        long idle = idleEvictMillis;
+        if (idle == 0) {
+            return 0;
+        }
+        int evicted = 0;
+        for (StudyState s : byName.values()) {
+            if (!evictable(s, now, idle)) {
+                continue;
+            }
+            synchronized (s.askLock) {
+                synchronized (s) {
+                    if (evictable(s, now, idle) && !s.deleted) {
+                        s.unload();
+                        evicted++;
+                    }
+                }
+            }
+        }
+        return evicted;
+    }
+
+    private static boolean evictable(StudyState s, long now, long idle) {
+        synchronized (s) {
+            return s.isLoaded() && s.lastUsed() <= now - idle && s.count(TrialState.RUNNING) == 0;
+        }
     }
 
     // ---------------------------------------------------------------- validation

@@ -92,6 +92,31 @@ public final class StudyEngine implements AutoCloseable {
         leases.start();
     }
 
+    /**
+     * How long a study's trials stay in memory after their last use (default 10 minutes; 0: for
+     * ever). A study with RUNNING trials is never dropped; a dropped study's trials are read from
+     * the store again on its next call.
+     */
+    public void setStudyIdleEvictMillis(long millis) {
+        studies.setIdleEvictMillis(millis);
+    }
+
+    /** How many studies have their trials in memory now (the rest are read from the store on first use). */
+    public int studiesInMemory() {
+        int[] n = {0};
+        studies.forEach(s -> {
+            synchronized (s) {
+                n[0] += s.isLoaded() ? 1 : 0;
+            }
+        });
+        return n[0];
+    }
+
+    /** Drops the trials of studies idle at {@code nowMillis}, as the reaper would then (for tests); returns how many. */
+    int evictIdleStudiesAt(long nowMillis) {
+        return studies.evictIdle(nowMillis);
+    }
+
     /** How long an ask waits for a sampler that is momentarily absent (its bundle being replaced). */
     public void setPluginWaitMillis(long millis) {
         pluginCalls.setSamplerWaitMillis(millis);
@@ -214,6 +239,18 @@ public final class StudyEngine implements AutoCloseable {
     /** Trials in creation order, optionally only those in {@code states}. */
     public List<TrialInfo> listTrials(String studyName, Set<TrialState> states) {
         return lifecycle.list(studyName, states);
+    }
+
+    /**
+     * At most {@code limit} trials with an id above {@code afterId} (0: from the first), in creation
+     * order, optionally only those in {@code states}: one page of {@link #listTrials(String, Set)}
+     * at a cost that does not grow with the study.
+     */
+    public List<TrialInfo> listTrials(String studyName, Set<TrialState> states, long afterId, int limit) {
+        if (limit < 0) {
+            throw EngineException.invalid("page_size", "must be >= 0, got " + limit);
+        }
+        return lifecycle.page(studyName, states, afterId, limit);
     }
 
     /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one. */

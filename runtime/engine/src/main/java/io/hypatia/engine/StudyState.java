@@ -1,51 +1,93 @@
 package io.hypatia.engine;
 
-import io.hypatia.api.scheduler.SchedulerMemory;
-import io.hypatia.api.study.Trial;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import io.hypatia.api.study.TrialState;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A study held in memory: its spec and trials. Every access holds the object's lock. */
+/**
+ * A study known to the engine: its spec, always in memory, and its trials, in memory only while
+ * the study is in use ({@link #trials()} loads them on first use; {@link Studies} drops them when
+ * the study has been idle). Every access holds the object's lock.
+ */
 final class StudyState {
+    /** Reads a study's trials from the store. */
+    interface Loader {
+        StudyTrials load(StudyState study);
+    }
+
     final long id;
     final StudySpec spec;
     final long createdAt;
     final long seed;
-    final List<TrialRecord> trials = new ArrayList<>();
-    final Map<Long, TrialRecord> byId = new HashMap<>();
-    final History history = new History();
     final AtomicLong pluginFallbacks = new AtomicLong();
-    /** The scheduler's incremental per-study state (a cache; emptied whenever it may be stale). */
-    final SchedulerMemory schedulerMemory = new SchedulerMemory();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
-    /**
-     * Asks by client request id (see AskPath): the trials each handed out and when that became
-     * durable. Null until first needed, then rebuilt from the trials' ask_request_id attributes.
-     */
-    Map<String, AskPath.AskRecord> askRequests;
     boolean deleted;
+    private final Loader loader;
+    /** The trials, or null while they are only in the store. */
+    private StudyTrials trials;
+    /** Trials per state while the trials are not in memory (in memory, the history counts them). */
+    private Map<TrialState, Integer> countsWhileUnloaded;
+    /** When the trials were last used (epoch millis); idle eviction compares it with its limit. */
+    private volatile long lastUsed = System.currentTimeMillis();
 
-    StudyState(long id, StudySpec spec, long createdAt) {
+    /** A new study: no trials yet, nothing to load. */
+    StudyState(long id, StudySpec spec, long createdAt, Loader loader) {
         this.id = id;
         this.spec = spec;
         this.createdAt = createdAt;
+        this.loader = loader;
+        this.trials = new StudyTrials(spec.objectives());
         String seedText = spec.sampler().config().get("seed");
         this.seed = seedText != null ? Long.parseLong(seedText.trim()) : spec.name().hashCode();
     }
 
-    void add(TrialRecord t) {
-        trials.add(t);
-        byId.put(t.id, t);
-        history.add(t);
-        t.history = history;
+    /** A study whose trials are in the store, with how many are in each state. */
+    static StudyState stored(long id, StudySpec spec, long createdAt, Loader loader, Map<TrialState, Integer> counts) {
+        StudyState s = new StudyState(id, spec, createdAt, loader);
+        s.unload(counts);
+        return s;
     }
 
-    /** The trials as plugins see them. */
-    List<Trial> snapshots() {
-        return history.trials();
+    /** The trials, loaded from the store if they are not in memory; hold the lock. */
+    StudyTrials trials() {
+        lastUsed = System.currentTimeMillis();
+        if (trials == null) {
+            trials = loader.load(this);
+            countsWhileUnloaded = null;
+        }
+        return trials;
+    }
+
+    boolean isLoaded() {
+        return trials != null;
+    }
+
+    long lastUsed() {
+        return lastUsed;
+    }
+
+    /** How many trials are in each state (a copy), without loading them. */
+    Map<TrialState, Integer> counts() {
+        return trials != null ? trials.history.counts() : new EnumMap<>(countsWhileUnloaded);
+    }
+
+    int count(TrialState state) {
+        return trials != null ? trials.history.count(state) : countsWhileUnloaded.getOrDefault(state, 0);
+    }
+
+    /** Drops the trials from memory (they are all in the store); hold the ask lock and the lock. */
+    void unload() {
+        unload(trials.history.counts());
+    }
+
+    private void unload(Map<TrialState, Integer> counts) {
+        EnumMap<TrialState, Integer> all = new EnumMap<>(TrialState.class);
+        for (TrialState state : TrialState.values()) {
+            all.put(state, counts.getOrDefault(state, 0));
+        }
+        countsWhileUnloaded = all;
+        trials = null;
     }
 }

@@ -29,11 +29,11 @@ final class TrialLifecycle {
 
     /** Appends a trial; callers hold the study's ask lock and lock, so numbers are dense. */
     TrialRecord newTrial(StudyState s, Config config, TrialState state, Map<String, String> attributes) {
-        TrialRecord t = new TrialRecord(studies.allocateTrialId(), s.trials.size(), config, state, System.currentTimeMillis());
+        StudyTrials trials = s.trials();
+        TrialRecord t = new TrialRecord(studies.allocateTrialId(), trials.list.size(), config, state, System.currentTimeMillis());
         t.attributes.putAll(attributes);
         t.budget = s.spec.fidelity() == null ? 0 : s.spec.fidelity().max();
-        s.add(t);
-        studies.registerTrial(s, t);
+        trials.add(t);
         return t;
     }
 
@@ -190,8 +190,39 @@ final class TrialLifecycle {
     List<TrialInfo> list(String studyName, Set<TrialState> states) {
         StudyState s = studies.require(studyName);
         synchronized (s) {
-            return s.trials.stream().filter(t -> states == null || states.isEmpty() || states.contains(t.state))
+            requireLive(s);
+            return s.trials().list.stream().filter(t -> states == null || states.isEmpty() || states.contains(t.state))
                     .map(t -> t.info(s.spec.name())).toList();
+        }
+    }
+
+    /**
+     * One page of trials in creation order: at most {@code limit} with an id above {@code afterId},
+     * optionally only those in {@code states}. Trial ids grow with trial numbers within a study, so
+     * the page starts at a binary search and costs the trials it scans, not the study.
+     */
+    List<TrialInfo> page(String studyName, Set<TrialState> states, long afterId, int limit) {
+        StudyState s = studies.require(studyName);
+        synchronized (s) {
+            requireLive(s);
+            List<TrialRecord> all = s.trials().list;
+            int lo = 0, hi = all.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (all.get(mid).id <= afterId) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            List<TrialInfo> out = new java.util.ArrayList<>(Math.min(limit, all.size() - lo));
+            for (int i = lo; i < all.size() && out.size() < limit; i++) {
+                TrialRecord t = all.get(i);
+                if (states == null || states.isEmpty() || states.contains(t.state)) {
+                    out.add(t.info(s.spec.name()));
+                }
+            }
+            return out;
         }
     }
 
@@ -199,11 +230,8 @@ final class TrialLifecycle {
     List<TrialInfo> best(String studyName) {
         StudyState s = studies.require(studyName);
         synchronized (s) {
-            List<TrialRecord> complete = s.trials.stream()
-                    .filter(t -> t.state == TrialState.COMPLETE && t.trial().isFeasible()).toList();
-            List<Objective> objectives = s.spec.objectives();
-            List<TrialRecord> best = ParetoFront.of(complete, t -> t.values, objectives);
-            return best.stream().map(t -> t.info(s.spec.name())).toList();
+            requireLive(s);
+            return s.trials().history.best().stream().map(t -> t.info(s.spec.name())).toList();
         }
     }
 
@@ -216,7 +244,7 @@ final class TrialLifecycle {
     /** The study's trial {@code trialId}; NOT_FOUND when it has none or the study was deleted. Hold the study's lock. */
     TrialRecord requireTrial(StudyState s, long trialId) {
         requireLive(s);
-        TrialRecord t = s.byId.get(trialId);
+        TrialRecord t = s.trials().byId.get(trialId);
         if (t == null) {
             // Whether it exists in another study is not said: that study may belong to another tenant.
             throw EngineException.notFound("trial_id", "no trial " + trialId + " in study '" + s.spec.name() + "'");

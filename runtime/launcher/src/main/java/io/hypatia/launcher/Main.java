@@ -70,6 +70,11 @@ public final class Main {
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
               --security-matrix     embedded only: measure plaintext, token, TLS and token+TLS one after
                                     another in one run, one CSV row each
+              --study-sizes LIST    embedded only: grow one study through these trial counts (e.g.
+                                    1000,10000,36000,100000) and at each time --round-trips N ask+tell
+                                    round trips (default 2000; --clients default 1 here), GetStudy and
+                                    GetBestTrials, in process and over gRPC; prints latency, CPU and GC
+                                    per round trip (CSV default bench-rpc-sizes.csv)
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -111,7 +116,8 @@ public final class Main {
                 }
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
-                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca"));
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "study-sizes",
+                            "round-trips"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));

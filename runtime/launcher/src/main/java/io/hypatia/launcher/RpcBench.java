@@ -76,6 +76,12 @@ final class RpcBench {
             }
             return 0;
         }
+        if (a.get("study-sizes", null) != null) {
+            if (target != null) {
+                throw new Args.UsageException("--study-sizes grows a study in an embedded service; it cannot be combined with --target");
+            }
+            return StudySizeBench.run(a);
+        }
         if (target == null) {
             return runEmbedded(a, Security.PLAINTEXT);
         }
@@ -134,12 +140,7 @@ final class RpcBench {
     private static int measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
                                String sampler, Path csv, String where, String security) throws Exception {
         String study = "bench-rpc-" + System.currentTimeMillis();
-        SearchSpace space = SearchSpace.of(List.of(new FloatParameter("lr", 1e-5, 1e-1, true),
-                new FloatParameter("dropout", 0, 0.5, false), new IntParameter("layers", 1, 8),
-                new CategoricalParameter("optimizer", List.of("sgd", "adam", "rmsprop"))));
-        stub.createStudy(CreateStudyRequest.newBuilder().setName(study).setSearchSpace(ProtoMapping.toProto(space))
-                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                .setSampler(PluginSelection.newBuilder().setName(sampler)).build());
+        createStudy(stub, study, sampler);
         System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s, %s%n",
                 clients, warmup, seconds, sampler, where, security);
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
@@ -218,7 +219,18 @@ final class RpcBench {
         return 0;
     }
 
-    private static double ms(long[] sorted, double q) {
+    /** The benchmark's study: four parameters of the usual kinds, one objective to minimise. */
+    static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, String sampler) {
+        SearchSpace space = SearchSpace.of(List.of(new FloatParameter("lr", 1e-5, 1e-1, true),
+                new FloatParameter("dropout", 0, 0.5, false), new IntParameter("layers", 1, 8),
+                new CategoricalParameter("optimizer", List.of("sgd", "adam", "rmsprop"))));
+        stub.createStudy(CreateStudyRequest.newBuilder().setName(study).setSearchSpace(ProtoMapping.toProto(space))
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                .setSampler(PluginSelection.newBuilder().setName(sampler)).build());
+    }
+
+    /** Nearest-rank percentile {@code q} of sorted nanoseconds, in milliseconds. */
+    static double ms(long[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -3,6 +3,7 @@ package io.hypatia.api.sampler;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
+import io.hypatia.api.study.TrialList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -27,7 +28,7 @@ public record SamplerContext(String studyName, SearchSpace space, List<Objective
                              int trialNumber, long seed, Map<String, String> config, double budget) {
 
     public SamplerContext {
-        trials = List.copyOf(trials);
+        trials = TrialList.copyOf(trials); // the engine's TrialList is kept as is, not copied per ask
         config = Map.copyOf(config);
     }
 

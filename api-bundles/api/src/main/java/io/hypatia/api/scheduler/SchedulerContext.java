@@ -4,6 +4,7 @@ import io.hypatia.api.benchmark.Fidelity;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
+import io.hypatia.api.study.TrialList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +70,7 @@ public final class SchedulerContext {
     /** Every trial of the study in creation order (built once per context, on first use). */
     public List<Trial> trials() {
         if (trials == null) {
-            trials = List.copyOf(trialSource.get());
+            trials = TrialList.copyOf(trialSource.get());
         }
         return trials;
     }
