@@ -432,8 +432,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
                     + " more would pass the quota of " + quotas.trialsPerStudy() + " (quota trials_per_study)");
         }
         if (leases) {
-            int running = tenantStudies().stream()
-                    .mapToInt(s -> s.trialCounts().getOrDefault(io.hypatia.api.study.TrialState.RUNNING, 0)).sum();
+            int running = engine.runningTrials(caller.tenant()); // kept by the engine: no scan of the tenant's studies per ask
             if (running + count > quotas.runningTrials()) {
                 throw quotaExceeded("tenant '" + caller.tenant() + "' has " + running + " RUNNING trials; " + count
                         + " more would pass the quota of " + quotas.runningTrials() + " (quota running_trials); tell some first");

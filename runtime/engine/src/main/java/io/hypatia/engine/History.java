@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.IntConsumer;
 
 /**
  * A study's trials as plugins see them (immutable {@link Trial} snapshots in creation order),
@@ -34,6 +35,8 @@ final class History {
     /** The best trials so far; each COMPLETE trial is offered once (its values never change after). */
     private final ParetoFront best;
     private final BitSet offered = new BitSet();
+    /** Told +1 / -1 when a trial starts or stops RUNNING (the tenant's running-trials count). */
+    private IntConsumer runningChanges = delta -> { };
 
     History(List<Objective> objectives) {
         this.best = new ParetoFront(objectives);
@@ -72,6 +75,11 @@ final class History {
         }
         counts.merge(t.state, 1, Integer::sum);
         states[i] = t.state;
+        if (before == TrialState.RUNNING) {
+            runningChanges.accept(-1);
+        } else if (t.state == TrialState.RUNNING) {
+            runningChanges.accept(1);
+        }
         index(waiting, i, t.state == TrialState.WAITING);
         index(running, i, t.state == TrialState.RUNNING);
     }
@@ -97,6 +105,11 @@ final class History {
             staleCount = 0;
         }
         return snapshots;
+    }
+
+    /** From now on, tells {@code listener} +1 / -1 as trials start and stop RUNNING. */
+    void watchRunning(IntConsumer listener) {
+        runningChanges = listener;
     }
 
     /** The first WAITING trial in creation order, or null. */

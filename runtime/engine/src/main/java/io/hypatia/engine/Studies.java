@@ -17,7 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.hypatia.engine.security.TenantNames;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,8 @@ final class Studies {
     private final AtomicLong nextStudyId = new AtomicLong(1);
     private final AtomicLong nextTrialId = new AtomicLong(1);
     private final StoreLoader loader;
+    /** RUNNING trials per tenant (see TenantNames), for the running_trials quota without a scan of the studies. */
+    private final Map<String, AtomicInteger> runningByTenant = new ConcurrentHashMap<>();
     /** How long a study's trials stay in memory unused; 0: for ever. */
     private volatile long idleEvictMillis = DEFAULT_IDLE_EVICT_MILLIS;
     static final long DEFAULT_IDLE_EVICT_MILLIS = 10 * 60_000L;
@@ -45,7 +49,7 @@ final class Studies {
     StudyInfo create(StudySpec spec) {
         validate(spec);
         long now = System.currentTimeMillis();
-        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now, loader::loadTrials);
+        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now, loader::loadTrials, tenantRunning(spec.name()));
         if (byName.putIfAbsent(spec.name(), state) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
@@ -83,6 +87,7 @@ final class Studies {
                 throw EngineException.notFound("study", "no study named '" + name + "'");
             }
             state.deleted = true;
+            state.forgetRunning();
             byName.remove(name, state);
             long lastTrialId = nextTrialId.get() - 1;
             saved = store.submit(c -> {
@@ -129,6 +134,16 @@ final class Studies {
         return s;
     }
 
+    private AtomicInteger tenantRunning(String studyName) {
+        return runningByTenant.computeIfAbsent(TenantNames.tenantOf(studyName), k -> new AtomicInteger());
+    }
+
+    /** RUNNING trials over all studies of {@code tenant} ("" for studies without one). */
+    int runningTrials(String tenant) {
+        AtomicInteger n = runningByTenant.get(tenant);
+        return n == null ? 0 : n.get();
+    }
+
     long allocateTrialId() {
         return nextTrialId.getAndIncrement();
     }
@@ -143,7 +158,7 @@ final class Studies {
      */
     void load() throws SQLException {
         long lastTrialId = loader.loadStudies((id, spec, createdAt, counts) -> {
-            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, loader::loadTrials, counts));
+            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, loader::loadTrials, tenantRunning(spec.name()), counts));
             nextStudyId.set(Math.max(nextStudyId.get(), id + 1));
         });
         nextTrialId.set(Math.max(nextTrialId.get(), lastTrialId + 1));

@@ -31,6 +31,8 @@ public final class StudyEngine implements AutoCloseable {
     /** Built-in scheduler that always answers CONTINUE. */
     public static final String NO_SCHEDULER = PluginCalls.NO_SCHEDULER;
     public static final int MAX_ASK = AskPath.MAX_ASK;
+    /** How long a study's trials stay in memory unused unless {@link #setStudyIdleEvictMillis} says otherwise. */
+    public static final long DEFAULT_STUDY_IDLE_EVICT_MILLIS = Studies.DEFAULT_IDLE_EVICT_MILLIS;
 
     private final PluginCalls pluginCalls;
     private final Studies studies;
@@ -165,6 +167,14 @@ public final class StudyEngine implements AutoCloseable {
 
     public List<StudyInfo> listStudies() {
         return studies.list();
+    }
+
+    /**
+     * RUNNING trials over all studies of {@code tenant} (the part of a stored name before its first
+     * '.', see {@code TenantNames}), kept as trials start and stop, so a quota check costs nothing.
+     */
+    public int runningTrials(String tenant) {
+        return studies.runningTrials(tenant);
     }
 
     public void deleteStudy(String name) {

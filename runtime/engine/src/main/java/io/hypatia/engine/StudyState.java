@@ -3,6 +3,7 @@ package io.hypatia.engine;
 import io.hypatia.api.study.TrialState;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +26,8 @@ final class StudyState {
     final Object askLock = new Object();
     boolean deleted;
     private final Loader loader;
+    /** RUNNING trials over all studies of this study's tenant, kept as trials start and stop running. */
+    private final AtomicInteger tenantRunning;
     /** The trials, or null while they are only in the store. */
     private StudyTrials trials;
     /** Trials per state while the trials are not in memory (in memory, the history counts them). */
@@ -33,20 +36,24 @@ final class StudyState {
     private volatile long lastUsed = System.currentTimeMillis();
 
     /** A new study: no trials yet, nothing to load. */
-    StudyState(long id, StudySpec spec, long createdAt, Loader loader) {
+    StudyState(long id, StudySpec spec, long createdAt, Loader loader, AtomicInteger tenantRunning) {
         this.id = id;
         this.spec = spec;
         this.createdAt = createdAt;
         this.loader = loader;
+        this.tenantRunning = tenantRunning;
         this.trials = new StudyTrials(spec.objectives());
+        trials.history.watchRunning(tenantRunning::addAndGet);
         String seedText = spec.sampler().config().get("seed");
         this.seed = seedText != null ? Long.parseLong(seedText.trim()) : spec.name().hashCode();
     }
 
     /** A study whose trials are in the store, with how many are in each state. */
-    static StudyState stored(long id, StudySpec spec, long createdAt, Loader loader, Map<TrialState, Integer> counts) {
-        StudyState s = new StudyState(id, spec, createdAt, loader);
+    static StudyState stored(long id, StudySpec spec, long createdAt, Loader loader, AtomicInteger tenantRunning,
+                             Map<TrialState, Integer> counts) {
+        StudyState s = new StudyState(id, spec, createdAt, loader, tenantRunning);
         s.unload(counts);
+        tenantRunning.addAndGet(counts.getOrDefault(TrialState.RUNNING, 0));
         return s;
     }
 
@@ -55,6 +62,9 @@ final class StudyState {
         lastUsed = System.currentTimeMillis();
         if (trials == null) {
             trials = loader.load(this);
+            // Its RUNNING trials are counted already: from the store's counts at start-up, or none
+            // (a study is only dropped from memory without any).
+            trials.history.watchRunning(tenantRunning::addAndGet);
             countsWhileUnloaded = null;
         }
         return trials;
@@ -75,6 +85,14 @@ final class StudyState {
 
     int count(TrialState state) {
         return trials != null ? trials.history.count(state) : countsWhileUnloaded.getOrDefault(state, 0);
+    }
+
+    /** Takes the study's RUNNING trials off its tenant's count; on delete, hold the lock. */
+    void forgetRunning() {
+        tenantRunning.addAndGet(-count(TrialState.RUNNING));
+        if (trials != null) {
+            trials.history.watchRunning(delta -> { });
+        }
     }
 
     /** Drops the trials from memory (they are all in the store); hold the ask lock and the lock. */

@@ -181,6 +181,44 @@ class LazyStudiesTest {
                 engine.listTrials("busy", Set.of()).stream().map(t -> t.trial().state()).toList());
     }
 
+    /** What the running_trials quota reads, against a count over the tenant's trials. */
+    private int runningOf(String tenant) {
+        return engine.listStudies().stream().filter(s -> s.spec().name().startsWith(tenant + "."))
+                .mapToInt(s -> s.trialCounts().get(TrialState.RUNNING)).sum();
+    }
+
+    @Test
+    void runningTrialsPerTenantAreKeptThroughRestartsEvictionAndDeletes() throws Exception {
+        engine.setStudyIdleEvictMillis(MINUTE);
+        for (String name : List.of("alice.x", "alice.y", "bob.z", "alice.done")) {
+            create(name);
+        }
+        engine.ask("alice.x", 3, "w");
+        List<StudyEngine.Asked> y = engine.ask("alice.y", 2, "w");
+        engine.ask("bob.z", 4, "w");
+        complete("alice.done", 5);
+        engine.tell("alice.y", y.get(0).info().trial().id(), Outcome.failed("x"), "");
+        assertEquals(4, engine.runningTrials("alice"));
+        assertEquals(4, engine.runningTrials("bob"));
+        restart();
+        engine.setStudyIdleEvictMillis(MINUTE);
+        assertEquals(4, engine.runningTrials("alice"), "from the store's counts, before any study is read");
+        assertEquals(runningOf("alice"), engine.runningTrials("alice"));
+        engine.tell("alice.y", y.get(1).info().trial().id(), Outcome.complete(List.of(1.0)), ""); // reads alice.y
+        engine.ask("alice.done", 1, "w"); // reads alice.done
+        assertEquals(4, engine.runningTrials("alice"));
+        engine.tell("alice.done", engine.listTrials("alice.done", Set.of(TrialState.RUNNING)).get(0).trial().id(),
+                Outcome.failed("x"), "");
+        assertEquals(2, engine.evictIdleStudiesAt(System.currentTimeMillis() + 2 * MINUTE), "alice.y and alice.done");
+        engine.ask("alice.y", 2, "w"); // read again after the eviction
+        assertEquals(5, engine.runningTrials("alice"));
+        assertEquals(runningOf("alice"), engine.runningTrials("alice"));
+        engine.deleteStudy("alice.x");
+        assertEquals(2, engine.runningTrials("alice"));
+        assertEquals(4, engine.runningTrials("bob"));
+        assertEquals(0, engine.runningTrials("carol"));
+    }
+
     @Test
     void aStudyWithRunningTrialsAtStartUpIsReadForItsLeases() throws Exception {
         create("lease");

@@ -45,6 +45,36 @@ final class Args {
         }
     }
 
+    /** A duration such as {@code 90}, {@code 90s}, {@code 10m} or {@code 1h} (plain numbers are seconds), in milliseconds. */
+    long getMillis(String name, long fallbackMillis) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallbackMillis;
+        }
+        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 1000;
+        if (t.endsWith("ms")) {
+            unit = 1;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s") || t.endsWith("m") || t.endsWith("h")) {
+            unit = switch (t.charAt(t.length() - 1)) {
+                case 'm' -> 60_000;
+                case 'h' -> 3_600_000;
+                default -> 1000;
+            };
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(t.trim());
+            if (n < 0 || n > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a duration such as 90s, 10m or 1h (0: never), got '" + v + "'");
+        }
+    }
+
     boolean flag(String name) {
         return options.flag(name);
     }

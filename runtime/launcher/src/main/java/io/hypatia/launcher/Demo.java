@@ -45,6 +45,7 @@ final class Demo {
         Logger.getLogger("").setLevel(Level.WARNING); // keep the bar readable; warnings still show
 
         try (HypatiaServer server = HypatiaServer.start(Main.options(a, 0, dataDir))) {
+            server.engine().setStudyIdleEvictMillis(Main.studyIdleEvictMillis(a));
             Optional<Plugins.Resolved<Benchmark>> found = server.plugins().benchmark(benchmarkName, "");
             if (found.isEmpty()) {
                 System.err.println("hypatia demo: no benchmark named '" + benchmarkName + "'; loaded benchmarks: "

@@ -46,6 +46,8 @@ public final class Main {
               --insecure            allow a non-loopback --host without --auth-tokens
               --limits K=V,...      request limits, e.g. max_ask_count=100,max_page_size=10000 (README lists all)
               --quotas K=V,...      per-tenant quotas: studies=1000,trials_per_study=1000000,running_trials=10000
+              --study-idle-evict T  drop a study's trials from memory after T unused (default 10m; 0: never);
+                                    they are read again on its next call; never while a trial runs
 
             serve options:
               --http-port N         dashboard and Prometheus /metrics port (default 8080; 0: any free port)
@@ -75,10 +77,16 @@ public final class Main {
                                     round trips (default 2000; --clients default 1 here), GetStudy and
                                     GetBestTrials, in process and over gRPC; prints latency, CPU and GC
                                     per round trip (CSV default bench-rpc-sizes.csv)
+              --restart             restart-to-first-answer and memory: builds a store of --studies N
+                                    (default 5000) x --trials-per-study M (default 20) in --fixture DIR
+                                    (kept; default a temp dir), starts `hypatia serve` on it --restarts R
+                                    times (default 3), times the first Ask from process launch and reads
+                                    the child's RSS after it and after asking --touch K more studies
+                                    (default 500); CSV default bench-restart.csv
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
-            "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas");
+            "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas", "study-idle-evict");
     private static final Set<String> SERVER_FLAGS = Set.of("no-fsync", "insecure");
     private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
@@ -117,9 +125,10 @@ public final class Main {
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "study-sizes",
-                            "round-trips"));
+                            "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
+                    flags.add("restart");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
                 case "plugin" -> System.exit(PluginCommand.run(args));
@@ -145,6 +154,11 @@ public final class Main {
         return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
                 a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
                 data == null || data.isBlank() ? null : Path.of(data), 1000).withGateway(gatewaySettings(a));
+    }
+
+    /** {@code --study-idle-evict}: how long an unused study's trials stay in memory. */
+    static long studyIdleEvictMillis(Args a) {
+        return a.getMillis("study-idle-evict", io.hypatia.engine.StudyEngine.DEFAULT_STUDY_IDLE_EVICT_MILLIS);
     }
 
     static GatewayServer.Settings gatewaySettings(Args a) {
@@ -187,7 +201,10 @@ public final class Main {
         if (!Files.isDirectory(o.systemDir())) {
             throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
         }
+        long idleEvict = studyIdleEvictMillis(a);
+        long startNanos = System.nanoTime();
         HypatiaServer server = HypatiaServer.start(o);
+        server.engine().setStudyIdleEvictMillis(idleEvict);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
         GatewayServer.Settings g = o.gateway();
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
@@ -198,6 +215,12 @@ public final class Main {
             System.out.println("hypatia: dashboard at http://" + o.httpHost() + ":" + server.httpPort()
                     + "/, Prometheus metrics at http://" + o.httpHost() + ":" + server.httpPort() + "/metrics");
         }
+        var studies = server.engine().listStudies();
+        System.out.printf("hypatia: %d studies (%d trials) in the store, started in %d ms; a study's trials are read on its"
+                        + " first call%s%n", studies.size(),
+                studies.stream().mapToLong(s -> s.trialCounts().values().stream().mapToInt(Integer::intValue).sum()).sum(),
+                (System.nanoTime() - startNanos) / 1_000_000,
+                idleEvict == 0 ? "" : " and dropped from memory after " + idleEvict / 1000 + " s unused");
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
                 + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
         System.out.flush();

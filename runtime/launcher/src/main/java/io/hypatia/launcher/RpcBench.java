@@ -76,6 +76,12 @@ final class RpcBench {
             }
             return 0;
         }
+        if (a.flag("restart")) {
+            if (target != null) {
+                throw new Args.UsageException("--restart starts its own services; it cannot be combined with --target");
+            }
+            return RestartBench.run(a);
+        }
         if (a.get("study-sizes", null) != null) {
             if (target != null) {
                 throw new Args.UsageException("--study-sizes grows a study in an embedded service; it cannot be combined with --target");
@@ -109,6 +115,7 @@ final class RpcBench {
         o = o.withGateway(new GatewayServer.Settings(tokens, cert == null ? null : new GatewayServer.Tls(cert.cert(), cert.key(), null),
                 g.insecure(), g.limits(), g.quotas(), g.adminOnly()));
         try (HypatiaServer server = HypatiaServer.start(o)) {
+            server.engine().setStudyIdleEvictMillis(Main.studyIdleEvictMillis(a));
             return measureOn(a, channel("127.0.0.1", server.port(), cert == null ? null : cert.cert()), token,
                     "embedded, fsync " + !a.flag("no-fsync"), security.label());
         }

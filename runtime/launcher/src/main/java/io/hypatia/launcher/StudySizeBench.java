@@ -60,6 +60,7 @@ final class StudySizeBench {
         Path dir = Files.createTempDirectory("hypatia-bench-sizes");
         HypatiaServer.Options o = Main.options(a, 0, dir.resolve("data"));
         try (HypatiaServer server = HypatiaServer.start(o)) {
+            server.engine().setStudyIdleEvictMillis(Main.studyIdleEvictMillis(a));
             List<Row> rows = measure(server.engine(), server.port(), sampler, sizes, clients, roundTrips, System.out);
             print(rows, System.out, sampler, "embedded, fsync " + o.fsync());
             writeCsv(csv, rows, sampler, "embedded, fsync " + o.fsync());
