@@ -82,7 +82,8 @@ public final class Main {
                                     (kept; default a temp dir), starts `hypatia serve` on it --restarts R
                                     times (default 3), times the first Ask from process launch and reads
                                     the child's RSS after it and after asking --touch K more studies
-                                    (default 500); CSV default bench-restart.csv
+                                    (default 500); CSV default bench-restart.csv; --compare-home DIR
+                                    restarts another installation (e.g. an earlier build) in turn
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -125,7 +126,8 @@ public final class Main {
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "study-sizes",
-                            "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture"));
+                            "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
+                            "compare-home"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     flags.add("restart");

@@ -2,7 +2,6 @@ package io.hypatia.launcher;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.StatusRuntimeException;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
@@ -42,7 +41,7 @@ final class RestartBench {
     private RestartBench() {
     }
 
-    record Run(int index, double firstAnswerMillis, double serviceStartMillis, long rssAfterFirstKb, long rssAfterTouchKb,
+    record Run(String install, int index, double firstAnswerMillis, double serviceStartMillis, long rssAfterFirstKb, long rssAfterTouchKb,
                int touched) {
     }
 
@@ -62,24 +61,39 @@ final class RestartBench {
         } else {
             System.out.println("using the existing fixture in " + fixture + " (--studies/--trials-per-study not applied)");
         }
+        // Another installation (e.g. an earlier build) restarted in turn with this one, for a ratio from one run.
+        List<String> installs = new ArrayList<>(List.of("this"));
+        if (a.get("compare-home", null) != null) {
+            installs.add(a.get("compare-home", null));
+        }
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= restarts; i++) {
-            Run r = restartOnce(a, fixture, i, Math.min(touch, studies - 1));
-            runs.add(r);
-            System.out.printf(Locale.ROOT, "restart %d: first answer after %.0f ms (service reported started after %.0f ms); RSS %d MiB"
-                            + " after it, %d MiB after asking %d more studies%n", i, r.firstAnswerMillis(), r.serviceStartMillis(),
-                    r.rssAfterFirstKb() / 1024, r.rssAfterTouchKb() / 1024, r.touched());
+            for (int k = 0; k < installs.size(); k++) {
+                String install = installs.get((i + k) % installs.size()); // alternate which goes first
+                Run r = restartOnce(a, install, fixture, i, Math.min(touch, studies - 1));
+                runs.add(r);
+                System.out.printf(Locale.ROOT, "restart %d (%s): first answer after %.0f ms (service reported started after %.0f ms);"
+                                + " RSS %d MiB after it, %d MiB after asking %d more studies%n", i, install, r.firstAnswerMillis(),
+                        r.serviceStartMillis(), r.rssAfterFirstKb() / 1024, r.rssAfterTouchKb() / 1024, r.touched());
+            }
         }
-        double[] first = runs.stream().mapToDouble(Run::firstAnswerMillis).sorted().toArray();
-        System.out.printf(Locale.ROOT, "restart to first answer: median %.0f ms over %d restarts (min %.0f, max %.0f)%n",
-                first[first.length / 2], first.length, first[0], first[first.length - 1]);
+        for (String install : installs) {
+            List<Run> mine = runs.stream().filter(r -> r.install().equals(install)).toList();
+            double[] first = mine.stream().mapToDouble(Run::firstAnswerMillis).sorted().toArray();
+            long[] rss = mine.stream().mapToLong(Run::rssAfterFirstKb).sorted().toArray();
+            long[] rssTouched = mine.stream().mapToLong(Run::rssAfterTouchKb).sorted().toArray();
+            System.out.printf(Locale.ROOT, "%s: restart to first answer median %.0f ms over %d restarts (min %.0f, max %.0f);"
+                            + " RSS median %d MiB after it, %d MiB after %d more studies%n", install, first[first.length / 2],
+                    first.length, first[0], first[first.length - 1], rss[rss.length / 2] / 1024, rssTouched[rssTouched.length / 2] / 1024,
+                    mine.get(0).touched());
+        }
         boolean header = !Files.exists(csv);
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             if (header) {
-                w.println("restart,first_answer_ms,service_start_ms,rss_after_first_kb,rss_after_touch_kb,studies_touched");
+                w.println("install,restart,first_answer_ms,service_start_ms,rss_after_first_kb,rss_after_touch_kb,studies_touched");
             }
             for (Run r : runs) {
-                w.printf(Locale.ROOT, "%d,%.1f,%.1f,%d,%d,%d%n", r.index(), r.firstAnswerMillis(), r.serviceStartMillis(),
+                w.printf(Locale.ROOT, "\"%s\",%d,%.1f,%.1f,%d,%d,%d%n", r.install(), r.index(), r.firstAnswerMillis(), r.serviceStartMillis(),
                         r.rssAfterFirstKb(), r.rssAfterTouchKb(), r.touched());
             }
         }
@@ -91,7 +105,7 @@ final class RestartBench {
         return String.format(Locale.ROOT, "restart-%05d", i);
     }
 
-    /** Fills {@code dir} through an in-process service: studies created one by one, trials asked and told from 8 threads. */
+    /** Fills {@code dir} through an in-process service: studies created one by one, trials asked and told from 3 threads. */
     private static void build(Args a, Path dir, int studies, int perStudy) throws Exception {
         HypatiaServer.Options o = Main.options(a, 0, dir);
         o = new HypatiaServer.Options(dir, o.deployDir(), o.systemDir(), "127.0.0.1", 0, false, o.benchmarkData(), o.deployPollMillis());
@@ -106,14 +120,15 @@ final class RestartBench {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             StudyEngine engine = server.engine();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            // Fewer threads than a plugin's 4 call slots, so no sampler call is refused as "busy".
+            ExecutorService pool = Executors.newFixedThreadPool(3);
             AtomicLong done = new AtomicLong();
             List<Future<?>> parts = new ArrayList<>();
-            for (int p = 0; p < 8; p++) {
+            for (int p = 0; p < 3; p++) {
                 int part = p;
                 parts.add(pool.submit(() -> {
                     SplittableRandom random = new SplittableRandom(part);
-                    for (int i = part; i < studies; i += 8) {
+                    for (int i = part; i < studies; i += 3) {
                         for (int left = perStudy; left > 0; left -= StudyEngine.MAX_ASK) {
                             for (StudyEngine.Asked t : engine.ask(studyName(i), Math.min(left, StudyEngine.MAX_ASK), "fixture")) {
                                 engine.tell(studyName(i), t.info().trial().id(),
@@ -132,19 +147,29 @@ final class RestartBench {
         }
     }
 
-    private static Run restartOnce(Args a, Path fixture, int index, int touch) throws Exception {
+    /** One restart of {@code install}: "this" installation, or the folder of another one (its bin/, lib/, deploy/, system/). */
+    private static Run restartOnce(Args a, String install, Path fixture, int index, int touch) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         HypatiaServer.Options o = Main.options(a, 0, fixture);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (System.getProperty("hypatia.home") != null) {
+        String classPath = System.getProperty("java.class.path");
+        Path deploy = o.deployDir();
+        Path system = o.systemDir();
+        if (!install.equals("this")) {
+            Path home = Path.of(install);
+            classPath = home.resolve("lib") + "/*";
+            deploy = home.resolve("deploy");
+            system = home.resolve("system");
+            command.add("-Dhypatia.home=" + home);
+        } else if (System.getProperty("hypatia.home") != null) {
             command.add("-Dhypatia.home=" + System.getProperty("hypatia.home"));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--data-dir",
-                fixture.toString(), "--port", Integer.toString(port), "--no-dashboard", "--deploy-dir", o.deployDir().toString(),
-                "--system-dir", o.systemDir().toString(), "--no-fsync"));
+        command.addAll(List.of("-cp", classPath, Main.class.getName(), "serve", "--data-dir",
+                fixture.toString(), "--port", Integer.toString(port), "--no-dashboard", "--deploy-dir", deploy.toString(),
+                "--system-dir", system.toString(), "--no-fsync"));
         long launched = System.nanoTime();
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         AtomicLong startedReported = new AtomicLong(-1);
@@ -161,34 +186,36 @@ final class RestartBench {
         }, "restart-bench-output");
         reader.setDaemon(true);
         reader.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        // Wait for the port with plain connects every 5 ms: a gRPC channel refused early would back
+        // off for seconds between attempts and the figure would measure its backoff.
+        while (true) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException("the service exited with code " + child.exitValue() + " before answering");
+            }
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                break;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the service did not listen within 5 minutes");
+                }
+                Thread.sleep(5);
+            }
+        }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
             SplittableRandom random = new SplittableRandom(index);
             String first = studyName(random.nextInt(Math.max(1, touch + 1)));
-            long answered;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (true) {
-                if (!child.isAlive()) {
-                    throw new IllegalStateException("the service exited with code " + child.exitValue() + " before answering");
-                }
-                try {
-                    askAndTell(stub.withDeadlineAfter(2, TimeUnit.SECONDS), first);
-                    answered = System.nanoTime();
-                    break;
-                } catch (StatusRuntimeException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("no answer within 5 minutes: " + e.getStatus());
-                    }
-                    Thread.sleep(5);
-                }
-            }
+            askAndTell(stub.withWaitForReady().withDeadlineAfter(5, TimeUnit.MINUTES), first);
+            long answered = System.nanoTime();
             long rssFirst = rssKb(child.pid());
             for (int i = 0; i < touch; i++) {
                 askAndTell(stub, studyName(i));
             }
             long rssTouched = rssKb(child.pid());
-            return new Run(index, (answered - launched) / 1e6,
+            return new Run(install, index, (answered - launched) / 1e6,
                     startedReported.get() < 0 ? Double.NaN : (startedReported.get() - launched) / 1e6, rssFirst, rssTouched, touch);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ final class StudySizeBench {
     /** One size, one mode. */
     record Row(String mode, int sizeBefore, int sizeAfter, int clients, double roundTripsPerSecond, double askP50, double askP99,
                double tellP50, double tellP99, double getStudyP50, double getStudyP99, double bestP50, double bestP99,
-               double cpuMicrosPerRoundTrip, double gcMicrosPerRoundTrip) {
+               double cpuMicrosPerRoundTrip, double gcMicrosPerRoundTrip, double allocatedKbPerRoundTrip) {
     }
 
     static int run(Args a) throws Exception {
@@ -217,6 +217,8 @@ final class StudySizeBench {
         long[][] asks = new long[clients][perClient];
         long[][] tells = new long[clients][perClient];
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.Map<Long, Long> alloc0 = allocatedByThread();
+        java.util.concurrent.atomic.AtomicLong clientAllocated = new java.util.concurrent.atomic.AtomicLong();
         long cpu0 = processCpuNanos();
         long gc0 = gcMillis();
         long start = System.nanoTime();
@@ -225,6 +227,7 @@ final class StudySizeBench {
             int id = c;
             Thread t = new Thread(() -> {
                 SplittableRandom random = new SplittableRandom(id);
+                long allocatedAtStart = currentThreadAllocated();
                 try {
                     for (int i = 0; i < perClient; i++) {
                         long t0 = System.nanoTime();
@@ -237,6 +240,7 @@ final class StudySizeBench {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
+                clientAllocated.addAndGet(currentThreadAllocated() - allocatedAtStart);
             }, "bench-client-" + c);
             t.start();
             threads.add(t);
@@ -247,6 +251,7 @@ final class StudySizeBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         long cpu = processCpuNanos() - cpu0;
         long gc = gcMillis() - gc0;
+        long allocated = clientAllocated.get() + allocatedSince(alloc0);
         if (failure.get() != null) {
             throw new IllegalStateException("a " + mode + " call failed: " + failure.get(), failure.get());
         }
@@ -268,7 +273,8 @@ final class StudySizeBench {
         int done = perClient * clients;
         return new Row(mode, before, trialCount(engine, study), clients, done / seconds, RpcBench.ms(a, 0.5), RpcBench.ms(a, 0.99),
                 RpcBench.ms(t, 0.5), RpcBench.ms(t, 0.99), RpcBench.ms(getStudy, 0.5), RpcBench.ms(getStudy, 0.99),
-                RpcBench.ms(best, 0.5), RpcBench.ms(best, 0.99), cpu / 1e3 / done, gc * 1e3 / done);
+                RpcBench.ms(best, 0.5), RpcBench.ms(best, 0.99), cpu / 1e3 / done, gc * 1e3 / done,
+                allocated / 1024.0 / done);
     }
 
     private static long[] sorted(long[][] perClient) {
@@ -278,6 +284,47 @@ final class StudySizeBench {
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
+    }
+
+    private static com.sun.management.ThreadMXBean threads() {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t ? t : null;
+    }
+
+    private static long currentThreadAllocated() {
+        com.sun.management.ThreadMXBean t = threads();
+        return t == null ? 0 : t.getCurrentThreadAllocatedBytes();
+    }
+
+    /** Bytes allocated so far by each live thread. */
+    private static java.util.Map<Long, Long> allocatedByThread() {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        com.sun.management.ThreadMXBean t = threads();
+        if (t != null) {
+            long[] ids = t.getAllThreadIds();
+            long[] bytes = t.getThreadAllocatedBytes(ids);
+            for (int i = 0; i < ids.length; i++) {
+                if (bytes[i] >= 0) {
+                    out.put(ids[i], bytes[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Bytes the service's threads allocated since {@code before} (engine, gRPC, store writer, plugin
+     * executors): unlike time, allocation does not depend on how busy the machine is, and copying
+     * a study's history per request shows in it at once.
+     */
+    private static long allocatedSince(java.util.Map<Long, Long> before) {
+        long sum = 0;
+        for (var e : allocatedByThread().entrySet()) {
+            if (e.getKey() == Thread.currentThread().getId()) {
+                continue;
+            }
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
     }
 
     static long gcMillis() {
@@ -291,21 +338,24 @@ final class StudySizeBench {
     static void print(List<Row> rows, PrintStream out, String sampler, String service) {
         out.printf(Locale.ROOT, "bench-rpc --study-sizes: sampler %s, service %s, %d client(s); times in ms, CPU/GC in us per round trip%n",
                 sampler, service, rows.isEmpty() ? 0 : rows.get(0).clients());
-        out.printf(Locale.ROOT, "%-10s %15s %9s %8s %8s %8s %8s %9s %9s %9s %9s %8s %8s%n", "mode", "trials", "rt/s",
-                "ask p50", "ask p99", "tell p50", "tell p99", "study p50", "study p99", "best p50", "best p99", "cpu/rt", "gc/rt");
+        out.printf(Locale.ROOT, "%-10s %15s %9s %8s %8s %8s %8s %9s %9s %9s %9s %8s %8s %8s%n", "mode", "trials", "rt/s",
+                "ask p50", "ask p99", "tell p50", "tell p99", "study p50", "study p99", "best p50", "best p99", "cpu/rt", "gc/rt", "KB/rt");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-10s %15s %9.0f %8.3f %8.3f %8.3f %8.3f %9.3f %9.3f %9.3f %9.3f %8.0f %8.1f%n", r.mode(),
+            out.printf(Locale.ROOT, "%-10s %15s %9.0f %8.3f %8.3f %8.3f %8.3f %9.3f %9.3f %9.3f %9.3f %8.0f %8.1f %8.1f%n", r.mode(),
                     r.sizeBefore() + ".." + r.sizeAfter(), r.roundTripsPerSecond(), r.askP50(), r.askP99(), r.tellP50(), r.tellP99(),
-                    r.getStudyP50(), r.getStudyP99(), r.bestP50(), r.bestP99(), r.cpuMicrosPerRoundTrip(), r.gcMicrosPerRoundTrip());
+                    r.getStudyP50(), r.getStudyP99(), r.bestP50(), r.bestP99(), r.cpuMicrosPerRoundTrip(), r.gcMicrosPerRoundTrip(),
+                    r.allocatedKbPerRoundTrip());
         }
         for (String mode : List.of("in-process", "grpc")) {
             List<Row> m = rows.stream().filter(r -> r.mode().equals(mode)).toList();
             if (m.size() >= 2) {
                 Row first = m.get(0);
                 Row last = m.get(m.size() - 1);
-                out.printf(Locale.ROOT, "%s, largest / smallest study: ask p50 x%.2f, ask p99 x%.2f, round trips/s x%.2f, CPU per round trip x%.2f%n",
+                out.printf(Locale.ROOT, "%s, largest / smallest study: ask p50 x%.2f, ask p99 x%.2f, round trips/s x%.2f, CPU per round trip x%.2f,"
+                        + " allocation per round trip x%.2f%n",
                         mode, last.askP50() / first.askP50(), last.askP99() / first.askP99(),
-                        last.roundTripsPerSecond() / first.roundTripsPerSecond(), last.cpuMicrosPerRoundTrip() / first.cpuMicrosPerRoundTrip());
+                        last.roundTripsPerSecond() / first.roundTripsPerSecond(), last.cpuMicrosPerRoundTrip() / first.cpuMicrosPerRoundTrip(),
+                        last.allocatedKbPerRoundTrip() / first.allocatedKbPerRoundTrip());
             }
         }
     }
@@ -316,13 +366,13 @@ final class StudySizeBench {
             if (header) {
                 w.println("mode,trials_before,trials_after,clients,sampler,service,round_trips_per_s,ask_p50_ms,ask_p99_ms,"
                         + "tell_p50_ms,tell_p99_ms,get_study_p50_ms,get_study_p99_ms,best_p50_ms,best_p99_ms,cpu_us_per_round_trip,"
-                        + "gc_us_per_round_trip");
+                        + "gc_us_per_round_trip,allocated_kb_per_round_trip");
             }
             for (Row r : rows) {
-                w.printf(Locale.ROOT, "%s,%d,%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.2f%n", r.mode(),
+                w.printf(Locale.ROOT, "%s,%d,%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.2f,%.2f%n", r.mode(),
                         r.sizeBefore(), r.sizeAfter(), r.clients(), sampler, service, r.roundTripsPerSecond(), r.askP50(), r.askP99(),
                         r.tellP50(), r.tellP99(), r.getStudyP50(), r.getStudyP99(), r.bestP50(), r.bestP99(),
-                        r.cpuMicrosPerRoundTrip(), r.gcMicrosPerRoundTrip());
+                        r.cpuMicrosPerRoundTrip(), r.gcMicrosPerRoundTrip(), r.allocatedKbPerRoundTrip());
             }
         }
     }
