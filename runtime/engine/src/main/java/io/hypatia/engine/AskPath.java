@@ -1,6 +1,7 @@
 package io.hypatia.engine;
 
 import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.sampler.SearchSpaceExhaustedException;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Promotion;
@@ -61,6 +62,8 @@ final class AskPath {
         // the instant a bundle is being replaced.
         Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
+        pluginCalls.checkPresent(s, "sampler", s.spec.sampler(), sampler.isPresent(), s.samplerMissing);
+        pluginCalls.checkPresent(s, "scheduler", s.spec.scheduler(), scheduler.isPresent(), s.schedulerMissing);
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         synchronized (s.askLock) {
@@ -97,7 +100,17 @@ final class AskPath {
                     }
                 }
                 Map<String, String> attributes = new HashMap<>();
-                Config suggested = t == null ? suggest(s, sampler, history, budget, attributes) : null;
+                Config suggested;
+                try {
+                    suggested = t == null ? suggest(s, sampler, history, budget, attributes) : null;
+                } catch (SearchSpaceExhaustedException e) {
+                    if (!out.isEmpty()) {
+                        break; // the trials this ask already has are handed out; the next ask is refused
+                    }
+                    throw new EngineException(EngineException.Code.OUT_OF_RANGE, "sampler", "sampler "
+                            + sampler.map(Plugins.Resolved::label).orElse(s.spec.sampler().name()) + " has no configuration left: "
+                            + e.getMessage());
+                }
                 synchronized (s) {
                     TrialLifecycle.requireLive(s);
                     if (t == null) {
@@ -252,6 +265,8 @@ final class AskPath {
         if (sampler.isPresent()) {
             try {
                 return suggestWith(s, sampler.get(), ctx, attributes);
+            } catch (SearchSpaceExhaustedException e) {
+                throw e; // an answer, not a failure: the ask says so instead of sampling at random
             } catch (TimeoutException e) {
                 problem = "timed out after " + s.spec.samplerTimeoutMillis() + " ms";
             } catch (Exception e) {
@@ -260,6 +275,8 @@ final class AskPath {
                 if (now.isPresent() && now.get().service() != sampler.get().service()) {
                     try {
                         return suggestWith(s, now.get(), ctx, attributes);
+                    } catch (SearchSpaceExhaustedException exhausted) {
+                        throw exhausted;
                     } catch (Exception retry) {
                         e = retry;
                         sampler = now;
@@ -270,8 +287,8 @@ final class AskPath {
             pluginCalls.warn(sampler.get().label(), s.spec.name(), "study " + s.spec.name() + ": sampler " + sampler.get().label()
                     + " " + problem + "; trial " + number + " falls back to random sampling");
         } else {
-            problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
-            LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
+            // logged once per outage by PluginCalls.checkPresent; each trial says so in its attributes
+            problem = PluginCalls.missing("sampler", s.spec.sampler());
         }
         pluginCalls.fallback(s, "sampler", s.spec.sampler().name());
         attributes.put("sampler", "fallback-random");

@@ -146,6 +146,7 @@ final class Json {
         o.put("maxAttempts", spec.maxAttempts());
         o.put("samplerTimeoutMillis", spec.samplerTimeoutMillis());
         o.put("schedulerTimeoutMillis", spec.schedulerTimeoutMillis());
+        o.put("onMissingPlugin", spec.onMissingPlugin().name());
         return o;
     }
 
@@ -160,7 +161,10 @@ final class Json {
         return new StudySpec(o.get("name").asText(), SearchSpace.of(params), objectives, plugin(o.get("sampler")),
                 plugin(o.get("scheduler")), fidelity, o.get("leaseMillis").longValue(),
                 LeasePolicy.valueOf(o.get("onLeaseExpired").asText()), o.get("maxAttempts").intValue(),
-                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue());
+                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue(),
+                // absent in studies stored before the policy existed: they fall back
+                o.hasNonNull("onMissingPlugin") ? MissingPluginPolicy.valueOf(o.get("onMissingPlugin").asText())
+                        : MissingPluginPolicy.FALLBACK);
     }
 
     private static ObjectNode plugin(PluginRef ref) {

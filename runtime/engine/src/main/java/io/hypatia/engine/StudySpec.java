@@ -14,10 +14,12 @@ import java.util.List;
  * @param maxAttempts           with REQUEUE, how many times a configuration is handed out before it is FAILED
  * @param samplerTimeoutMillis  a sampler call running longer falls back to random sampling
  * @param schedulerTimeoutMillis a scheduler call running longer answers CONTINUE
+ * @param onMissingPlugin       what asks and reports do while the sampler or scheduler is not loaded
  */
 public record StudySpec(String name, SearchSpace space, List<Objective> objectives, PluginRef sampler,
                         PluginRef scheduler, Fidelity fidelity, long leaseMillis, LeasePolicy onLeaseExpired,
-                        int maxAttempts, long samplerTimeoutMillis, long schedulerTimeoutMillis) {
+                        int maxAttempts, long samplerTimeoutMillis, long schedulerTimeoutMillis,
+                        MissingPluginPolicy onMissingPlugin) {
 
     public static final long DEFAULT_LEASE_MILLIS = 300_000;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -26,6 +28,15 @@ public record StudySpec(String name, SearchSpace space, List<Objective> objectiv
 
     public StudySpec {
         objectives = List.copyOf(objectives);
+        onMissingPlugin = onMissingPlugin == null ? MissingPluginPolicy.FALLBACK : onMissingPlugin;
+    }
+
+    /** A spec that falls back to random sampling while its plugins are missing. */
+    public StudySpec(String name, SearchSpace space, List<Objective> objectives, PluginRef sampler,
+                     PluginRef scheduler, Fidelity fidelity, long leaseMillis, LeasePolicy onLeaseExpired,
+                     int maxAttempts, long samplerTimeoutMillis, long schedulerTimeoutMillis) {
+        this(name, space, objectives, sampler, scheduler, fidelity, leaseMillis, onLeaseExpired, maxAttempts,
+                samplerTimeoutMillis, schedulerTimeoutMillis, MissingPluginPolicy.FALLBACK);
     }
 
     /** A spec with the defaults for everything but the essentials. */
@@ -36,11 +47,16 @@ public record StudySpec(String name, SearchSpace space, List<Objective> objectiv
 
     public StudySpec withScheduler(PluginRef newScheduler) {
         return new StudySpec(name, space, objectives, sampler, newScheduler, fidelity, leaseMillis, onLeaseExpired,
-                maxAttempts, samplerTimeoutMillis, schedulerTimeoutMillis);
+                maxAttempts, samplerTimeoutMillis, schedulerTimeoutMillis, onMissingPlugin);
+    }
+
+    public StudySpec withOnMissingPlugin(MissingPluginPolicy policy) {
+        return new StudySpec(name, space, objectives, sampler, scheduler, fidelity, leaseMillis, onLeaseExpired,
+                maxAttempts, samplerTimeoutMillis, schedulerTimeoutMillis, policy);
     }
 
     public StudySpec withLease(long newLeaseMillis, LeasePolicy policy, int attempts) {
         return new StudySpec(name, space, objectives, sampler, scheduler, fidelity, newLeaseMillis, policy,
-                attempts, samplerTimeoutMillis, schedulerTimeoutMillis);
+                attempts, samplerTimeoutMillis, schedulerTimeoutMillis, onMissingPlugin);
     }
 }
