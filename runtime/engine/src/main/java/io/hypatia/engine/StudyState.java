@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A study held in memory: its spec and trials. Every access holds the object's lock. */
 final class StudyState {
     final long id;
-    final StudySpec spec;
+    /** Replaced (never mutated) when the study is updated (UpdateStudy); read without the lock. */
+    volatile StudySpec spec;
     final long createdAt;
     final long seed;
     final List<TrialRecord> trials = new ArrayList<>();
