@@ -140,8 +140,9 @@ final class ReportPath {
 
     /** The scheduler's view of the study; its trial list is built only if the scheduler asks for it. */
     SchedulerContext schedulerContext(StudyState s) {
-        return new SchedulerContext(s.spec.name(), s.spec.objectives(), s::snapshots, s.spec.scheduler().config(),
-                s.spec.space(), s.spec.fidelity(), s.seed, s.schedulerMemory);
+        StudySpec spec = s.spec;
+        return new SchedulerContext(spec.name(), spec.objectives(), s::snapshots, spec.scheduler().config(),
+                spec.space(), spec.fidelity(), s.seed, s.schedulerMemory, spec.raises());
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {

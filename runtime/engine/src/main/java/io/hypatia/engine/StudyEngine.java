@@ -41,6 +41,7 @@ public final class StudyEngine implements AutoCloseable {
     private final ReportPath reportPath;
     private final AskPath askPath;
     private final Leases leases;
+    private final StudyUpdates updates;
 
     /** One requested outcome of a trial. */
     public record Outcome(TrialState state, List<Double> values, List<Double> constraints, String reason) {
@@ -81,6 +82,18 @@ public final class StudyEngine implements AutoCloseable {
                         double resumeStep) {
     }
 
+    /**
+     * The answer to {@link #raiseMaxBudget}.
+     *
+     * @param study     the study with its new fidelity max
+     * @param continued the COMPLETE trials put back to PAUSED, to be resumed from their checkpoints
+     */
+    public record BudgetRaised(StudyInfo study, List<TrialInfo> continued) {
+        public BudgetRaised {
+            continued = List.copyOf(continued);
+        }
+    }
+
     private final Store store;
 
     public StudyEngine(Store store, Plugins plugins) throws SQLException {
@@ -95,6 +108,7 @@ public final class StudyEngine implements AutoCloseable {
         this.reportPath = new ReportPath(store, studies, lifecycle, pluginCalls);
         this.askPath = new AskPath(studies, lifecycle, pluginCalls, reportPath);
         this.leases = new Leases(studies, lifecycle);
+        this.updates = new StudyUpdates(store, studies, pluginCalls, reportPath);
         studies.load();
         leases.start();
     }
@@ -151,6 +165,19 @@ public final class StudyEngine implements AutoCloseable {
 
     public void deleteStudy(String name) {
         studies.delete(name);
+    }
+
+    /**
+     * Raises a multi-fidelity study's max budget (its fidelity's max) while it runs (Iterative
+     * Deepening Hyperband): durable before it answers. The scheduler extends its rungs and names
+     * the COMPLETE trials to continue (ASHA and Hyperband: the top 1/eta of each bracket's rung at
+     * the old max); they go back to PAUSED and are handed out by ask as PROMOTED, resumed from
+     * their checkpoints. INVALID_ARGUMENT naming {@code max_budget} when the study has no fidelity
+     * or {@code newMax} is not a finite number larger than the current max; NOT_FOUND for an
+     * unknown study.
+     */
+    public BudgetRaised raiseMaxBudget(String name, double newMax) {
+        return updates.raiseMaxBudget(name, newMax);
     }
 
     // ---------------------------------------------------------------- trials

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StudyState {
     final long id;
-    final StudySpec spec;
+    /** Replaced (never mutated) when the study is updated (UpdateStudy); read without the lock. */
+    volatile StudySpec spec;
     final long createdAt;
     final long seed;
     final List<TrialRecord> trials = new ArrayList<>();
