@@ -46,15 +46,14 @@ final class ReportPath {
         String ckpt = checkCheckpoint(checkpoint);
         StudyState s = studies.require(studyName);
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
-        Verdict verdict = Verdict.proceed();
-        CompletableFuture<Void> saved;
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
+            Verdict verdict = Verdict.proceed();
             TrialRecord t = lifecycle.requireTrial(s, trialId);
             TrialLifecycle.fence(t, attempt, "report");
             IntermediateValue last = t.lastIntermediate();
             if (last != null && step == last.step() && value == last.value()
                     && t.intermediateAttempts.get(t.intermediateAttempts.size() - 1) == t.attempts) {
-                return retriedReport(t, step);
+                return new TrialLifecycle.Saved<>(null, retriedReport(t, step));
             }
             if (t.state != TrialState.RUNNING) {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is " + t.state
@@ -112,10 +111,8 @@ final class ReportPath {
                     ps.executeUpdate();
                 }
             });
-            saved = CompletableFuture.allOf(row, lifecycle.save(s, t));
-        }
-        TrialLifecycle.await(saved);
-        return verdict;
+            return new TrialLifecycle.Saved<>(CompletableFuture.allOf(row, lifecycle.save(s, t)), verdict);
+        }).await();
     }
 
     /** The answer to a report repeated by a client retry: what the first one was answered. */

@@ -22,10 +22,13 @@ import java.util.Set;
  * {@link ReportPath} (the two hot paths), {@link Leases} (expiry), {@link PluginCalls} (finding
  * and calling plugins with time limits) and {@link History} (the trials as plugins see them).
  *
- * <p>Locking: each study is guarded by its own monitor; changes are queued to the store while
- * holding it (keeping the store's order equal to the engine's) and awaited after releasing it,
- * so concurrent clients share commits. Asks of one study are serialised by a second lock that
- * is held while the sampler runs, without the study's monitor.
+ * <p>Locking: each study is guarded by a {@link StudyGuard}. With the embedded store that is the
+ * study's monitor; changes are queued to the store while holding it (keeping the store's order
+ * equal to the engine's) and awaited after releasing it, so concurrent clients share commits.
+ * With a store several gateways share it is also a database transaction holding the study's
+ * lock there, which refreshes the cached trials first and commits before answering (see
+ * docs/SCALE-OUT.md). Asks of one study in one process are serialised by a second lock that is
+ * held while the sampler runs, without the study's guard.
  */
 public final class StudyEngine implements AutoCloseable {
     /** Built-in scheduler that always answers CONTINUE. */
@@ -96,7 +99,11 @@ public final class StudyEngine implements AutoCloseable {
     public StudyEngine(Store store, Plugins plugins) throws SQLException {
         this.store = store;
         this.pluginCalls = new PluginCalls(plugins);
-        this.studies = new Studies(store, pluginCalls);
+        StudyGuard guard = store.shared() ? new SharedStudyGuard((io.hypatia.engine.store.PostgresStore) store) : StudyGuard.local();
+        this.studies = new Studies(store, guard, pluginCalls);
+        if (guard instanceof SharedStudyGuard sharedGuard) {
+            sharedGuard.attach(studies);
+        }
         this.lifecycle = new TrialLifecycle(store, studies);
         this.reportPath = new ReportPath(store, studies, lifecycle, pluginCalls);
         this.askPath = new AskPath(studies, lifecycle, pluginCalls, reportPath);
