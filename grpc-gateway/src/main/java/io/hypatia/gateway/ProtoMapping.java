@@ -285,6 +285,10 @@ public final class ProtoMapping {
             b.setFidelity(Fidelity.newBuilder().setName(spec.fidelity().name())
                     .setMin(spec.fidelity().min()).setMax(spec.fidelity().max()));
         }
+        for (io.hypatia.api.scheduler.MaxResourceRaise r : spec.raises()) {
+            b.addBudgetRaises(io.hypatia.grpc.v1.BudgetRaise.newBuilder().setPreviousMax(r.previousMax()).setMax(r.max())
+                    .setFirstTrialNumber(r.firstTrialNumber()));
+        }
         return b.build();
     }
 
