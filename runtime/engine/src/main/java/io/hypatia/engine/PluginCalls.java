@@ -170,6 +170,36 @@ final class PluginCalls implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies the study's {@link MissingPluginPolicy} to a sampler or scheduler just looked up:
+     * under FAIL a missing one refuses the call (FAILED_PRECONDITION naming it); under FALLBACK
+     * the outage is logged once when it begins and once when it ends, not on every call.
+     */
+    void checkPresent(StudyState s, String kind, PluginRef ref, boolean present,
+                      java.util.concurrent.atomic.AtomicBoolean missing) {
+        if (present || (kind.equals("scheduler") && NO_SCHEDULER.equals(ref.name()))) {
+            if (missing.compareAndSet(true, false)) {
+                LOG.info("study " + s.spec.name() + ": " + kind + " '" + ref.name() + "' is loaded again");
+            }
+            return;
+        }
+        if (s.spec.onMissingPlugin() == MissingPluginPolicy.FAIL) {
+            throw EngineException.precondition(kind, missing(kind, ref) + " and study '" + s.spec.name()
+                    + "' has on_missing_plugin=FAIL; deploy the plugin, or recreate the study with FALLBACK");
+        }
+        if (missing.compareAndSet(false, true)) {
+            LOG.warning("study " + s.spec.name() + ": " + missing(kind, ref) + "; until it is, "
+                    + (kind.equals("sampler") ? "trials are sampled at random (trial attribute sampler=fallback-random)"
+                    : "reports are answered CONTINUE") + " (logged once per outage)");
+        }
+    }
+
+    /** "sampler 'tpe' in range [1.0,2) is not loaded". */
+    static String missing(String kind, PluginRef ref) {
+        return kind + " '" + ref.name() + "'" + (ref.versionRange().isEmpty() ? "" : " in range " + ref.versionRange())
+                + " is not loaded";
+    }
+
     /** The study's scheduler; empty for the built-in "none" or when it is not loaded. */
     Optional<Plugins.Resolved<Scheduler>> scheduler(PluginRef ref) {
         if (NO_SCHEDULER.equals(ref.name())) {
@@ -263,6 +293,10 @@ final class PluginCalls implements AutoCloseable {
             if (e.getCause() instanceof UnsuitableStudyException u) {
                 lane.succeeded(); // the plugin answered: it refuses the study, which is no fault
                 throw u;
+            }
+            if (e.getCause() instanceof io.hypatia.api.sampler.SearchSpaceExhaustedException x) {
+                lane.succeeded(); // the sampler answered: it has nothing left to propose
+                throw x;
             }
             lane.failures.incrementAndGet();
             lane.faulted(System.currentTimeMillis());
