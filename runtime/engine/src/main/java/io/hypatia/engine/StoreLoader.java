@@ -6,25 +6,28 @@ import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetProvider;
 
 /**
- * Reads the engine's state from the store: at start-up only the studies' specs and how many
- * trials each has in each state (so a restart costs the number of studies, not of trials); a
- * study's trials when it is first used after that.
+ * Reads the engine's state from the embedded store: at start-up only the studies' specs and how
+ * many trials each has in each state (so a restart costs the number of studies, not of trials);
+ * a study's trials when it is first used after that. The row readers are shared with the
+ * {@link SharedStudyGuard}, which refreshes studies from a shared store.
  */
 final class StoreLoader {
     interface StudyFactory {
         void create(long id, StudySpec spec, long createdAt, Map<TrialState, Integer> counts);
     }
 
-    private static final String TRIAL_COLUMNS = """
-            trial_id, number, state, config, trial_values, budget, attributes, fail_reason,
+    /** The trials columns {@link #newTrial} and {@link #fill} read, in their order. */
+    static final String TRIAL_COLUMNS = """
+            trial_id, study_id, number, state, config, trial_values, budget, attributes, fail_reason,
               worker, lease_expires_at, created_at, finished_at, attempts, tell_request_id, constraint_values,
               lease_losses, checkpoint, checkpoint_step, parent_trial_id, parent_step, decisions""";
 
@@ -54,86 +57,90 @@ final class StoreLoader {
         return store.read("SELECT MAX(trial_id) FROM trials", rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
-    /** One trial row as read, parsed after the read so the store's writer is not held up by JSON. */
-    private record Row(long id, int number, String state, String config, String values, double budget, String attributes,
-                       String failReason, String worker, long leaseExpiresAt, long createdAt, long finishedAt, int attempts,
-                       String tellRequestId, String constraints, int leaseLosses, String checkpoint, double checkpointStep,
-                       long parentTrialId, double parentStep, String decisions) {
-    }
-
-    private record Report(long trialId, double step, double value, int attempt, boolean abandoned) {
-    }
-
     /**
-     * The trials of {@code s} as the store holds them once every change queued before this call is
-     * committed: the read is queued behind those changes on the store's one writer.
+     * Reads the trials of {@code s} into it, as the store holds them once every change queued
+     * before this call is committed: the read is queued behind those changes on the store's
+     * writer. The rows are copied there and parsed after, so the writer is not held up by JSON.
      */
-    StudyTrials loadTrials(StudyState s) {
-        List<Row> rows = new ArrayList<>();
-        List<Report> reports = new ArrayList<>();
-        CompletableFuture<Void> read = store.submit(c -> {
+    void loadTrials(StudyState s) {
+        CachedRowSet[] rows = new CachedRowSet[2];
+        TrialLifecycle.await(store.submit(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + TRIAL_COLUMNS + " FROM trials WHERE study_id = ? ORDER BY number")) {
                 ps.setLong(1, s.id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Row(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getDouble(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10), rs.getLong(11),
-                                rs.getLong(12), rs.getInt(13), rs.getString(14), rs.getString(15), rs.getInt(16), rs.getString(17),
-                                rs.getDouble(18), rs.getLong(19), rs.getDouble(20), rs.getString(21)));
-                    }
-                }
+                rows[0] = copy(ps);
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT v.trial_id, v.step, v.value, v.attempt, v.abandoned FROM intermediate_values v
-                    JOIN trials t ON t.trial_id = v.trial_id WHERE t.study_id = ? ORDER BY v.trial_id, v.seq""")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT v.trial_id, v.step, v.value, v.attempt, v.abandoned "
+                    + "FROM intermediate_values v JOIN trials t ON t.trial_id = v.trial_id WHERE t.study_id = ? ORDER BY v.trial_id, v.seq")) {
                 ps.setLong(1, s.id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        reports.add(new Report(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getInt(4), rs.getInt(5) != 0));
-                    }
+                rows[1] = copy(ps);
+            }
+        }));
+        try {
+            List<TrialRecord> trials = new ArrayList<>();
+            Map<Long, TrialRecord> byId = new HashMap<>();
+            while (rows[0].next()) {
+                TrialRecord t = newTrial(rows[0]);
+                trials.add(t);
+                byId.put(t.id, t);
+            }
+            while (rows[1].next()) {
+                TrialRecord t = byId.get(rows[1].getLong(1));
+                if (t != null) {
+                    addReport(t, rows[1], 2);
                 }
             }
-        });
-        TrialLifecycle.await(read);
-        StudyTrials trials = new StudyTrials(s.spec.objectives());
-        Map<Long, TrialRecord> byId = new HashMap<>();
-        List<TrialRecord> records = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            TrialRecord t = new TrialRecord(r.id(), r.number(), Json.config(Json.read(r.config())), TrialState.valueOf(r.state()),
-                    r.createdAt());
-            t.values = Json.doubles(Json.read(r.values()));
-            t.budget = r.budget();
-            t.attributes.putAll(Json.strings(Json.read(r.attributes())));
-            t.failReason = r.failReason();
-            t.worker = r.worker();
-            t.leaseExpiresAt = r.leaseExpiresAt();
-            t.finishedAt = r.finishedAt();
-            t.attempts = r.attempts();
-            t.tellRequestId = r.tellRequestId();
-            t.constraints = Json.doubles(Json.read(r.constraints()));
-            t.leaseLosses = r.leaseLosses();
-            t.checkpoint = r.checkpoint();
-            t.checkpointStep = r.checkpointStep();
-            t.parentTrialId = r.parentTrialId();
-            t.parentStep = r.parentStep();
-            t.decisions.addAll(Json.decisions(Json.read(r.decisions())));
-            byId.put(t.id, t);
-            records.add(t);
+            s.loaded(trials);
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
         }
-        for (Report r : reports) {
-            TrialRecord t = byId.get(r.trialId());
-            if (t == null) {
-                continue;
-            }
-            if (r.abandoned()) {
-                t.abandoned.add(new ReportRecord(r.step(), r.value(), r.attempt(), true));
-            } else {
-                t.intermediates.add(new IntermediateValue(r.step(), r.value()));
-                t.intermediateAttempts.add(r.attempt());
-            }
+    }
+
+    private static CachedRowSet copy(PreparedStatement ps) throws SQLException {
+        CachedRowSet rows = RowSetProvider.newFactory().createCachedRowSet();
+        try (ResultSet rs = ps.executeQuery()) {
+            rows.populate(rs);
         }
-        // Added once complete, so the history's indexes (best trials, queues) see final records.
-        records.forEach(trials::add);
-        return trials;
+        return rows;
+    }
+
+    /** A trial from a row of {@link #TRIAL_COLUMNS} (its reported values are read separately). */
+    static TrialRecord newTrial(ResultSet rs) throws SQLException {
+        TrialRecord t = new TrialRecord(rs.getLong(1), rs.getInt(3), Json.config(Json.read(rs.getString(5))),
+                TrialState.valueOf(rs.getString(4)), rs.getLong(12));
+        fill(t, rs);
+        return t;
+    }
+
+    /** Sets the mutable fields of {@code t} from a row of {@link #TRIAL_COLUMNS}. */
+    static void fill(TrialRecord t, ResultSet rs) throws SQLException {
+        t.state = TrialState.valueOf(rs.getString(4));
+        t.values = Json.doubles(Json.read(rs.getString(6)));
+        t.budget = rs.getDouble(7);
+        t.attributes.clear();
+        t.attributes.putAll(Json.strings(Json.read(rs.getString(8))));
+        t.failReason = rs.getString(9);
+        t.worker = rs.getString(10);
+        t.leaseExpiresAt = rs.getLong(11);
+        t.finishedAt = rs.getLong(13);
+        t.attempts = rs.getInt(14);
+        t.tellRequestId = rs.getString(15);
+        t.constraints = Json.doubles(Json.read(rs.getString(16)));
+        t.leaseLosses = rs.getInt(17);
+        t.checkpoint = rs.getString(18);
+        t.checkpointStep = rs.getDouble(19);
+        t.parentTrialId = rs.getLong(20);
+        t.parentStep = rs.getDouble(21);
+        t.decisions.clear();
+        t.decisions.addAll(Json.decisions(Json.read(rs.getString(22))));
+    }
+
+    /** Adds a row of (step, value, attempt, abandoned) to the trial's reported values. */
+    static void addReport(TrialRecord t, ResultSet rs, int first) throws SQLException {
+        if (rs.getInt(first + 3) != 0) {
+            t.abandoned.add(new ReportRecord(rs.getDouble(first), rs.getDouble(first + 1), rs.getInt(first + 2), true));
+        } else {
+            t.intermediates.add(new IntermediateValue(rs.getDouble(first), rs.getDouble(first + 1)));
+            t.intermediateAttempts.add(rs.getInt(first + 2));
+        }
     }
 }

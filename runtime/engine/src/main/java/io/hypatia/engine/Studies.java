@@ -6,6 +6,7 @@ import io.hypatia.api.scheduler.SchedulerMemory;
 import io.hypatia.api.scheduler.UnsuitableStudyException;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
+import io.hypatia.engine.store.PostgresStore;
 import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -29,27 +30,39 @@ final class Studies {
     private static final long MAX_LEASE_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 
     private final Store store;
+    /** The shared store, or null when the embedded one (owned by this process) is used. */
+    private final PostgresStore shared;
+    private final StudyGuard guard;
     private final PluginCalls pluginCalls;
     private final Map<String, StudyState> byName = new ConcurrentHashMap<>();
     private final AtomicLong nextStudyId = new AtomicLong(1);
     private final AtomicLong nextTrialId = new AtomicLong(1);
-    private final StoreLoader loader;
-    /** RUNNING trials per tenant (see TenantNames), for the running_trials quota without a scan of the studies. */
+    /** RUNNING trials per tenant (see TenantNames), embedded store: the running_trials quota without a scan. */
     private final Map<String, AtomicInteger> runningByTenant = new ConcurrentHashMap<>();
     /** How long a study's trials stay in memory unused; 0: for ever. */
     private volatile long idleEvictMillis = DEFAULT_IDLE_EVICT_MILLIS;
     static final long DEFAULT_IDLE_EVICT_MILLIS = 10 * 60_000L;
 
-    Studies(Store store, PluginCalls pluginCalls) {
+    Studies(Store store, StudyGuard guard, PluginCalls pluginCalls) {
         this.store = store;
+        this.shared = store.shared() ? (PostgresStore) store : null;
+        this.guard = guard;
         this.pluginCalls = pluginCalls;
-        this.loader = new StoreLoader(store);
+    }
+
+    StudyGuard guard() {
+        return guard;
     }
 
     StudyInfo create(StudySpec spec) {
         validate(spec);
         long now = System.currentTimeMillis();
-        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now, loader::loadTrials, tenantRunning(spec.name()));
+        StudyState state = new StudyState(shared == null ? nextStudyId.getAndIncrement() : sharedId(shared::nextStudyId), spec, now,
+                tenantRunning(spec.name()));
+        state.version = 0; // a new study has no trials: nothing to read back
+        if (shared != null && require(spec.name(), false) != null) {
+            throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
+        }
         if (byName.putIfAbsent(spec.name(), state) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
@@ -67,22 +80,28 @@ final class Studies {
             });
         }
         try {
-            TrialLifecycle.await(saved);
-        } catch (EngineException e) {
+            saved.join();
+        } catch (java.util.concurrent.CompletionException e) {
             byName.remove(spec.name(), state); // not durable, so not created
-            throw e;
+            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                // created meanwhile through another gateway sharing the store
+                throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
+            }
+            TrialLifecycle.await(saved);
         }
         return info(state);
     }
 
     List<StudyInfo> list() {
+        if (shared != null) {
+            syncWithStore();
+        }
         return byName.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
     }
 
     void delete(String name) {
         StudyState state = require(name);
-        CompletableFuture<Void> saved;
-        synchronized (state) {
+        CompletableFuture<Void> saved = guard.call(state, () -> {
             if (state.deleted) {
                 throw EngineException.notFound("study", "no study named '" + name + "'");
             }
@@ -90,7 +109,7 @@ final class Studies {
             state.forgetRunning();
             byName.remove(name, state);
             long lastTrialId = nextTrialId.get() - 1;
-            saved = store.submit(c -> {
+            return store.submit(c -> {
                 raiseHighWater(c, "study", state.id);
                 raiseHighWater(c, "trial", lastTrialId);
                 for (String sql : List.of(
@@ -102,7 +121,7 @@ final class Studies {
                     }
                 }
             });
-        }
+        });
         TrialLifecycle.await(saved);
     }
 
@@ -117,9 +136,12 @@ final class Studies {
     }
 
     StudyInfo info(StudyState s) {
-        synchronized (s) {
-            return new StudyInfo(s.id, s.spec, s.createdAt, s.counts(), s.pluginFallbacks.get());
+        if (shared == null) {
+            synchronized (s) { // counts kept without the trials: an unread study stays unread
+                return new StudyInfo(s.id, s.spec, s.createdAt, s.counts(), s.pluginFallbacks.get());
+            }
         }
+        return guard.call(s, () -> new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get()));
     }
 
     /** The study named {@code name}, or NOT_FOUND. */
@@ -127,38 +149,142 @@ final class Studies {
         if (name == null || name.isEmpty()) {
             throw EngineException.invalid("study", "must name a study");
         }
-        StudyState s = byName.get(name);
+        StudyState s = require(name, true);
         if (s == null) {
             throw EngineException.notFound("study", "no study named '" + name + "'");
         }
         return s;
     }
 
+    /** The study named {@code name}; with a shared store, one another gateway created is looked up there. */
+    private StudyState require(String name, boolean register) {
+        StudyState s = byName.get(name);
+        if (s != null || shared == null) {
+            return s;
+        }
+        StudySpec[] spec = {null};
+        long[] idAndCreated = new long[2];
+        try {
+            shared.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT study_id, spec, created_at FROM studies WHERE name = ?")) {
+                    ps.setString(1, name);
+                    try (var rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            idAndCreated[0] = rs.getLong(1);
+                            spec[0] = Json.spec(Json.read(rs.getString(2)));
+                            idAndCreated[1] = rs.getLong(3);
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
+        }
+        if (spec[0] == null || !register) {
+            return spec[0] == null ? null : new StudyState(idAndCreated[0], spec[0], idAndCreated[1], tenantRunning(name));
+        }
+        StudyState found = new StudyState(idAndCreated[0], spec[0], idAndCreated[1], tenantRunning(name));
+        found.unread();
+        StudyState raced = byName.putIfAbsent(name, found);
+        return raced != null ? raced : found;
+    }
+
+    /** With a shared store: learns the studies other gateways created and forgets those they deleted. */
+    private void syncWithStore() {
+        Map<String, Long> inStore = new java.util.HashMap<>();
+        try {
+            shared.read("SELECT name, study_id FROM studies", rs -> {
+                while (rs.next()) {
+                    inStore.put(rs.getString(1), rs.getLong(2));
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
+        }
+        for (StudyState s : List.copyOf(byName.values())) {
+            Long id = inStore.get(s.spec.name());
+            if (id == null || id != s.id) {
+                synchronized (s) {
+                    forget(s);
+                }
+            }
+        }
+        inStore.keySet().forEach(name -> require(name, true));
+    }
+
+    /** Drops a study deleted through another gateway; hold its lock. */
+    void forget(StudyState s) {
+        s.deleted = true;
+        byName.remove(s.spec.name(), s);
+    }
+
+    /** The shared store, or null when this process owns an embedded one. */
+    PostgresStore shared() {
+        return shared;
+    }
+
+    private static long sharedId(SqlId source) {
+        try {
+            return source.next();
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not hand out an id: " + e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlId {
+        long next() throws SQLException;
+    }
+
+    long allocateTrialId() {
+        return shared == null ? nextTrialId.getAndIncrement() : sharedId(shared::nextTrialId);
+    }
+
     private AtomicInteger tenantRunning(String studyName) {
         return runningByTenant.computeIfAbsent(TenantNames.tenantOf(studyName), k -> new AtomicInteger());
     }
 
-    /** RUNNING trials over all studies of {@code tenant} ("" for studies without one). */
+    /**
+     * RUNNING trials over all studies of {@code tenant} ("" for studies without one): kept as
+     * trials start and stop with the embedded store; counted in the database with a shared one.
+     */
     int runningTrials(String tenant) {
+        if (shared != null) {
+            try {
+                return shared.withConnection(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM trials t JOIN studies s ON s.study_id = t.study_id"
+                            + " WHERE t.state = 'RUNNING' AND " + (tenant.isEmpty() ? "POSITION('.' IN s.name) = 0" : "s.name LIKE ?"))) {
+                        if (!tenant.isEmpty()) {
+                            ps.setString(1, tenant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%");
+                        }
+                        try (var rs = ps.executeQuery()) {
+                            return rs.next() ? rs.getInt(1) : 0;
+                        }
+                    }
+                });
+            } catch (SQLException e) {
+                throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
+            }
+        }
         AtomicInteger n = runningByTenant.get(tenant);
         return n == null ? 0 : n.get();
-    }
-
-    long allocateTrialId() {
-        return nextTrialId.getAndIncrement();
     }
 
     void forEach(Consumer<StudyState> action) {
         byName.values().forEach(action);
     }
 
-    /**
-     * Reads every study's spec and trial counts from the store; their trials are read when each
-     * study is first used.
-     */
+    /** Learns every study from the store; their trials are read when each is first used. */
     void load() throws SQLException {
-        long lastTrialId = loader.loadStudies((id, spec, createdAt, counts) -> {
-            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, loader::loadTrials, tenantRunning(spec.name()), counts));
+        if (shared != null) {
+            syncWithStore(); // trials are read when a study is first used, and refreshed before each use
+            return;
+        }
+        // Specs and trial counts only: each study's trials are read by the guard on its first call.
+        long lastTrialId = new StoreLoader(store).loadStudies((id, spec, createdAt, counts) -> {
+            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, tenantRunning(spec.name()), counts));
             nextStudyId.set(Math.max(nextStudyId.get(), id + 1));
         });
         nextTrialId.set(Math.max(nextTrialId.get(), lastTrialId + 1));
@@ -182,8 +308,8 @@ final class Studies {
 
     /**
      * Drops from memory the trials of every study unused since {@code now - idle limit} that has no
-     * RUNNING trial (its leases must be watched) and no ask in progress (the ask lock is taken).
-     * Returns how many studies were evicted.
+     * RUNNING trial (its leases are watched in memory) and no ask in progress (the ask lock is
+     * taken, so no ask holds a trial across its sampler call). Returns how many were dropped.
      */
     int evictIdle(long now) {
         long idle = idleEvictMillis;
@@ -192,12 +318,12 @@ final class Studies {
         }
         int evicted = 0;
         for (StudyState s : byName.values()) {
-            if (!evictable(s, now, idle)) {
+            if (!evictable(s, now - idle)) {
                 continue;
             }
             synchronized (s.askLock) {
                 synchronized (s) {
-                    if (evictable(s, now, idle) && !s.deleted) {
+                    if (evictable(s, now - idle)) {
                         s.unload();
                         evicted++;
                     }
@@ -207,9 +333,9 @@ final class Studies {
         return evicted;
     }
 
-    private static boolean evictable(StudyState s, long now, long idle) {
+    private static boolean evictable(StudyState s, long usedBefore) {
         synchronized (s) {
-            return s.isLoaded() && s.lastUsed() <= now - idle && s.count(TrialState.RUNNING) == 0;
+            return s.isLoaded() && !s.deleted && s.lastUsed() <= usedBefore && s.count(TrialState.RUNNING) == 0;
         }
     }
 

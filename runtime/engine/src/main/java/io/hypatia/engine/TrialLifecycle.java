@@ -29,11 +29,10 @@ final class TrialLifecycle {
 
     /** Appends a trial; callers hold the study's ask lock and lock, so numbers are dense. */
     TrialRecord newTrial(StudyState s, Config config, TrialState state, Map<String, String> attributes) {
-        StudyTrials trials = s.trials();
-        TrialRecord t = new TrialRecord(studies.allocateTrialId(), trials.list.size(), config, state, System.currentTimeMillis());
+        TrialRecord t = new TrialRecord(studies.allocateTrialId(), s.trials.size(), config, state, System.currentTimeMillis());
         t.attributes.putAll(attributes);
         t.budget = s.spec.fidelity() == null ? 0 : s.spec.fidelity().max();
-        trials.add(t);
+        s.add(t);
         return t;
     }
 
@@ -46,18 +45,15 @@ final class TrialLifecycle {
         } catch (InvalidSpaceException e) {
             throw EngineException.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
         }
-        CompletableFuture<Void> saved;
-        TrialInfo result;
+        Saved<TrialInfo> done;
         synchronized (s.askLock) {
-            synchronized (s) {
+            done = studies.guard().call(s, () -> {
                 requireLive(s);
                 TrialRecord t = newTrial(s, valid, TrialState.WAITING, Map.of("source", "enqueued"));
-                saved = save(s, t);
-                result = t.info(s.spec.name());
-            }
+                return new Saved<>(save(s, t), t.info(s.spec.name()));
+            });
         }
-        await(saved);
-        return result;
+        return done.await();
     }
 
     /** Finishes a trial. A repeat with the same non-empty request id is answered as the first was. */
@@ -68,13 +64,11 @@ final class TrialLifecycle {
         if (outcome.state() != TrialState.COMPLETE && outcome.state() != TrialState.FAILED && outcome.state() != TrialState.PRUNED) {
             throw EngineException.invalid("state", "a trial can be told COMPLETE, FAILED or PRUNED, not " + outcome.state());
         }
-        CompletableFuture<Void> saved;
-        TrialInfo result;
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             TrialRecord t = requireTrial(s, trialId);
             if (t.state.isFinished()) {
                 if (!rid.isEmpty() && rid.equals(t.tellRequestId)) {
-                    return t.info(s.spec.name());
+                    return new Saved<>(null, t.info(s.spec.name()));
                 }
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is already " + t.state
                         + (t.tellRequestId.isEmpty() ? "" : " (told with request id '" + t.tellRequestId + "')"));
@@ -102,11 +96,18 @@ final class TrialLifecycle {
                 t.checkpointStep = last == null ? Math.max(0, t.budget) : Math.max(last.step(), t.budget);
             }
             t.changed();
-            saved = save(s, t);
-            result = t.info(s.spec.name());
+            return new Saved<>(save(s, t), t.info(s.spec.name()));
+        }).await();
+    }
+
+    /** A result computed under the study's guard and the change it waits for (null: nothing changed). */
+    record Saved<T>(CompletableFuture<Void> change, T result) {
+        T await() {
+            if (change != null) {
+                TrialLifecycle.await(change);
+            }
+            return result;
         }
-        await(saved);
-        return result;
     }
 
     static final int MAX_REQUEST_ID_LENGTH = 128;
@@ -162,38 +163,31 @@ final class TrialLifecycle {
             throw EngineException.invalid("attempt", "must be >= 0, got " + attempt);
         }
         StudyState s = studies.require(studyName);
-        CompletableFuture<Void> saved = null;
-        TrialInfo result;
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             TrialRecord t = requireTrial(s, trialId);
+            CompletableFuture<Void> saved = null;
             if (t.state == TrialState.RUNNING && (attempt == 0 || attempt == t.attempts)) {
                 t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
                 t.changed();
                 saved = save(s, t);
             }
-            result = t.info(s.spec.name());
-        }
-        if (saved != null) {
-            await(saved);
-        }
-        return result;
+            return new Saved<>(saved, t.info(s.spec.name()));
+        }).await();
     }
 
     TrialInfo get(String studyName, long trialId) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
-            return requireTrial(s, trialId).info(s.spec.name());
-        }
+        return studies.guard().call(s, () -> requireTrial(s, trialId).info(s.spec.name()));
     }
 
     /** Trials in creation order, optionally only those in {@code states}. */
     List<TrialInfo> list(String studyName, Set<TrialState> states) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             requireLive(s);
-            return s.trials().list.stream().filter(t -> states == null || states.isEmpty() || states.contains(t.state))
+            return s.trials.stream().filter(t -> states == null || states.isEmpty() || states.contains(t.state))
                     .map(t -> t.info(s.spec.name())).toList();
-        }
+        });
     }
 
     /**
@@ -203,9 +197,9 @@ final class TrialLifecycle {
      */
     List<TrialInfo> page(String studyName, Set<TrialState> states, long afterId, int limit) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             requireLive(s);
-            List<TrialRecord> all = s.trials().list;
+            List<TrialRecord> all = s.trials;
             int lo = 0, hi = all.size();
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
@@ -223,16 +217,16 @@ final class TrialLifecycle {
                 }
             }
             return out;
-        }
+        });
     }
 
     /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one. */
     List<TrialInfo> best(String studyName) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             requireLive(s);
-            return s.trials().history.best().stream().map(t -> t.info(s.spec.name())).toList();
-        }
+            return s.history.best().stream().map(t -> t.info(s.spec.name())).toList();
+        });
     }
 
     static void requireLive(StudyState s) {
@@ -244,7 +238,7 @@ final class TrialLifecycle {
     /** The study's trial {@code trialId}; NOT_FOUND when it has none or the study was deleted. Hold the study's lock. */
     TrialRecord requireTrial(StudyState s, long trialId) {
         requireLive(s);
-        TrialRecord t = s.trials().byId.get(trialId);
+        TrialRecord t = s.byId.get(trialId);
         if (t == null) {
             // Whether it exists in another study is not said: that study may belong to another tenant.
             throw EngineException.notFound("trial_id", "no trial " + trialId + " in study '" + s.spec.name() + "'");
@@ -252,7 +246,7 @@ final class TrialLifecycle {
         return t;
     }
 
-    /** Queues the trial's row; call under the study's lock, await after releasing it. */
+    /** Queues the trial's row; call under the study's guard, await after releasing it. */
     CompletableFuture<Void> save(StudyState s, TrialRecord t) {
         TrialRow row = TrialRow.of(s.id, t);
         return store.submit(row::upsert);

@@ -43,7 +43,7 @@ class LargeStudyTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = Store.open(dir, false);
+        store = openStore();
         plugins = new TestPlugins();
         plugins.samplers.put("recording", ctx -> {
             seen.add(ctx.trials());
@@ -61,8 +61,13 @@ class LargeStudyTest {
     private void restart() throws Exception {
         engine.close();
         store.close();
-        store = Store.open(dir, false);
+        store = openStore();
         engine = new StudyEngine(store, plugins);
+    }
+
+    /** Opens the store the engine is tested on; called again, the same store after a restart. */
+    Store openStore() throws Exception {
+        return Store.open(dir, false);
     }
 
     @Test

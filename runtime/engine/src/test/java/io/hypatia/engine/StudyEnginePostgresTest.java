@@ -1,0 +1,32 @@
+package io.hypatia.engine;
+
+import io.hypatia.engine.store.Store;
+import io.hypatia.engine.store.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+
+/** Every test of {@link StudyEngineTest}, on a PostgreSQL store (a fresh database per test). */
+class StudyEnginePostgresTest extends StudyEngineTest {
+    private TestPostgres.Database database;
+
+    @Override
+    Store openStore() throws Exception {
+        if (database == null) {
+            database = TestPostgres.createDatabase();
+        }
+        return database.open();
+    }
+
+    // Annotated again: JUnit does not run a superclass's @AfterEach method that a subclass overrides
+    // unannotated, which left every test's database and connection pool behind.
+    @Override
+    @AfterEach
+    void stop() {
+        try {
+            super.stop();
+        } finally {
+            if (database != null) {
+                database.drop();
+            }
+        }
+    }
+}
