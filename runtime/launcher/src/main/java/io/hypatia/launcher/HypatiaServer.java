@@ -84,6 +84,8 @@ public final class HypatiaServer implements AutoCloseable {
     private final GatewayServer gateway;
     private final ServiceMetrics metrics;
     private final DashboardServer dashboard;
+    /** How long each part took to start (for the operator: where a slow restart goes). */
+    private String startupTimes = "";
 
     /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
     private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
@@ -93,19 +95,27 @@ public final class HypatiaServer implements AutoCloseable {
         if (o.benchmarkData() != null) {
             frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
         }
+        long t0 = System.nanoTime();
         try {
             lock = track(DataDirLock.acquire(o.dataDir()));
             store = track(o.sharedStore() == null ? Store.open(o.dataDir(), o.fsync()) : openShared(o.sharedStore()));
+            long t1 = System.nanoTime();
             felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
             plugins = track(new OsgiPlugins(felix.context()));
             watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
             plugins.watch(watcher);
             watcher.setPinned(new io.hypatia.engine.osgi.StudyPins(this::engineOnceStarted));
             watcher.start(o.deployPollMillis());
+            long t2 = System.nanoTime();
             engine = track(new StudyEngine(store, plugins));
+            long t3 = System.nanoTime();
             metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
             gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
                     List.of(new RpcMetricsInterceptor(metrics.registry()))));
+            long t4 = System.nanoTime();
+            startupTimes = String.format(java.util.Locale.ROOT, "store %d ms, plugin framework and bundles %d ms, engine %d ms,"
+                    + " metrics and gateway %d ms", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                    (t4 - t3) / 1_000_000);
             dashboard = o.httpPort() == Options.NO_HTTP ? null
                     : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
         } catch (Exception | Error e) {
@@ -148,6 +158,11 @@ public final class HypatiaServer implements AutoCloseable {
      */
     public static HypatiaServer start(Options options) throws Exception {
         return new HypatiaServer(options);
+    }
+
+    /** How long the store, the plugins, the engine and the gateway each took to start. */
+    public String startupTimes() {
+        return startupTimes;
     }
 
     public StudyEngine engine() {

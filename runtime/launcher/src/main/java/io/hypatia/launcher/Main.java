@@ -266,10 +266,10 @@ public final class Main {
         }
         if (o.sharedStore() == null) { // on a shared store each study's counts would be read from the database
             var studies = server.engine().listStudies();
-            System.out.printf("hypatia: %d studies (%d trials) in the store, started in %d ms; a study's trials are read on its"
-                            + " first call%s%n", studies.size(),
+            System.out.printf("hypatia: %d studies (%d trials) in the store, started in %d ms (%s); a study's trials are read"
+                            + " on its first call%s%n", studies.size(),
                     studies.stream().mapToLong(s -> s.trialCounts().values().stream().mapToInt(Integer::intValue).sum()).sum(),
-                    (System.nanoTime() - startNanos) / 1_000_000,
+                    (System.nanoTime() - startNanos) / 1_000_000, server.startupTimes(),
                     idleEvict == 0 ? "" : " and dropped from memory after " + idleEvict / 1000 + " s unused");
         }
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
