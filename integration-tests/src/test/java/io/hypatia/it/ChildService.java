@@ -53,7 +53,12 @@ public final class ChildService {
 
     /** Waits for the "serving" line and returns the port. */
     public int awaitServing() throws Exception {
-        return ready.get(120, TimeUnit.SECONDS);
+        return awaitServing(120);
+    }
+
+    /** Waits up to {@code seconds} for the "serving" line and returns the port. */
+    public int awaitServing(int seconds) throws Exception {
+        return ready.get(seconds, TimeUnit.SECONDS);
     }
 
     /** Waits for the process to exit and returns its exit code. */
