@@ -16,16 +16,7 @@ CYCLES=${CYCLES:-1000}
 [[ -x "$VENV/bin/python" ]] || { echo "no $VENV/bin/python: install the Python client (README, Python client)" >&2; exit 1; }
 [[ -x "$CPP_BUILD/bench_overhead" ]] || { echo "no $CPP_BUILD/bench_overhead: build the C++ client (README, C++ client)" >&2; exit 1; }
 OUT=${OUT:-$(mktemp -d)}
-"$HYPATIA" serve --port 0 --data-dir "$OUT/data" --no-dashboard >"$OUT/serve.log" 2>&1 &
-serve=$!
-trap 'kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-    grep -q '^hypatia: serving gRPC on ' "$OUT/serve.log" && break
-    kill -0 "$serve" 2>/dev/null || { cat "$OUT/serve.log" >&2; exit 1; }
-    sleep 1
-done
-target=$(sed -n 's/^hypatia: serving gRPC on \([^,]*\),.*/\1/p' "$OUT/serve.log")
-[[ -n "$target" ]] || { echo "the service did not start; see $OUT/serve.log" >&2; exit 1; }
+source bench/quiet/serve.inc  # a service on $target, stopped on exit
 echo "== service on $target; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" clients/python/examples/bench_overhead.py --target "$target" --cycles "$CYCLES" --csv "$OUT/overhead.csv"
 "$CPP_BUILD/bench_overhead" --target "$target" --cycles "$CYCLES" --csv "$OUT/overhead.csv"

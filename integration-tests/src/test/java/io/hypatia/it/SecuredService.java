@@ -39,8 +39,7 @@ public final class SecuredService implements AutoCloseable {
         ChildService child = ChildService.start(work.resolve("data"), deploy, "--port", "0", "--auth-tokens", tokens.toString(),
                 "--tls-cert", cert.cert().toString(), "--tls-key", cert.key().toString());
         try {
-            // A JVM starting Felix on a build machine at load average 70 took over 2 minutes.
-            return new SecuredService(work, child, token, cert.cert(), child.awaitServing(600));
+            return new SecuredService(work, child, token, cert.cert(), child.awaitServing());
         } catch (Exception e) {
             child.kill();
             ServiceFixture.deleteTree(work);
