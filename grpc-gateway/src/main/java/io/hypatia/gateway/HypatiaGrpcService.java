@@ -141,7 +141,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         StudySpec s = ProtoMapping.toSpec(request.toBuilder().setSearchSpace(ProtoMapping.toProto(b.space())).build());
         return new StudySpec(s.name(), b.space(), b.objectives(), s.sampler(), s.scheduler(),
                 request.hasFidelity() ? s.fidelity() : b.fidelity().orElse(null), s.leaseMillis(), s.onLeaseExpired(),
-                s.maxAttempts(), s.samplerTimeoutMillis(), s.schedulerTimeoutMillis());
+                s.maxAttempts(), s.samplerTimeoutMillis(), s.schedulerTimeoutMillis(), s.onMissingPlugin());
     }
 
     @Override
@@ -562,6 +562,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
                 case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
+                case OUT_OF_RANGE -> Status.OUT_OF_RANGE;
             };
             String message = e.getMessage();
             if (target.stored() != null) {
