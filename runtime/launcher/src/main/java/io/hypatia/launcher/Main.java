@@ -18,7 +18,7 @@ public final class Main {
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
-              studies list | show NAME | trials NAME | delete NAME | watch NAME | plugins
+              studies list | show NAME | trials NAME | update NAME --max-budget X | delete NAME | watch NAME | plugins
                       inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
