@@ -1,6 +1,7 @@
 package io.hypatia.engine;
 
 import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.sampler.SearchSpaceExhaustedException;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Promotion;
@@ -61,6 +62,8 @@ final class AskPath {
         // the instant a bundle is being replaced.
         Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
+        pluginCalls.checkPresent(s, "sampler", s.spec.sampler(), sampler.isPresent(), s.samplerMissing);
+        pluginCalls.checkPresent(s, "scheduler", s.spec.scheduler(), scheduler.isPresent(), s.schedulerMissing);
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         StudyGuard guard = studies.guard();
@@ -102,7 +105,17 @@ final class AskPath {
                 if (step != null && step.asked() == null) {
                     Step planned = step;
                     Map<String, String> attributes = new HashMap<>();
-                    Config suggested = suggest(s, sampler, planned.history(), planned.budget(), attributes);
+                    Config suggested;
+                    try {
+                        suggested = suggest(s, sampler, planned.history(), planned.budget(), attributes);
+                    } catch (SearchSpaceExhaustedException e) {
+                        if (!out.isEmpty()) {
+                            break; // the trials this ask already has are handed out; the next ask is refused
+                        }
+                        throw new EngineException(EngineException.Code.OUT_OF_RANGE, "sampler", "sampler "
+                                + sampler.map(Plugins.Resolved::label).orElse(s.spec.sampler().name()) + " has no configuration left: "
+                                + e.getMessage());
+                    }
                     step = guard.call(s, () -> {
                         TrialLifecycle.requireLive(s);
                         if (answeredElsewhere(s, askId, out)) {
@@ -280,6 +293,8 @@ final class AskPath {
         if (sampler.isPresent()) {
             try {
                 return suggestWith(s, sampler.get(), ctx, attributes);
+            } catch (SearchSpaceExhaustedException e) {
+                throw e; // an answer, not a failure: the ask says so instead of sampling at random
             } catch (TimeoutException e) {
                 problem = "timed out after " + s.spec.samplerTimeoutMillis() + " ms";
             } catch (Exception e) {
@@ -288,6 +303,8 @@ final class AskPath {
                 if (now.isPresent() && now.get().service() != sampler.get().service()) {
                     try {
                         return suggestWith(s, now.get(), ctx, attributes);
+                    } catch (SearchSpaceExhaustedException exhausted) {
+                        throw exhausted;
                     } catch (Exception retry) {
                         e = retry;
                         sampler = now;
@@ -298,8 +315,8 @@ final class AskPath {
             pluginCalls.warn(sampler.get().label(), s.spec.name(), "study " + s.spec.name() + ": sampler " + sampler.get().label()
                     + " " + problem + "; trial " + number + " falls back to random sampling");
         } else {
-            problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
-            LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
+            // logged once per outage by PluginCalls.checkPresent; each trial says so in its attributes
+            problem = PluginCalls.missing("sampler", s.spec.sampler());
         }
         pluginCalls.fallback(s, "sampler", s.spec.sampler().name());
         attributes.put("sampler", "fallback-random");

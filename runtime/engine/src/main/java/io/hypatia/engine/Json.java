@@ -147,6 +147,7 @@ final class Json {
         o.put("maxAttempts", spec.maxAttempts());
         o.put("samplerTimeoutMillis", spec.samplerTimeoutMillis());
         o.put("schedulerTimeoutMillis", spec.schedulerTimeoutMillis());
+        o.put("onMissingPlugin", spec.onMissingPlugin().name());
         if (!spec.raises().isEmpty()) {
             ArrayNode raises = o.putArray("raises");
             for (MaxResourceRaise r : spec.raises()) {
@@ -172,7 +173,10 @@ final class Json {
         return new StudySpec(o.get("name").asText(), SearchSpace.of(params), objectives, plugin(o.get("sampler")),
                 plugin(o.get("scheduler")), fidelity, o.get("leaseMillis").longValue(),
                 LeasePolicy.valueOf(o.get("onLeaseExpired").asText()), o.get("maxAttempts").intValue(),
-                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue(), raises);
+                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue(),
+                // absent in studies stored before the policy existed: they fall back
+                o.hasNonNull("onMissingPlugin") ? MissingPluginPolicy.valueOf(o.get("onMissingPlugin").asText())
+                        : MissingPluginPolicy.FALLBACK, raises);
     }
 
     private static ObjectNode plugin(PluginRef ref) {

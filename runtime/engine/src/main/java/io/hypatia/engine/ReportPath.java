@@ -46,6 +46,10 @@ final class ReportPath {
         String ckpt = checkCheckpoint(checkpoint);
         StudyState s = studies.require(studyName);
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
+        pluginCalls.checkPresent(s, "scheduler", s.spec.scheduler(), scheduler.isPresent(), s.schedulerMissing);
+        if (scheduler.isEmpty() && !StudyEngine.NO_SCHEDULER.equals(s.spec.scheduler().name())) {
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name()); // answered CONTINUE in its place
+        }
         return studies.guard().call(s, () -> {
             Verdict verdict = Verdict.proceed();
             TrialRecord t = lifecycle.requireTrial(s, trialId);

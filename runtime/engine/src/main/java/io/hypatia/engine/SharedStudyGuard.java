@@ -72,8 +72,25 @@ final class SharedStudyGuard implements StudyGuard {
         }
     }
 
+    /** Takes the spec another gateway changed (UpdateStudy raised the max budget): the scheduler then rebuilds its rungs. */
+    private static void refreshSpec(StudyState s, Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT spec FROM studies WHERE study_id = ?")) {
+            ps.setLong(1, s.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    StudySpec stored = Json.spec(Json.read(rs.getString(1)));
+                    if (!stored.raises().equals(s.spec.raises())) {
+                        s.spec = stored;
+                        s.schedulerMemory.clear();
+                    }
+                }
+            }
+        }
+    }
+
     /** Re-reads the trials of {@code s} changed after the version it holds, and their reported values. */
     private void refresh(StudyState s, Connection c) throws SQLException {
+        refreshSpec(s, c);
         Map<Long, TrialRecord> changed = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + StoreLoader.TRIAL_COLUMNS
                 + " FROM trials WHERE study_id = ? AND change_seq > ? ORDER BY number")) {

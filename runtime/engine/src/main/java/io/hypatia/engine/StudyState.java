@@ -22,6 +22,9 @@ final class StudyState {
     final Map<Long, TrialRecord> byId = new HashMap<>();
     History history = new History();
     final AtomicLong pluginFallbacks = new AtomicLong();
+    /** Set while the study's sampler / scheduler is missing, so that outage is logged once, not on every call. */
+    final java.util.concurrent.atomic.AtomicBoolean samplerMissing = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicBoolean schedulerMissing = new java.util.concurrent.atomic.AtomicBoolean();
     /** The scheduler's incremental per-study state (a cache; emptied whenever it may be stale). */
     final SchedulerMemory schedulerMemory = new SchedulerMemory();
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */

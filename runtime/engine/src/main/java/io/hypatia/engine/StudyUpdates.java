@@ -48,11 +48,10 @@ final class StudyUpdates {
             throw EngineException.invalid("max_budget", "must be a finite number, got " + newMax);
         }
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
-        List<TrialInfo> continued = new ArrayList<>();
-        CompletableFuture<Void> saved;
         // The ask lock keeps trials from being created meanwhile, so the raise's trial count is exact.
+        TrialLifecycle.Saved<List<TrialInfo>> done;
         synchronized (s.askLock) {
-            synchronized (s) {
+            done = studies.guard().call(s, () -> {
                 TrialLifecycle.requireLive(s);
                 StudySpec spec = s.spec;
                 if (spec.fidelity() == null) {
@@ -69,6 +68,7 @@ final class StudyUpdates {
                 s.spec = next;
                 s.schedulerMemory.clear(); // its rungs end at the old max
                 List<TrialRecord> changed = new ArrayList<>();
+                List<TrialInfo> continued = new ArrayList<>();
                 for (Continuation c : continuations(s, scheduler, raise)) {
                     TrialRecord t = s.byId.get(c.trialId());
                     if (t == null || t.state != TrialState.COMPLETE || !(t.budget < newMax) || changed.contains(t)) {
@@ -91,7 +91,7 @@ final class StudyUpdates {
                 String specJson = Json.write(Json.spec(next));
                 long studyId = s.id;
                 List<TrialRow> rows = changed.stream().map(t -> TrialRow.of(studyId, t)).toList();
-                saved = store.submit(c -> {
+                CompletableFuture<Void> saved = store.submit(c -> {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE studies SET spec = ? WHERE study_id = ?")) {
                         ps.setString(1, specJson);
                         ps.setLong(2, studyId);
@@ -101,9 +101,10 @@ final class StudyUpdates {
                         row.upsert(c);
                     }
                 });
-            }
+                return new TrialLifecycle.Saved<>(saved, continued);
+            });
         }
-        TrialLifecycle.await(saved);
+        List<TrialInfo> continued = done.await();
         return new StudyEngine.BudgetRaised(studies.info(s), continued);
     }
 

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Iterative Deepening Hyperband through the engine: the real ASHA and asynchronous Hyperband
- * schedulers on a real SQLite store, a study run at max budget 9 and raised to 27 while it runs.
+ * schedulers on a real SQLite store ({@link IterativeDeepeningPostgresTest}: PostgreSQL), a study
+ * run at max budget 9 and raised to 27 while it runs.
  */
 class IterativeDeepeningTest {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("lr", 1e-4, 1, true)));
@@ -50,11 +51,16 @@ class IterativeDeepeningTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = Store.open(dir, false);
+        store = openStore();
         plugins = new TestPlugins();
         plugins.schedulers.put("asha", new AshaScheduler());
         plugins.schedulers.put("hyperband", new HyperbandScheduler());
         engine = new StudyEngine(store, plugins);
+    }
+
+    /** Opens the store the engine is tested on; called again, the same store after a restart. */
+    Store openStore() throws Exception {
+        return Store.open(dir, false);
     }
 
     @AfterEach
@@ -66,7 +72,7 @@ class IterativeDeepeningTest {
     private void restart() throws Exception {
         engine.close();
         store.close();
-        store = Store.open(dir, false);
+        store = openStore();
         engine = new StudyEngine(store, plugins);
     }
 

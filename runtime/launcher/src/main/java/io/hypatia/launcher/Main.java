@@ -56,6 +56,8 @@ public final class Main {
               --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
               --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
               --metrics-studies N   per-study metric series for the N newest studies (default 20)
+              --plugin-wait-ms N    while a plugin jar is being swapped, an ask whose sampler is absent waits
+                                    up to N ms for it (default 10000); outside a swap it never waits
 
             demo options:
               --trials N            trials to run (default 200)
@@ -79,7 +81,7 @@ public final class Main {
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
             "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas", "store", "store-credentials");
     private static final Set<String> SERVER_FLAGS = Set.of("no-fsync", "insecure");
-    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies");
+    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies", "plugin-wait-ms");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
 
     private Main() {
@@ -221,7 +223,9 @@ public final class Main {
         if (!Files.isDirectory(o.systemDir())) {
             throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
         }
+        int pluginWait = a.getInt("plugin-wait-ms", 10_000, 0, 600_000);
         HypatiaServer server = HypatiaServer.start(o);
+        server.engine().setPluginWaitMillis(pluginWait);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
         GatewayServer.Settings g = o.gateway();
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
