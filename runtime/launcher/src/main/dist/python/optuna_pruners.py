@@ -58,11 +58,15 @@ class EvalServer:
         self.info = json.loads(line)
 
     def evaluate(self, config, budget, seed):
-        self.proc.stdin.write(json.dumps({"config": config, "budget": budget, "seed": seed}) + "\n")
+        return self.curve(config, [budget], seed)[0]
+
+    def curve(self, config, budgets, seed):
+        """(value, cost) at each budget, in one round trip."""
+        self.proc.stdin.write(json.dumps({"config": config, "budgets": budgets, "seed": seed}) + "\n")
         answer = json.loads(self.proc.stdout.readline())
         if "error" in answer:
-            raise ValueError("evaluation of %s at %s: %s" % (config, budget, answer["error"]))
-        return answer["values"][0], answer["cost"]
+            raise ValueError("evaluation of %s at %s: %s" % (config, budgets, answer["error"]))
+        return [(e["values"][0], e["cost"]) for e in answer["curve"]]
 
     def close(self):
         self.proc.stdin.close()
@@ -115,10 +119,16 @@ def run_one(server, pruner_name, seed, max_epochs):
         config = suggest(trial, space)
         cost_so_far = 0.0
         value = None
-        for step in steps:
+        # The first step alone (most trials are pruned there), then the rest of the curve in one
+        # request: the values are the same as step by step, with two round trips per trial at most.
+        known = {}
+        for i, step in enumerate(steps):
             if state["epochs"] >= max_epochs:
                 raise optuna.TrialPruned()  # the run's epoch budget is spent
-            value, cost = server.evaluate(config, step, seed)
+            if step not in known:
+                wanted = steps[:1] if i == 0 else steps[i:]
+                known.update(zip(wanted, server.curve(config, wanted, seed)))
+            value, cost = known[step]
             state["time"] += max(0.0, cost - cost_so_far)  # cumulative cost: pay only the new epoch
             cost_so_far = max(cost_so_far, cost)
             state["epochs"] += 1

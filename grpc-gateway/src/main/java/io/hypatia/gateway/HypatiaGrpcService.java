@@ -52,6 +52,8 @@ import io.hypatia.grpc.v1.ReportResponse;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.TellResponse;
 import io.hypatia.grpc.v1.TrialState;
+import io.hypatia.grpc.v1.UpdateStudyRequest;
+import io.hypatia.grpc.v1.UpdateStudyResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -139,7 +141,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         StudySpec s = ProtoMapping.toSpec(request.toBuilder().setSearchSpace(ProtoMapping.toProto(b.space())).build());
         return new StudySpec(s.name(), b.space(), b.objectives(), s.sampler(), s.scheduler(),
                 request.hasFidelity() ? s.fidelity() : b.fidelity().orElse(null), s.leaseMillis(), s.onLeaseExpired(),
-                s.maxAttempts(), s.samplerTimeoutMillis(), s.schedulerTimeoutMillis());
+                s.maxAttempts(), s.samplerTimeoutMillis(), s.schedulerTimeoutMillis(), s.onMissingPlugin());
     }
 
     @Override
@@ -183,6 +185,25 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         unary(out, request, target, () -> {
             engine.deleteStudy(target.stored());
             return DeleteStudyResponse.getDefaultInstance();
+        });
+    }
+
+    /**
+     * Raises a study's max budget. Scoped like DeleteStudy: a user reaches only its tenant's
+     * studies (another tenant's is NOT_FOUND), an admin any.
+     */
+    @Override
+    public void updateStudy(UpdateStudyRequest request, StreamObserver<UpdateStudyResponse> out) {
+        Target target = study(request.getStudy());
+        unary(out, request, target, () -> {
+            if (!request.hasMaxBudget()) {
+                engine.getStudy(target.stored()); // an unknown study is NOT_FOUND first
+                throw EngineException.invalid("max_budget", "must be set: the new max budget (fidelity max) of the study");
+            }
+            StudyEngine.BudgetRaised raised = engine.raiseMaxBudget(target.stored(), request.getMaxBudget());
+            UpdateStudyResponse.Builder b = UpdateStudyResponse.newBuilder().setStudy(shown(raised.study()));
+            raised.continued().forEach(t -> b.addContinued(ProtoMapping.toProto(t)));
+            return b.build();
         });
     }
 
@@ -541,6 +562,7 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
                 case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
+                case OUT_OF_RANGE -> Status.OUT_OF_RANGE;
             };
             String message = e.getMessage();
             if (target.stored() != null) {

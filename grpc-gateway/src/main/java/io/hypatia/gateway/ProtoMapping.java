@@ -88,7 +88,17 @@ public final class ProtoMapping {
                 toLeasePolicy(r),
                 r.getMaxAttempts() == 0 ? StudySpec.DEFAULT_MAX_ATTEMPTS : r.getMaxAttempts(),
                 r.getSamplerTimeoutMs() == 0 ? StudySpec.DEFAULT_SAMPLER_TIMEOUT_MILLIS : r.getSamplerTimeoutMs(),
-                r.getSchedulerTimeoutMs() == 0 ? StudySpec.DEFAULT_SCHEDULER_TIMEOUT_MILLIS : r.getSchedulerTimeoutMs());
+                r.getSchedulerTimeoutMs() == 0 ? StudySpec.DEFAULT_SCHEDULER_TIMEOUT_MILLIS : r.getSchedulerTimeoutMs(),
+                toMissingPluginPolicy(r));
+    }
+
+    private static io.hypatia.engine.MissingPluginPolicy toMissingPluginPolicy(CreateStudyRequest r) {
+        return switch (r.getOnMissingPlugin()) {
+            case MISSING_PLUGIN_POLICY_UNSPECIFIED, MISSING_PLUGIN_FALLBACK -> io.hypatia.engine.MissingPluginPolicy.FALLBACK;
+            case MISSING_PLUGIN_FAIL -> io.hypatia.engine.MissingPluginPolicy.FAIL;
+            default -> throw EngineException.invalid("on_missing_plugin", "unknown policy " + r.getOnMissingPluginValue()
+                    + "; use MISSING_PLUGIN_FALLBACK (1) or MISSING_PLUGIN_FAIL (2)");
+        };
     }
 
     public static io.hypatia.api.space.SearchSpace toSpace(SearchSpace proto) {
@@ -261,6 +271,9 @@ public final class ProtoMapping {
                 .setMaxAttempts(spec.maxAttempts())
                 .setSamplerTimeoutMs(spec.samplerTimeoutMillis())
                 .setSchedulerTimeoutMs(spec.schedulerTimeoutMillis())
+                .setOnMissingPlugin(spec.onMissingPlugin() == io.hypatia.engine.MissingPluginPolicy.FAIL
+                        ? io.hypatia.grpc.v1.MissingPluginPolicy.MISSING_PLUGIN_FAIL
+                        : io.hypatia.grpc.v1.MissingPluginPolicy.MISSING_PLUGIN_FALLBACK)
                 .setTrialCounts(toProto(info.trialCounts()))
                 .setPluginFallbacks(info.pluginFallbacks())
                 .setCreatedAtMs(info.createdAt());
@@ -271,6 +284,10 @@ public final class ProtoMapping {
         if (spec.fidelity() != null) {
             b.setFidelity(Fidelity.newBuilder().setName(spec.fidelity().name())
                     .setMin(spec.fidelity().min()).setMax(spec.fidelity().max()));
+        }
+        for (io.hypatia.api.scheduler.MaxResourceRaise r : spec.raises()) {
+            b.addBudgetRaises(io.hypatia.grpc.v1.BudgetRaise.newBuilder().setPreviousMax(r.previousMax()).setMax(r.max())
+                    .setFirstTrialNumber(r.firstTrialNumber()));
         }
         return b.build();
     }

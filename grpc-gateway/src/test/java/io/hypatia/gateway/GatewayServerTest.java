@@ -21,6 +21,7 @@ import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.IntDomain;
+import io.hypatia.grpc.v1.MissingPluginPolicy;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.OrdinalDomain;
 import io.hypatia.grpc.v1.Parameter;
@@ -44,6 +45,7 @@ class GatewayServerTest {
     Path dir;
 
     private Store store;
+    private RandomOnly plugins;
     private StudyEngine engine;
     private GatewayServer server;
     private ManagedChannel channel;
@@ -51,7 +53,8 @@ class GatewayServerTest {
     @BeforeEach
     void start() throws Exception {
         store = Store.open(dir, false);
-        engine = new StudyEngine(store, new RandomOnly());
+        plugins = new RandomOnly();
+        engine = new StudyEngine(store, plugins);
         server = GatewayServer.start(engine, "127.0.0.1", 0);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     }
@@ -125,6 +128,32 @@ class GatewayServerTest {
     }
 
     @Test
+    void missingPluginPolicyIsCheckedKeptAndAppliedOnAsk() {
+        CreateStudyRequest.Builder request = CreateStudyRequest.newBuilder().setName("strict")
+                .setSearchSpace(SearchSpace.newBuilder().addParams(Parameter.newBuilder().setName("x")
+                        .setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1))))
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE));
+        StatusRuntimeException bad = assertThrows(StatusRuntimeException.class,
+                () -> stub().createStudy(request.clone().setOnMissingPluginValue(7).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+        assertTrue(bad.getStatus().getDescription().startsWith("on_missing_plugin: unknown policy 7"), bad.getStatus().getDescription());
+
+        Study strict = stub().createStudy(request.clone().setOnMissingPlugin(MissingPluginPolicy.MISSING_PLUGIN_FAIL).build()).getStudy();
+        assertEquals(MissingPluginPolicy.MISSING_PLUGIN_FAIL, strict.getOnMissingPlugin());
+        Study lenient = stub().createStudy(request.clone().setName("lenient").build()).getStudy();
+        assertEquals(MissingPluginPolicy.MISSING_PLUGIN_FALLBACK, lenient.getOnMissingPlugin(), "unset means fallback");
+
+        plugins.loaded = false;
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> stub().ask(AskRequest.newBuilder().setStudy("strict").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().startsWith("sampler: sampler 'random' is not loaded"),
+                refused.getStatus().getDescription());
+        Trial fallback = stub().ask(AskRequest.newBuilder().setStudy("lenient").build()).getTrials(0).getTrial();
+        assertEquals("fallback-random", fallback.getAttributesOrThrow("sampler"));
+    }
+
+    @Test
     void unexpectedExceptionsBecomeInternal() {
         assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new IllegalStateException("boom")).getCode());
         assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new NoClassDefFoundError("gone")).getCode());
@@ -133,10 +162,12 @@ class GatewayServerTest {
     /** Only a uniform random sampler, as the random bundle would provide. */
     static final class RandomOnly implements Plugins {
         private final Sampler random = ctx -> ctx.space().sampleUniform(ctx.random());
+        /** False while the test has "removed" the random bundle. */
+        volatile boolean loaded = true;
 
         @Override
         public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
-            return name.equals("random") ? Optional.of(new Resolved<>(random, "test-random@1.0.0")) : Optional.empty();
+            return loaded && name.equals("random") ? Optional.of(new Resolved<>(random, "test-random@1.0.0")) : Optional.empty();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.hypatia.engine;
 
 import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.sampler.SearchSpaceExhaustedException;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.scheduler.Clone;
 import io.hypatia.api.scheduler.Promotion;
@@ -61,8 +62,11 @@ final class AskPath {
         // the instant a bundle is being replaced.
         Optional<Plugins.Resolved<Sampler>> sampler = pluginCalls.awaitSampler(s.spec.sampler());
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
+        pluginCalls.checkPresent(s, "sampler", s.spec.sampler(), sampler.isPresent(), s.samplerMissing);
+        pluginCalls.checkPresent(s, "scheduler", s.spec.scheduler(), scheduler.isPresent(), s.schedulerMissing);
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
+        StudyGuard guard = studies.guard();
         synchronized (s.askLock) {
             if (!askId.isEmpty()) {
                 // A retry that raced with the first ask waited on the lock: answer it the same trials.
@@ -72,13 +76,14 @@ final class AskPath {
                 }
             }
             for (int i = 0; i < n; i++) {
-                TrialRecord t;
-                HandOut handOut = HandOut.NEW;
-                List<Trial> history = null;
-                double budget = 0;
-                synchronized (s) {
+                // A queued, promoted or cloned trial is handed out at once; otherwise this takes what the sampler needs.
+                Step step = guard.call(s, () -> {
                     TrialLifecycle.requireLive(s);
-                    t = nextWaiting(s);
+                    if (answeredElsewhere(s, askId, out)) {
+                        return null;
+                    }
+                    TrialRecord t = nextWaiting(s);
+                    HandOut handOut = HandOut.NEW;
                     if (t != null) {
                         handOut = t.attempts == 0 ? HandOut.NEW : HandOut.REQUEUED;
                     } else if (scheduler.isPresent()) {
@@ -90,31 +95,47 @@ final class AskPath {
                             handOut = t != null ? HandOut.CLONED : HandOut.NEW;
                         }
                     }
-                    if (t == null) {
-                        history = s.snapshots();
-                        // decided before sampling, so a multi-fidelity sampler knows the budget it suggests for
-                        budget = initialBudget(s, scheduler, history.size());
+                    if (t != null) {
+                        return handOut(s, t, handOut, worker, askId);
                     }
+                    List<Trial> history = s.snapshots();
+                    // decided before sampling, so a multi-fidelity sampler knows the budget it suggests for
+                    return new Step(null, null, history, initialBudget(s, scheduler, history.size()));
+                });
+                if (step != null && step.asked() == null) {
+                    Step planned = step;
+                    Map<String, String> attributes = new HashMap<>();
+                    Config suggested;
+                    try {
+                        suggested = suggest(s, sampler, planned.history(), planned.budget(), attributes);
+                    } catch (SearchSpaceExhaustedException e) {
+                        if (!out.isEmpty()) {
+                            break; // the trials this ask already has are handed out; the next ask is refused
+                        }
+                        throw new EngineException(EngineException.Code.OUT_OF_RANGE, "sampler", "sampler "
+                                + sampler.map(Plugins.Resolved::label).orElse(s.spec.sampler().name()) + " has no configuration left: "
+                                + e.getMessage());
+                    }
+                    step = guard.call(s, () -> {
+                        TrialLifecycle.requireLive(s);
+                        if (answeredElsewhere(s, askId, out)) {
+                            return null;
+                        }
+                        // The trial's number is the study's size now; with one gateway that is the number its
+                        // budget was decided for (trials are created only under the ask lock held here).
+                        TrialRecord t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
+                        t.budget = planned.budget();
+                        return handOut(s, t, HandOut.NEW, worker, askId);
+                    });
                 }
-                Map<String, String> attributes = new HashMap<>();
-                Config suggested = t == null ? suggest(s, sampler, history, budget, attributes) : null;
-                synchronized (s) {
-                    TrialLifecycle.requireLive(s);
-                    if (t == null) {
-                        // Trials are created only under the ask lock held here, so this one's number
-                        // is history.size(), the number its budget was decided for.
-                        t = lifecycle.newTrial(s, suggested, TrialState.RUNNING, attributes);
-                        t.budget = budget;
-                    }
-                    if (!askId.isEmpty()) {
-                        t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
-                    }
-                    out.add(handOut(s, t, handOut, worker));
-                    saves.add(lifecycle.save(s, t));
+                if (step == null) {
+                    return replay(s, askId); // nothing was handed out: another gateway answered this request
                 }
+                out.add(step.asked());
+                saves.add(step.saved());
             }
             if (!askId.isEmpty()) {
-                synchronized (s) {
+                synchronized (s) { // the cache only: the trials carry the id in the store
                     askRequests(s).put(askId, new AskRecord(out.stream().map(a -> a.info().trial().id()).toList(),
                             CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))));
                 }
@@ -122,6 +143,18 @@ final class AskPath {
         }
         saves.forEach(TrialLifecycle::await);
         return out;
+    }
+
+    /** One trial of an ask: handed out (and its change), or the history and budget to sample for. */
+    private record Step(Asked asked, CompletableFuture<Void> saved, List<Trial> history, double budget) {
+    }
+
+    /**
+     * With a shared store: whether another gateway handed out trials for this request id while
+     * this one had not yet handed out any (then this ask answers as that one did).
+     */
+    private boolean answeredElsewhere(StudyState s, String askId, List<Asked> out) {
+        return studies.shared() != null && !askId.isEmpty() && out.isEmpty() && askRequests(s).containsKey(askId);
     }
 
     /** Trial attribute holding the request id of the ask that last handed the trial out. */
@@ -148,17 +181,16 @@ final class AskPath {
 
     /** The answer to an earlier ask with {@code askId} (trials in their current state), or null if there was none. */
     private List<Asked> replay(StudyState s, String askId) {
-        AskRecord earlier;
-        synchronized (s) {
+        AskRecord earlier = studies.guard().call(s, () -> {
             TrialLifecycle.requireLive(s);
-            earlier = askRequests(s).get(askId);
-        }
+            return askRequests(s).get(askId);
+        });
         if (earlier == null) {
             return null;
         }
         TrialLifecycle.await(earlier.durable());
-        List<Asked> out = new ArrayList<>();
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
+            List<Asked> out = new ArrayList<>();
             for (long id : earlier.trialIds()) {
                 TrialRecord t = s.byId.get(id);
                 if (t != null) {
@@ -167,8 +199,17 @@ final class AskPath {
                             resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
                 }
             }
+            return out;
+        });
+    }
+
+    /** Hands {@code t} out (see below), marked with the ask's request id, and queues its row. */
+    private Step handOut(StudyState s, TrialRecord t, HandOut handOut, String worker, String askId) {
+        if (!askId.isEmpty()) {
+            t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
         }
-        return out;
+        Asked asked = handOut(s, t, handOut, worker);
+        return new Step(asked, lifecycle.save(s, t), null, 0);
     }
 
     /** Leases {@code t} to {@code worker} as a new attempt and tells the worker how to start it. */
@@ -252,6 +293,8 @@ final class AskPath {
         if (sampler.isPresent()) {
             try {
                 return suggestWith(s, sampler.get(), ctx, attributes);
+            } catch (SearchSpaceExhaustedException e) {
+                throw e; // an answer, not a failure: the ask says so instead of sampling at random
             } catch (TimeoutException e) {
                 problem = "timed out after " + s.spec.samplerTimeoutMillis() + " ms";
             } catch (Exception e) {
@@ -260,6 +303,8 @@ final class AskPath {
                 if (now.isPresent() && now.get().service() != sampler.get().service()) {
                     try {
                         return suggestWith(s, now.get(), ctx, attributes);
+                    } catch (SearchSpaceExhaustedException exhausted) {
+                        throw exhausted;
                     } catch (Exception retry) {
                         e = retry;
                         sampler = now;
@@ -270,8 +315,8 @@ final class AskPath {
             pluginCalls.warn(sampler.get().label(), s.spec.name(), "study " + s.spec.name() + ": sampler " + sampler.get().label()
                     + " " + problem + "; trial " + number + " falls back to random sampling");
         } else {
-            problem = "sampler '" + s.spec.sampler().name() + "' is not loaded";
-            LOG.warning("study " + s.spec.name() + ": " + problem + "; trial " + number + " falls back to random sampling");
+            // logged once per outage by PluginCalls.checkPresent; each trial says so in its attributes
+            problem = PluginCalls.missing("sampler", s.spec.sampler());
         }
         pluginCalls.fallback(s, "sampler", s.spec.sampler().name());
         attributes.put("sampler", "fallback-random");

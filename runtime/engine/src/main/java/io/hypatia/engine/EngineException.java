@@ -7,7 +7,7 @@ package io.hypatia.engine;
 public class EngineException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public enum Code { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, UNAVAILABLE }
+    public enum Code { INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, UNAVAILABLE, OUT_OF_RANGE }
 
     private final Code code;
     private final String field;

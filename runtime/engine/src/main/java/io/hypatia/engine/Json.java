@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.scheduler.MaxResourceRaise;
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.Condition;
 import io.hypatia.api.space.Config;
@@ -146,6 +147,13 @@ final class Json {
         o.put("maxAttempts", spec.maxAttempts());
         o.put("samplerTimeoutMillis", spec.samplerTimeoutMillis());
         o.put("schedulerTimeoutMillis", spec.schedulerTimeoutMillis());
+        o.put("onMissingPlugin", spec.onMissingPlugin().name());
+        if (!spec.raises().isEmpty()) {
+            ArrayNode raises = o.putArray("raises");
+            for (MaxResourceRaise r : spec.raises()) {
+                raises.addObject().put("previousMax", r.previousMax()).put("max", r.max()).put("firstTrialNumber", r.firstTrialNumber());
+            }
+        }
         return o;
     }
 
@@ -157,10 +165,18 @@ final class Json {
                 Direction.valueOf(n.get("direction").asText()))));
         JsonNode f = o.get("fidelity");
         Fidelity fidelity = f == null ? null : new Fidelity(f.get("name").asText(), f.get("min").doubleValue(), f.get("max").doubleValue());
+        List<MaxResourceRaise> raises = new ArrayList<>();
+        if (o.has("raises")) {
+            o.get("raises").forEach(r -> raises.add(new MaxResourceRaise(r.get("previousMax").doubleValue(),
+                    r.get("max").doubleValue(), r.get("firstTrialNumber").intValue())));
+        }
         return new StudySpec(o.get("name").asText(), SearchSpace.of(params), objectives, plugin(o.get("sampler")),
                 plugin(o.get("scheduler")), fidelity, o.get("leaseMillis").longValue(),
                 LeasePolicy.valueOf(o.get("onLeaseExpired").asText()), o.get("maxAttempts").intValue(),
-                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue());
+                o.get("samplerTimeoutMillis").longValue(), o.get("schedulerTimeoutMillis").longValue(),
+                // absent in studies stored before the policy existed: they fall back
+                o.hasNonNull("onMissingPlugin") ? MissingPluginPolicy.valueOf(o.get("onMissingPlugin").asText())
+                        : MissingPluginPolicy.FALLBACK, raises);
     }
 
     private static ObjectNode plugin(PluginRef ref) {

@@ -2,6 +2,11 @@ package io.hypatia.engine;
 
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.TrialState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,20 +33,64 @@ final class Leases implements AutoCloseable {
     }
 
     private void expire() {
-        expireAt(System.currentTimeMillis());
+        try {
+            expireAt(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            // an exception would end the reaper's schedule; the next round retries
+            LOG.warning("lease expiry failed: " + e);
+        }
     }
 
     /** Expires every lease that ends at or before {@code now} (epoch millis). */
     void expireAt(long now) {
-        studies.forEach(s -> {
-            synchronized (s) {
-                for (TrialRecord t : s.history.running()) {
-                    if (t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
-                        expire(s, t, now);
-                    }
-                }
+        if (studies.shared() != null) {
+            expireShared(now);
+            return;
+        }
+        studies.forEach(s -> studies.guard().run(s, () -> expireIn(s, now)));
+    }
+
+    private void expireIn(StudyState s, long now) {
+        for (TrialRecord t : s.history.running()) {
+            if (t.leaseExpiresAt != 0 && t.leaseExpiresAt <= now) {
+                expire(s, t, now);
             }
-        });
+        }
+    }
+
+    /**
+     * With a shared store the database says which studies have expired leases (also those no
+     * gateway holds in memory, e.g. after the gateway that served them died); each is then
+     * checked again under its lock, on fresh data, so two gateways never expire one lease twice.
+     */
+    private void expireShared(long now) {
+        List<String> names;
+        try {
+            names = studies.shared().withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT s.name FROM trials t JOIN studies s "
+                        + "ON s.study_id = t.study_id WHERE t.state = 'RUNNING' AND t.lease_expires_at > 0 AND t.lease_expires_at <= ?")) {
+                    ps.setLong(1, now);
+                    List<String> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                    return out;
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warning("lease expiry: the store could not be read: " + e);
+            return;
+        }
+        for (String name : names) {
+            try {
+                StudyState s = studies.require(name);
+                studies.guard().run(s, () -> expireIn(s, now));
+            } catch (EngineException e) {
+                LOG.fine("lease expiry in study " + name + ": " + e.getMessage());
+            }
+        }
     }
 
     private void expire(StudyState s, TrialRecord t, long now) {

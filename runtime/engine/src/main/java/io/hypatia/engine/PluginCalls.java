@@ -10,13 +10,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,6 +51,14 @@ final class PluginCalls implements AutoCloseable {
     private final class Lane {
         final String plugin;
         final ThreadPoolExecutor executor;
+        /**
+         * Calls in progress, at most {@link #MAX_THREADS_PER_PLUGIN}. A permit is returned when the
+         * plugin's code returns (before the caller sees the result), not when the pool thread gets
+         * back to the pool: bounding the pool's threads instead refused calls on a busy machine,
+         * where a thread that had just answered was not yet rescheduled to take the next call
+         * ("all 4 threads busy" with nothing hung; the decision fell back to CONTINUE).
+         */
+        final Semaphore slots = new Semaphore(MAX_THREADS_PER_PLUGIN);
         final AtomicLong calls = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
         final AtomicLong timeouts = new AtomicLong();
@@ -60,8 +70,15 @@ final class PluginCalls implements AutoCloseable {
 
         Lane(String plugin) {
             this.plugin = plugin;
-            this.executor = new ThreadPoolExecutor(0, MAX_THREADS_PER_PLUGIN, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                    daemon("hypatia-plugin-" + plugin.replaceAll("[^A-Za-z0-9._-]", "_")));
+            // Unbounded threads, admission bounded by the slots: a hung call holds its slot and its
+            // thread, so a hung plugin still holds at most MAX_THREADS_PER_PLUGIN threads.
+            this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                    daemon("hypatia-plugin-" + plugin.replaceAll("[^A-Za-z0-9._-]", "_"))) {
+                @Override
+                protected void afterExecute(Runnable r, Throwable t) {
+                    afterCall.run();
+                }
+            };
         }
 
         /** Null when the call may go ahead; otherwise why it may not. */
@@ -105,6 +122,8 @@ final class PluginCalls implements AutoCloseable {
     private volatile long samplerWaitMillis = 10_000;
     private volatile long cooldownMillis = 30_000;
     private volatile EngineListener listener = EngineListener.NONE;
+    /** Run by a pool thread after a call, before it can take the next (tests hold it there). */
+    volatile Runnable afterCall = () -> { };
 
     PluginCalls(Plugins plugins) {
         this.plugins = plugins;
@@ -149,6 +168,36 @@ final class PluginCalls implements AutoCloseable {
                 return found;
             }
         }
+    }
+
+    /**
+     * Applies the study's {@link MissingPluginPolicy} to a sampler or scheduler just looked up:
+     * under FAIL a missing one refuses the call (FAILED_PRECONDITION naming it); under FALLBACK
+     * the outage is logged once when it begins and once when it ends, not on every call.
+     */
+    void checkPresent(StudyState s, String kind, PluginRef ref, boolean present,
+                      java.util.concurrent.atomic.AtomicBoolean missing) {
+        if (present || (kind.equals("scheduler") && NO_SCHEDULER.equals(ref.name()))) {
+            if (missing.compareAndSet(true, false)) {
+                LOG.info("study " + s.spec.name() + ": " + kind + " '" + ref.name() + "' is loaded again");
+            }
+            return;
+        }
+        if (s.spec.onMissingPlugin() == MissingPluginPolicy.FAIL) {
+            throw EngineException.precondition(kind, missing(kind, ref) + " and study '" + s.spec.name()
+                    + "' has on_missing_plugin=FAIL; deploy the plugin, or recreate the study with FALLBACK");
+        }
+        if (missing.compareAndSet(false, true)) {
+            LOG.warning("study " + s.spec.name() + ": " + missing(kind, ref) + "; until it is, "
+                    + (kind.equals("sampler") ? "trials are sampled at random (trial attribute sampler=fallback-random)"
+                    : "reports are answered CONTINUE") + " (logged once per outage)");
+        }
+    }
+
+    /** "sampler 'tpe' in range [1.0,2) is not loaded". */
+    static String missing(String kind, PluginRef ref) {
+        return kind + " '" + ref.name() + "'" + (ref.versionRange().isEmpty() ? "" : " in range " + ref.versionRange())
+                + " is not loaded";
     }
 
     /** The study's scheduler; empty for the built-in "none" or when it is not loaded. */
@@ -198,14 +247,37 @@ final class PluginCalls implements AutoCloseable {
             lane.rejected.incrementAndGet();
             throw new Contained(refused);
         }
-        lane.calls.incrementAndGet();
-        Future<T> f;
-        try {
-            f = lane.executor.submit(task);
-        } catch (RejectedExecutionException e) {
+        if (!lane.slots.tryAcquire()) {
             lane.rejected.incrementAndGet();
             lane.faulted(now);
             throw new Contained("plugin " + plugin + " has all " + MAX_THREADS_PER_PLUGIN + " of its threads busy (hung calls?)");
+        }
+        lane.calls.incrementAndGet();
+        // The slot is given back exactly once: when the plugin's code ends, or when the call is
+        // cancelled before it started.
+        AtomicBoolean started = new AtomicBoolean();
+        FutureTask<T> f = new FutureTask<>(() -> {
+            if (!started.compareAndSet(false, true)) {
+                return null; // cancelled before it ran; the slot was given back then
+            }
+            try {
+                return task.call();
+            } finally {
+                lane.slots.release();
+            }
+        }) {
+            @Override
+            protected void done() {
+                if (isCancelled() && started.compareAndSet(false, true)) {
+                    lane.slots.release();
+                }
+            }
+        };
+        try {
+            lane.executor.execute(f);
+        } catch (RejectedExecutionException e) { // only once the engine is closing
+            f.cancel(false);
+            throw new Contained("plugin " + plugin + " is shut down");
         }
         try {
             T result = f.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -221,6 +293,10 @@ final class PluginCalls implements AutoCloseable {
             if (e.getCause() instanceof UnsuitableStudyException u) {
                 lane.succeeded(); // the plugin answered: it refuses the study, which is no fault
                 throw u;
+            }
+            if (e.getCause() instanceof io.hypatia.api.sampler.SearchSpaceExhaustedException x) {
+                lane.succeeded(); // the sampler answered: it has nothing left to propose
+                throw x;
             }
             lane.failures.incrementAndGet();
             lane.faulted(System.currentTimeMillis());

@@ -46,15 +46,18 @@ final class ReportPath {
         String ckpt = checkCheckpoint(checkpoint);
         StudyState s = studies.require(studyName);
         Optional<Plugins.Resolved<Scheduler>> scheduler = pluginCalls.scheduler(s.spec.scheduler());
-        Verdict verdict = Verdict.proceed();
-        CompletableFuture<Void> saved;
-        synchronized (s) {
+        pluginCalls.checkPresent(s, "scheduler", s.spec.scheduler(), scheduler.isPresent(), s.schedulerMissing);
+        if (scheduler.isEmpty() && !StudyEngine.NO_SCHEDULER.equals(s.spec.scheduler().name())) {
+            pluginCalls.fallback(s, "scheduler", s.spec.scheduler().name()); // answered CONTINUE in its place
+        }
+        return studies.guard().call(s, () -> {
+            Verdict verdict = Verdict.proceed();
             TrialRecord t = lifecycle.requireTrial(s, trialId);
             TrialLifecycle.fence(t, attempt, "report");
             IntermediateValue last = t.lastIntermediate();
             if (last != null && step == last.step() && value == last.value()
                     && t.intermediateAttempts.get(t.intermediateAttempts.size() - 1) == t.attempts) {
-                return retriedReport(t, step);
+                return new TrialLifecycle.Saved<>(null, retriedReport(t, step));
             }
             if (t.state != TrialState.RUNNING) {
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is " + t.state
@@ -112,10 +115,8 @@ final class ReportPath {
                     ps.executeUpdate();
                 }
             });
-            saved = CompletableFuture.allOf(row, lifecycle.save(s, t));
-        }
-        TrialLifecycle.await(saved);
-        return verdict;
+            return new TrialLifecycle.Saved<>(CompletableFuture.allOf(row, lifecycle.save(s, t)), verdict);
+        }).await();
     }
 
     /** The answer to a report repeated by a client retry: what the first one was answered. */
@@ -143,8 +144,9 @@ final class ReportPath {
 
     /** The scheduler's view of the study; its trial list is built only if the scheduler asks for it. */
     SchedulerContext schedulerContext(StudyState s) {
-        return new SchedulerContext(s.spec.name(), s.spec.objectives(), s::snapshots, s.spec.scheduler().config(),
-                s.spec.space(), s.spec.fidelity(), s.seed, s.schedulerMemory);
+        StudySpec spec = s.spec;
+        return new SchedulerContext(spec.name(), spec.objectives(), s::snapshots, spec.scheduler().config(),
+                spec.space(), spec.fidelity(), s.seed, s.schedulerMemory, spec.raises());
     }
 
     void schedulerProblem(StudyState s, Plugins.Resolved<Scheduler> scheduler, String what, Exception e) {

@@ -6,6 +6,7 @@ import io.hypatia.api.scheduler.SchedulerMemory;
 import io.hypatia.api.scheduler.UnsuitableStudyException;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
+import io.hypatia.engine.store.PostgresStore;
 import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,21 +28,34 @@ final class Studies {
     private static final long MAX_LEASE_MILLIS = 100L * 365 * 24 * 3600 * 1000;
 
     private final Store store;
+    /** The shared store, or null when the embedded one (owned by this process) is used. */
+    private final PostgresStore shared;
+    private final StudyGuard guard;
     private final PluginCalls pluginCalls;
     private final Map<String, StudyState> byName = new ConcurrentHashMap<>();
     private final Map<Long, StudyState> byTrialId = new ConcurrentHashMap<>();
     private final AtomicLong nextStudyId = new AtomicLong(1);
     private final AtomicLong nextTrialId = new AtomicLong(1);
 
-    Studies(Store store, PluginCalls pluginCalls) {
+    Studies(Store store, StudyGuard guard, PluginCalls pluginCalls) {
         this.store = store;
+        this.shared = store.shared() ? (PostgresStore) store : null;
+        this.guard = guard;
         this.pluginCalls = pluginCalls;
+    }
+
+    StudyGuard guard() {
+        return guard;
     }
 
     StudyInfo create(StudySpec spec) {
         validate(spec);
         long now = System.currentTimeMillis();
-        StudyState state = new StudyState(nextStudyId.getAndIncrement(), spec, now);
+        StudyState state = new StudyState(shared == null ? nextStudyId.getAndIncrement() : sharedId(shared::nextStudyId), spec, now);
+        state.version = 0; // a new study has no trials: nothing to read back
+        if (shared != null && require(spec.name(), false) != null) {
+            throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
+        }
         if (byName.putIfAbsent(spec.name(), state) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
@@ -59,22 +73,28 @@ final class Studies {
             });
         }
         try {
-            TrialLifecycle.await(saved);
-        } catch (EngineException e) {
+            saved.join();
+        } catch (java.util.concurrent.CompletionException e) {
             byName.remove(spec.name(), state); // not durable, so not created
-            throw e;
+            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                // created meanwhile through another gateway sharing the store
+                throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
+            }
+            TrialLifecycle.await(saved);
         }
         return info(state);
     }
 
     List<StudyInfo> list() {
+        if (shared != null) {
+            syncWithStore();
+        }
         return byName.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
     }
 
     void delete(String name) {
         StudyState state = require(name);
-        CompletableFuture<Void> saved;
-        synchronized (state) {
+        CompletableFuture<Void> saved = guard.call(state, () -> {
             if (state.deleted) {
                 throw EngineException.notFound("study", "no study named '" + name + "'");
             }
@@ -82,7 +102,7 @@ final class Studies {
             byName.remove(name, state);
             state.trials.forEach(t -> byTrialId.remove(t.id));
             long lastTrialId = nextTrialId.get() - 1;
-            saved = store.submit(c -> {
+            return store.submit(c -> {
                 raiseHighWater(c, "study", state.id);
                 raiseHighWater(c, "trial", lastTrialId);
                 for (String sql : List.of(
@@ -94,7 +114,7 @@ final class Studies {
                     }
                 }
             });
-        }
+        });
         TrialLifecycle.await(saved);
     }
 
@@ -109,9 +129,7 @@ final class Studies {
     }
 
     StudyInfo info(StudyState s) {
-        synchronized (s) {
-            return new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get());
-        }
+        return guard.call(s, () -> new StudyInfo(s.id, s.spec, s.createdAt, s.history.counts(), s.pluginFallbacks.get()));
     }
 
     /** The study named {@code name}, or NOT_FOUND. */
@@ -119,11 +137,93 @@ final class Studies {
         if (name == null || name.isEmpty()) {
             throw EngineException.invalid("study", "must name a study");
         }
-        StudyState s = byName.get(name);
+        StudyState s = require(name, true);
         if (s == null) {
             throw EngineException.notFound("study", "no study named '" + name + "'");
         }
         return s;
+    }
+
+    /** The study named {@code name}; with a shared store, one another gateway created is looked up there. */
+    private StudyState require(String name, boolean register) {
+        StudyState s = byName.get(name);
+        if (s != null || shared == null) {
+            return s;
+        }
+        StudySpec[] spec = {null};
+        long[] idAndCreated = new long[2];
+        try {
+            shared.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT study_id, spec, created_at FROM studies WHERE name = ?")) {
+                    ps.setString(1, name);
+                    try (var rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            idAndCreated[0] = rs.getLong(1);
+                            spec[0] = Json.spec(Json.read(rs.getString(2)));
+                            idAndCreated[1] = rs.getLong(3);
+                        }
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
+        }
+        if (spec[0] == null || !register) {
+            return spec[0] == null ? null : new StudyState(idAndCreated[0], spec[0], idAndCreated[1]);
+        }
+        StudyState found = new StudyState(idAndCreated[0], spec[0], idAndCreated[1]);
+        StudyState raced = byName.putIfAbsent(name, found);
+        return raced != null ? raced : found;
+    }
+
+    /** With a shared store: learns the studies other gateways created and forgets those they deleted. */
+    private void syncWithStore() {
+        Map<String, Long> inStore = new java.util.HashMap<>();
+        try {
+            shared.read("SELECT name, study_id FROM studies", rs -> {
+                while (rs.next()) {
+                    inStore.put(rs.getString(1), rs.getLong(2));
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
+        }
+        for (StudyState s : List.copyOf(byName.values())) {
+            Long id = inStore.get(s.spec.name());
+            if (id == null || id != s.id) {
+                synchronized (s) {
+                    forget(s);
+                }
+            }
+        }
+        inStore.keySet().forEach(name -> require(name, true));
+    }
+
+    /** Drops a study deleted through another gateway; hold its lock. */
+    void forget(StudyState s) {
+        s.deleted = true;
+        byName.remove(s.spec.name(), s);
+        s.trials.forEach(t -> byTrialId.remove(t.id));
+    }
+
+    /** The shared store, or null when this process owns an embedded one. */
+    PostgresStore shared() {
+        return shared;
+    }
+
+    private static long sharedId(SqlId source) {
+        try {
+            return source.next();
+        } catch (SQLException e) {
+            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not hand out an id: " + e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlId {
+        long next() throws SQLException;
     }
 
     /** The study that owns a trial id, or null. */
@@ -132,7 +232,7 @@ final class Studies {
     }
 
     long allocateTrialId() {
-        return nextTrialId.getAndIncrement();
+        return shared == null ? nextTrialId.getAndIncrement() : sharedId(shared::nextTrialId);
     }
 
     void registerTrial(StudyState s, TrialRecord t) {
@@ -145,6 +245,10 @@ final class Studies {
 
     /** Rebuilds every study and trial from the store. */
     void load() throws SQLException {
+        if (shared != null) {
+            syncWithStore(); // trials are read when a study is first used, and refreshed before each use
+            return;
+        }
         new StoreLoader(store).load((id, spec, createdAt) -> {
             StudyState s = new StudyState(id, spec, createdAt);
             byName.put(spec.name(), s);

@@ -22,10 +22,13 @@ import java.util.Set;
  * {@link ReportPath} (the two hot paths), {@link Leases} (expiry), {@link PluginCalls} (finding
  * and calling plugins with time limits) and {@link History} (the trials as plugins see them).
  *
- * <p>Locking: each study is guarded by its own monitor; changes are queued to the store while
- * holding it (keeping the store's order equal to the engine's) and awaited after releasing it,
- * so concurrent clients share commits. Asks of one study are serialised by a second lock that
- * is held while the sampler runs, without the study's monitor.
+ * <p>Locking: each study is guarded by a {@link StudyGuard}. With the embedded store that is the
+ * study's monitor; changes are queued to the store while holding it (keeping the store's order
+ * equal to the engine's) and awaited after releasing it, so concurrent clients share commits.
+ * With a store several gateways share it is also a database transaction holding the study's
+ * lock there, which refreshes the cached trials first and commits before answering (see
+ * docs/SCALE-OUT.md). Asks of one study in one process are serialised by a second lock that is
+ * held while the sampler runs, without the study's guard.
  */
 public final class StudyEngine implements AutoCloseable {
     /** Built-in scheduler that always answers CONTINUE. */
@@ -38,6 +41,7 @@ public final class StudyEngine implements AutoCloseable {
     private final ReportPath reportPath;
     private final AskPath askPath;
     private final Leases leases;
+    private final StudyUpdates updates;
 
     /** One requested outcome of a trial. */
     public record Outcome(TrialState state, List<Double> values, List<Double> constraints, String reason) {
@@ -78,16 +82,33 @@ public final class StudyEngine implements AutoCloseable {
                         double resumeStep) {
     }
 
+    /**
+     * The answer to {@link #raiseMaxBudget}.
+     *
+     * @param study     the study with its new fidelity max
+     * @param continued the COMPLETE trials put back to PAUSED, to be resumed from their checkpoints
+     */
+    public record BudgetRaised(StudyInfo study, List<TrialInfo> continued) {
+        public BudgetRaised {
+            continued = List.copyOf(continued);
+        }
+    }
+
     private final Store store;
 
     public StudyEngine(Store store, Plugins plugins) throws SQLException {
         this.store = store;
         this.pluginCalls = new PluginCalls(plugins);
-        this.studies = new Studies(store, pluginCalls);
+        StudyGuard guard = store.shared() ? new SharedStudyGuard((io.hypatia.engine.store.PostgresStore) store) : StudyGuard.local();
+        this.studies = new Studies(store, guard, pluginCalls);
+        if (guard instanceof SharedStudyGuard sharedGuard) {
+            sharedGuard.attach(studies);
+        }
         this.lifecycle = new TrialLifecycle(store, studies);
         this.reportPath = new ReportPath(store, studies, lifecycle, pluginCalls);
         this.askPath = new AskPath(studies, lifecycle, pluginCalls, reportPath);
         this.leases = new Leases(studies, lifecycle);
+        this.updates = new StudyUpdates(store, studies, pluginCalls, reportPath);
         studies.load();
         leases.start();
     }
@@ -144,6 +165,19 @@ public final class StudyEngine implements AutoCloseable {
 
     public void deleteStudy(String name) {
         studies.delete(name);
+    }
+
+    /**
+     * Raises a multi-fidelity study's max budget (its fidelity's max) while it runs (Iterative
+     * Deepening Hyperband): durable before it answers. The scheduler extends its rungs and names
+     * the COMPLETE trials to continue (ASHA and Hyperband: the top 1/eta of each bracket's rung at
+     * the old max); they go back to PAUSED and are handed out by ask as PROMOTED, resumed from
+     * their checkpoints. INVALID_ARGUMENT naming {@code max_budget} when the study has no fidelity
+     * or {@code newMax} is not a finite number larger than the current max; NOT_FOUND for an
+     * unknown study.
+     */
+    public BudgetRaised raiseMaxBudget(String name, double newMax) {
+        return updates.raiseMaxBudget(name, newMax);
     }
 
     // ---------------------------------------------------------------- trials

@@ -46,18 +46,15 @@ final class TrialLifecycle {
         } catch (InvalidSpaceException e) {
             throw EngineException.invalid(e.field(), e.getMessage().substring(e.field().length() + 2));
         }
-        CompletableFuture<Void> saved;
-        TrialInfo result;
+        Saved<TrialInfo> done;
         synchronized (s.askLock) {
-            synchronized (s) {
+            done = studies.guard().call(s, () -> {
                 requireLive(s);
                 TrialRecord t = newTrial(s, valid, TrialState.WAITING, Map.of("source", "enqueued"));
-                saved = save(s, t);
-                result = t.info(s.spec.name());
-            }
+                return new Saved<>(save(s, t), t.info(s.spec.name()));
+            });
         }
-        await(saved);
-        return result;
+        return done.await();
     }
 
     /** Finishes a trial. A repeat with the same non-empty request id is answered as the first was. */
@@ -68,13 +65,11 @@ final class TrialLifecycle {
         if (outcome.state() != TrialState.COMPLETE && outcome.state() != TrialState.FAILED && outcome.state() != TrialState.PRUNED) {
             throw EngineException.invalid("state", "a trial can be told COMPLETE, FAILED or PRUNED, not " + outcome.state());
         }
-        CompletableFuture<Void> saved;
-        TrialInfo result;
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             TrialRecord t = requireTrial(s, trialId);
             if (t.state.isFinished()) {
                 if (!rid.isEmpty() && rid.equals(t.tellRequestId)) {
-                    return t.info(s.spec.name());
+                    return new Saved<>(null, t.info(s.spec.name()));
                 }
                 throw EngineException.precondition("trial_id", "trial " + trialId + " is already " + t.state
                         + (t.tellRequestId.isEmpty() ? "" : " (told with request id '" + t.tellRequestId + "')"));
@@ -102,11 +97,18 @@ final class TrialLifecycle {
                 t.checkpointStep = last == null ? Math.max(0, t.budget) : Math.max(last.step(), t.budget);
             }
             t.changed();
-            saved = save(s, t);
-            result = t.info(s.spec.name());
+            return new Saved<>(save(s, t), t.info(s.spec.name()));
+        }).await();
+    }
+
+    /** A result computed under the study's guard and the change it waits for (null: nothing changed). */
+    record Saved<T>(CompletableFuture<Void> change, T result) {
+        T await() {
+            if (change != null) {
+                TrialLifecycle.await(change);
+            }
+            return result;
         }
-        await(saved);
-        return result;
     }
 
     static final int MAX_REQUEST_ID_LENGTH = 128;
@@ -162,49 +164,43 @@ final class TrialLifecycle {
             throw EngineException.invalid("attempt", "must be >= 0, got " + attempt);
         }
         StudyState s = studies.require(studyName);
-        CompletableFuture<Void> saved = null;
-        TrialInfo result;
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             TrialRecord t = requireTrial(s, trialId);
+            CompletableFuture<Void> saved = null;
             if (t.state == TrialState.RUNNING && (attempt == 0 || attempt == t.attempts)) {
                 t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
                 t.changed();
                 saved = save(s, t);
             }
-            result = t.info(s.spec.name());
-        }
-        if (saved != null) {
-            await(saved);
-        }
-        return result;
+            return new Saved<>(saved, t.info(s.spec.name()));
+        }).await();
     }
 
     TrialInfo get(String studyName, long trialId) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
-            return requireTrial(s, trialId).info(s.spec.name());
-        }
+        return studies.guard().call(s, () -> requireTrial(s, trialId).info(s.spec.name()));
     }
 
     /** Trials in creation order, optionally only those in {@code states}. */
     List<TrialInfo> list(String studyName, Set<TrialState> states) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
+            requireLive(s);
             return s.trials.stream().filter(t -> states == null || states.isEmpty() || states.contains(t.state))
                     .map(t -> t.info(s.spec.name())).toList();
-        }
+        });
     }
 
     /** The best feasible COMPLETE trial, or for several objectives every non-dominated feasible one. */
     List<TrialInfo> best(String studyName) {
         StudyState s = studies.require(studyName);
-        synchronized (s) {
+        return studies.guard().call(s, () -> {
             List<TrialRecord> complete = s.trials.stream()
                     .filter(t -> t.state == TrialState.COMPLETE && t.trial().isFeasible()).toList();
             List<Objective> objectives = s.spec.objectives();
             List<TrialRecord> best = ParetoFront.of(complete, t -> t.values, objectives);
             return best.stream().map(t -> t.info(s.spec.name())).toList();
-        }
+        });
     }
 
     static void requireLive(StudyState s) {
@@ -224,7 +220,7 @@ final class TrialLifecycle {
         return t;
     }
 
-    /** Queues the trial's row; call under the study's lock, await after releasing it. */
+    /** Queues the trial's row; call under the study's guard, await after releasing it. */
     CompletableFuture<Void> save(StudyState s, TrialRecord t) {
         TrialRow row = TrialRow.of(s.id, t);
         return store.submit(row::upsert);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Attempts and fencing, checkpoints, resume after a lost worker, promotions and clones, on a real store. */
+/** Attempts and fencing, checkpoints, resume after a lost worker, promotions and clones, on real SQLite ({@link MultiFidelityProtocolPostgresTest}: PostgreSQL). */
 class MultiFidelityProtocolTest {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("lr", 1e-4, 1, true)));
     private static final List<Objective> LOSS = List.of(new Objective("loss", Direction.MINIMIZE));
@@ -47,9 +47,14 @@ class MultiFidelityProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = Store.open(dir, false);
+        store = openStore();
         plugins = new TestPlugins();
         engine = new StudyEngine(store, plugins);
+    }
+
+    /** Opens the store the engine is tested on; called again, the same store after a restart. */
+    Store openStore() throws Exception {
+        return Store.open(dir, false);
     }
 
     @AfterEach
@@ -61,7 +66,7 @@ class MultiFidelityProtocolTest {
     private void restart() throws Exception {
         engine.close();
         store.close();
-        store = Store.open(dir, false);
+        store = openStore();
         engine = new StudyEngine(store, plugins);
     }
 

@@ -1,6 +1,7 @@
 package io.hypatia.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.space.FloatParameter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,6 +99,58 @@ class PluginContainmentTest {
         assertEquals(21, f.rejected());
         assertTrue(f.quarantined());
         assertEquals(24, engine.getStudy("h").pluginFallbacks());
+    }
+
+    @Test
+    void callAfterCallIsAdmittedWhileThePoolThreadsThatRanTheEarlierOnesAreSlowToReturn() throws Exception {
+        // On a busy machine a pool thread that has just answered may wait long for a core before it
+        // can take the next call. Held here after every call, they must not make the plugin look
+        // busy: calls in progress are what is bounded, not threads on their way back to the pool.
+        CountDownLatch resume = new CountDownLatch(1);
+        try (PluginCalls calls = new PluginCalls(plugins)) {
+            calls.afterCall = () -> {
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            for (int i = 0; i < 3 * PluginCalls.MAX_THREADS_PER_PLUGIN; i++) {
+                int n = i;
+                assertEquals(n, calls.call("scheduler quick", () -> n, 600_000));
+            }
+            assertEquals(new PluginFaults(3 * PluginCalls.MAX_THREADS_PER_PLUGIN, 0, 0, 0, false),
+                    calls.faults().get("scheduler quick"));
+        } finally {
+            resume.countDown();
+        }
+    }
+
+    @Test
+    void callsInProgressAreBoundedAndAHungCallKeepsItsSlot() throws Exception {
+        try (PluginCalls calls = new PluginCalls(plugins)) {
+            calls.setQuarantineMillis(0); // every call after a fault probes, so the bound is what refuses
+            AtomicInteger entered = new AtomicInteger();
+            Callable<Integer> hang = () -> {
+                entered.incrementAndGet();
+                while (true) {
+                    try {
+                        never.await();
+                        return 0;
+                    } catch (InterruptedException ignored) {
+                        // keep hanging, as code stuck in a native call does
+                    }
+                }
+            };
+            for (int i = 0; i < PluginCalls.MAX_THREADS_PER_PLUGIN; i++) {
+                assertThrows(java.util.concurrent.TimeoutException.class, () -> calls.call("scheduler stuck", hang, 20));
+            }
+            PluginCalls.Contained refused = assertThrows(PluginCalls.Contained.class, () -> calls.call("scheduler stuck", hang, 20));
+            assertTrue(refused.getMessage().contains("threads busy"), refused.getMessage());
+            assertEquals(PluginCalls.MAX_THREADS_PER_PLUGIN, entered.get());
+            assertTrue(pluginThreads("scheduler stuck") <= PluginCalls.MAX_THREADS_PER_PLUGIN,
+                    "threads held: " + pluginThreads("scheduler stuck"));
+        }
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trial state machine, leases, fallbacks and persistence, on a real SQLite store. */
+/** The trial state machine, leases, fallbacks and persistence, on a real SQLite store ({@link StudyEnginePostgresTest}: PostgreSQL). */
 class StudyEngineTest {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(
             new FloatParameter("lr", 1e-4, 1, true),
@@ -45,9 +45,14 @@ class StudyEngineTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = Store.open(dir, false);
+        store = openStore();
         plugins = new TestPlugins();
         engine = new StudyEngine(store, plugins);
+    }
+
+    /** Opens the store the engine is tested on; called again, the same store after a restart. */
+    Store openStore() throws Exception {
+        return Store.open(dir, false);
     }
 
     @AfterEach
@@ -84,7 +89,7 @@ class StudyEngineTest {
         engine.close();
         store.close();
 
-        store = Store.open(dir, false);
+        store = openStore();
         engine = new StudyEngine(store, plugins);
         assertEquals(30, engine.getStudy("s").trialCounts().get(TrialState.COMPLETE));
         assertEquals(bestId, engine.bestTrials("s").get(0).trial().id());
@@ -253,7 +258,7 @@ class StudyEngineTest {
         assertEquals(feasible, engine.bestTrials("c").get(0).trial().id(), "an infeasible trial is never best");
         engine.close();
         store.close();
-        store = Store.open(dir, false);
+        store = openStore();
         engine = new StudyEngine(store, plugins);
         assertEquals(List.of(0.5, -1.0), engine.getTrial("c", infeasibleBest).trial().constraints());
         assertEquals(feasible, engine.bestTrials("c").get(0).trial().id());

@@ -7,6 +7,7 @@ import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
+import io.hypatia.engine.store.PostgresStore;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
 import io.hypatia.gateway.RpcMetricsInterceptor;
@@ -31,36 +32,47 @@ public final class HypatiaServer implements AutoCloseable {
      * @param httpHost      address the dashboard and /metrics listen on
      * @param httpPort      their port (0: any free port; {@link #NO_HTTP}: no dashboard, no HTTP listener)
      * @param metricsStudies how many of the newest studies get per-study metric series
+     * @param sharedStore   a PostgreSQL database shared with other gateways, or null for the embedded store in dataDir
      */
     public record Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                           Path benchmarkData, long deployPollMillis, GatewayServer.Settings gateway, String httpHost,
-                          int httpPort, int metricsStudies) {
+                          int httpPort, int metricsStudies, SharedStore sharedStore) {
         public static final int NO_HTTP = -1;
 
         /** Loopback, no authentication, default limits, no dashboard. */
         public Options(Path dataDir, Path deployDir, Path systemDir, String host, int port, boolean fsync,
                        Path benchmarkData, long deployPollMillis) {
             this(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, GatewayServer.Settings.LOOPBACK,
-                    "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT);
+                    "127.0.0.1", NO_HTTP, ServiceMetrics.DEFAULT_STUDY_LIMIT, null);
         }
 
         /** The same options with other gateway settings. */
         public Options withGateway(GatewayServer.Settings settings) {
             return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, settings,
-                    httpHost, httpPort, metricsStudies);
+                    httpHost, httpPort, metricsStudies, sharedStore);
         }
 
         /** The same service with the dashboard and /metrics on {@code httpHost:httpPort}. */
         public Options withHttp(String newHttpHost, int newHttpPort) {
             return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
-                    newHttpHost, newHttpPort, metricsStudies);
+                    newHttpHost, newHttpPort, metricsStudies, sharedStore);
         }
 
         /** The same service keeping per-study metric series for the {@code n} newest studies. */
         public Options withMetricsStudies(int n) {
             return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
-                    httpHost, httpPort, n);
+                    httpHost, httpPort, n, sharedStore);
         }
+
+        /** The same service keeping its studies in a PostgreSQL database that other gateways may share. */
+        public Options withSharedStore(SharedStore store) {
+            return new Options(dataDir, deployDir, systemDir, host, port, fsync, benchmarkData, deployPollMillis, gateway,
+                    httpHost, httpPort, metricsStudies, store);
+        }
+    }
+
+    /** A PostgreSQL store ({@code --store postgresql://host[:port]/db}) and the role to connect as. */
+    public record SharedStore(PostgresStore.Location location, PostgresStore.Credentials credentials) {
     }
 
     private final DataDirLock lock;
@@ -83,7 +95,7 @@ public final class HypatiaServer implements AutoCloseable {
         }
         try {
             lock = track(DataDirLock.acquire(o.dataDir()));
-            store = track(Store.open(o.dataDir(), o.fsync()));
+            store = track(o.sharedStore() == null ? Store.open(o.dataDir(), o.fsync()) : openShared(o.sharedStore()));
             felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
             plugins = track(new OsgiPlugins(felix.context()));
             watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
@@ -99,6 +111,14 @@ public final class HypatiaServer implements AutoCloseable {
         } catch (Exception | Error e) {
             closeStarted();
             throw e;
+        }
+    }
+
+    private static Store openShared(SharedStore shared) {
+        try {
+            return PostgresStore.open(shared.location(), shared.credentials(), 16);
+        } catch (java.io.IOException e) {
+            throw new io.hypatia.gateway.StartupException("--store " + shared.location() + ": " + e.getMessage(), e);
         }
     }
 

@@ -38,6 +38,10 @@ public final class Main {
               --system-dir DIR      Declarative Services bundles (default: <install>/system)
               --benchmark-data DIR  benchmark data sets folder, e.g. ../shared/data (default: $HYPATIA_BENCHMARK_DATA)
               --no-fsync            commits survive a crash of the process, not of the machine (faster)
+              --store URL           keep studies in PostgreSQL, postgresql://host[:port]/database, shared
+                                    by every gateway started with the same URL (default: embedded, in --data-dir)
+              --store-credentials FILE  user=NAME and password=SECRET lines for --store (default: the
+                                    environment, HYPATIA_PG_USER/HYPATIA_PG_PASSWORD or PGUSER/PGPASSWORD)
               --auth-tokens FILE    require a bearer token from FILE (see `hypatia token add`); each token
                                     belongs to a tenant, which sees only its own studies
               --tls-cert FILE       serve TLS with this certificate chain (PEM) ...
@@ -52,6 +56,8 @@ public final class Main {
               --http-host ADDR      address the dashboard binds (default 127.0.0.1; it has no login yet)
               --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
               --metrics-studies N   per-study metric series for the N newest studies (default 20)
+              --plugin-wait-ms N    while a plugin jar is being swapped, an ask whose sampler is absent waits
+                                    up to N ms for it (default 10000); outside a swap it never waits
 
             demo options:
               --trials N            trials to run (default 200)
@@ -73,9 +79,9 @@ public final class Main {
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
-            "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas");
+            "auth-tokens", "tls-cert", "tls-key", "tls-client-ca", "limits", "quotas", "store", "store-credentials");
     private static final Set<String> SERVER_FLAGS = Set.of("no-fsync", "insecure");
-    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies");
+    private static final Set<String> HTTP_OPTIONS = Set.of("http-port", "http-host", "metrics-studies", "plugin-wait-ms");
     private static final Set<String> DEMO_OPTIONS = Set.of("trials", "workers", "benchmark", "sampler", "seed");
 
     private Main() {
@@ -138,7 +144,43 @@ public final class Main {
         String data = a.get("benchmark-data", System.getenv("HYPATIA_BENCHMARK_DATA"));
         return new HypatiaServer.Options(Path.of(a.get("data-dir", defaultDataDir.toString())), deploy, system,
                 a.get("host", "127.0.0.1"), a.getInt("port", defaultPort, 0, 65535), !a.flag("no-fsync"),
-                data == null || data.isBlank() ? null : Path.of(data), 1000).withGateway(gatewaySettings(a));
+                data == null || data.isBlank() ? null : Path.of(data), 1000).withGateway(gatewaySettings(a))
+                .withSharedStore(sharedStore(a, System.getenv()));
+    }
+
+    /** The PostgreSQL store named by --store, with credentials from --store-credentials or the environment; null: embedded. */
+    static HypatiaServer.SharedStore sharedStore(Args a, java.util.Map<String, String> env) {
+        String url = a.get("store", null);
+        String file = a.get("store-credentials", null);
+        if (url == null) {
+            if (file != null) {
+                throw new Args.UsageException("--store-credentials needs --store postgresql://host[:port]/database");
+            }
+            return null;
+        }
+        io.hypatia.engine.store.PostgresStore.Location location;
+        try {
+            location = io.hypatia.engine.store.PostgresStore.Location.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--store: " + e.getMessage());
+        }
+        io.hypatia.engine.store.PostgresStore.Credentials credentials;
+        if (file != null) {
+            try {
+                credentials = io.hypatia.engine.store.PostgresStore.Credentials.fromFile(Path.of(file));
+            } catch (java.io.IOException e) {
+                throw new Args.UsageException("--store-credentials: cannot read " + file + ": " + e);
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--store-credentials: " + e.getMessage());
+            }
+        } else {
+            credentials = io.hypatia.engine.store.PostgresStore.Credentials.fromEnvironment(env);
+            if (credentials == null) {
+                throw new Args.UsageException("--store needs a database user: --store-credentials FILE, or HYPATIA_PG_USER "
+                        + "(and HYPATIA_PG_PASSWORD) or PGUSER (and PGPASSWORD) in the environment");
+            }
+        }
+        return new HypatiaServer.SharedStore(location, credentials);
     }
 
     static GatewayServer.Settings gatewaySettings(Args a) {
@@ -181,11 +223,14 @@ public final class Main {
         if (!Files.isDirectory(o.systemDir())) {
             throw new Args.UsageException("system bundle folder " + o.systemDir() + " does not exist");
         }
+        int pluginWait = a.getInt("plugin-wait-ms", 10_000, 0, 600_000);
         HypatiaServer server = HypatiaServer.start(o);
+        server.engine().setPluginWaitMillis(pluginWait);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
         GatewayServer.Settings g = o.gateway();
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
-                + o.dataDir().toAbsolutePath() + ", plugins from " + o.deployDir().toAbsolutePath()
+                + (o.sharedStore() != null ? o.sharedStore().location() + " (shared)" : o.dataDir().toAbsolutePath())
+                + ", plugins from " + o.deployDir().toAbsolutePath()
                 + "; " + (g.tls() != null ? "TLS" : "plaintext") + ", "
                 + (g.tokenFile() != null ? "bearer tokens from " + g.tokenFile() : "no authentication"));
         if (server.httpPort() != HypatiaServer.Options.NO_HTTP) {

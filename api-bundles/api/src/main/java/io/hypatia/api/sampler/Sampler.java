@@ -13,7 +13,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * restart, run several replicas, or swap the sampler's bundle between two calls.
  *
  * <p>A call that throws or runs past the study's time limit is logged and counted, and the
- * engine falls back to uniform random sampling for that trial.
+ * engine falls back to uniform random sampling for that trial. A sampler with nothing left to
+ * propose throws {@link SearchSpaceExhaustedException} instead: that is an answer, not a fault.
  */
 @ConsumerType
 public interface Sampler {

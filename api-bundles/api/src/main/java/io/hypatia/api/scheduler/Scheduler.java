@@ -1,6 +1,7 @@
 package io.hypatia.api.scheduler;
 
 import io.hypatia.api.study.Trial;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.osgi.annotation.versioning.ConsumerType;
@@ -50,5 +51,19 @@ public interface Scheduler {
     /** The budget a new trial with number {@code trialNumber} trains to; empty: the fidelity's max. */
     default OptionalDouble initialBudget(SchedulerContext context, int trialNumber) {
         return OptionalDouble.empty();
+    }
+
+    /**
+     * Called once when the study's max resource was raised while it runs (UpdateStudy); the
+     * context already has the new fidelity and {@code raise} as the last of
+     * {@link SchedulerContext#raises()}, and the engine has emptied the study's memory. Answers
+     * the COMPLETE trials (trained to the old max) that are to be continued to the new max
+     * instead of being left as they are: the engine puts them back to PAUSED, and
+     * {@link #promote} then resumes them from their checkpoints. Default: none.
+     *
+     * @since 2.1
+     */
+    default List<Continuation> onMaxResourceRaised(SchedulerContext context, MaxResourceRaise raise) {
+        return List.of();
     }
 }

@@ -27,6 +27,7 @@ public final class SchedulerContext {
     private final Fidelity fidelity;
     private final long seed;
     private final SchedulerMemory memory;
+    private final List<MaxResourceRaise> raises;
     private List<Trial> trials;
 
     /**
@@ -43,6 +44,20 @@ public final class SchedulerContext {
     public SchedulerContext(String studyName, List<Objective> objectives, Supplier<List<Trial>> trials,
                             Map<String, String> config, SearchSpace space, Fidelity fidelity, long seed,
                             SchedulerMemory memory) {
+        this(studyName, objectives, trials, config, space, fidelity, seed, memory, List.of());
+    }
+
+    /**
+     * A context of a study whose max resource was raised while it ran.
+     *
+     * @param fidelity the study's training resource with its current max
+     * @param raises   every raise of the max resource, oldest first (empty when never raised)
+     * @since 2.1
+     */
+    public SchedulerContext(String studyName, List<Objective> objectives, Supplier<List<Trial>> trials,
+                            Map<String, String> config, SearchSpace space, Fidelity fidelity, long seed,
+                            SchedulerMemory memory, List<MaxResourceRaise> raises) {
+        this.raises = List.copyOf(raises);
         this.studyName = studyName;
         this.objectives = List.copyOf(objectives);
         this.trialSource = trials;
@@ -90,6 +105,16 @@ public final class SchedulerContext {
 
     public long seed() {
         return seed;
+    }
+
+    /**
+     * Every raise of the study's max resource while it ran, oldest first; empty when the max
+     * resource is the one the study was created with. {@link #fidelity()} has the current max.
+     *
+     * @since 2.1
+     */
+    public List<MaxResourceRaise> raises() {
+        return raises;
     }
 
     /**

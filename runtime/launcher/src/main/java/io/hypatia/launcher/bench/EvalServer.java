@@ -22,7 +22,10 @@ import java.util.Map;
  * test-point table's notation), "objective", "direction", "fidelity": {"name","min","max"},
  * "optimum"}}. Then each request line {@code {"config": {...}, "budget": r, "seed": s}} is
  * answered by one line {@code {"values": [...], "cost": c}}, or {@code {"error": "..."}} naming
- * the bad field; the server ends at end of input.
+ * the bad field; the server ends at end of input. A request may give {@code "budgets": [r1, r2, ...]}
+ * instead of one budget: it is answered with {@code {"curve": [{"values", "cost"}, ...]}}, one entry
+ * per budget in order, so a client that needs several steps of one configuration pays one round
+ * trip instead of one per step (on a busy machine each round trip waits for a core).
  */
 final class EvalServer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,21 +67,39 @@ final class EvalServer {
             if (budget != null && !budget.isNumber()) {
                 throw new IllegalArgumentException("budget: expected a number");
             }
+            JsonNode budgets = request.get("budgets");
+            if (budgets != null && (budget != null || !budgets.isArray() || budgets.isEmpty())) {
+                throw new IllegalArgumentException("budgets: expected a non-empty array of numbers, instead of budget");
+            }
             JsonNode seed = request.get("seed");
             if (seed != null && !seed.canConvertToLong()) {
                 throw new IllegalArgumentException("seed: expected an integer");
             }
-            double r = budget == null ? benchmark.fidelity().map(f -> f.max()).orElse(0.0) : budget.asDouble();
             Config c = benchmark.space().validate(toConfig(config));
-            Evaluation e = benchmark.evaluate(c, r, seed == null ? 0 : seed.asLong());
-            var values = out.putArray("values");
-            e.values().forEach(values::add);
-            out.put("cost", e.cost());
+            long s = seed == null ? 0 : seed.asLong();
+            if (budgets != null) {
+                var curve = out.putArray("curve");
+                for (JsonNode b : budgets) {
+                    if (!b.isNumber()) {
+                        throw new IllegalArgumentException("budgets: expected numbers, got " + b);
+                    }
+                    put(curve.addObject(), benchmark.evaluate(c, b.asDouble(), s));
+                }
+            } else {
+                double r = budget == null ? benchmark.fidelity().map(f -> f.max()).orElse(0.0) : budget.asDouble();
+                put(out, benchmark.evaluate(c, r, s));
+            }
         } catch (IOException | RuntimeException ex) {
             out.removeAll();
             out.put("error", ex.getMessage() == null ? ex.toString() : ex.getMessage());
         }
         return out.toString();
+    }
+
+    private static void put(ObjectNode out, Evaluation e) {
+        var values = out.putArray("values");
+        e.values().forEach(values::add);
+        out.put("cost", e.cost());
     }
 
     private static Config toConfig(JsonNode node) {

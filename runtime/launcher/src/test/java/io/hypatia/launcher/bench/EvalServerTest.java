@@ -31,7 +31,19 @@ class EvalServerTest {
     }
 
     @Test
+    void aListOfBudgetsIsAnsweredWithTheCurveInOneLine() {
+        assertEquals("{\"curve\":[{\"values\":[13.0],\"cost\":2.0},{\"values\":[5.0],\"cost\":10.0},"
+                        + "{\"values\":[4.0],\"cost\":20.0}]}",
+                server.answer("{\"config\": {\"x\": 3}, \"budgets\": [1, 5, 10], \"seed\": 1}"));
+        assertEquals("{\"curve\":[" + server.answer("{\"config\": {\"x\": 3}, \"budget\": 5}") + "]}",
+                server.answer("{\"config\": {\"x\": 3}, \"budgets\": [5]}"), "an entry is what the single form answers");
+    }
+
+    @Test
     void badRequestsAreAnsweredWithAnErrorNamingTheField() {
+        assertTrue(server.answer("{\"config\": {\"x\": 1}, \"budgets\": []}").contains("budgets"));
+        assertTrue(server.answer("{\"config\": {\"x\": 1}, \"budgets\": [\"a\"]}").contains("budgets"));
+        assertTrue(server.answer("{\"config\": {\"x\": 1}, \"budget\": 2, \"budgets\": [1]}").contains("budgets"));
         assertTrue(server.answer("{\"config\": {\"x\": 2000}}").contains("config.x"));
         assertTrue(server.answer("{\"config\": {\"y\": 1}}").contains("config.y"));
         assertTrue(server.answer("{\"config\": {\"x\": 1}, \"budget\": \"five\"}").contains("budget"));

@@ -2,7 +2,9 @@ package io.hypatia.scheduler.support;
 
 import io.hypatia.api.Setting;
 import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.scheduler.Continuation;
 import io.hypatia.api.scheduler.Decision;
+import io.hypatia.api.scheduler.MaxResourceRaise;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Asynchronous successive halving (Li et al., "A System for Massively Parallel Hyperparameter
@@ -94,39 +97,106 @@ public final class SuccessiveHalving {
 
     private final Options options;
     private final Direction direction;
-    private final double[] bracketWeights;
+    /** Rung levels of the most aggressive bracket, after every raise of the max resource. */
+    private final double[] levels;
+    /** The bracket draw of the trials created between two raises, oldest first. */
+    private final List<Era> eras;
     private final Bracket[] brackets;
     private final Map<Integer, Integer> bracketOf = new HashMap<>();
+
+    /**
+     * The trials numbered from {@code firstTrialNumber} (up to the next era's) were created when
+     * the rung levels were the first {@code levelCount} of {@link #levels}; each joined a bracket
+     * with {@code probabilities}.
+     */
+    private record Era(int firstTrialNumber, int levelCount, double[] probabilities) {
+    }
 
     /**
      * @param brackets how many brackets, from the most aggressive (1 for ASHA); at most the number
      *                 of rung levels
      */
     public SuccessiveHalving(Options options, Direction direction, int brackets) {
-        this.options = options;
+        this(options, direction, List.of(), levelCount -> brackets);
+    }
+
+    /**
+     * Successive halving in a study whose max resource was raised while it ran (Iterative
+     * Deepening Hyperband, Brandt et al. 2023). Each raise keeps the rung levels there were and
+     * adds {@code top * eta^k} below the new max, then the new max (ASHA's one bracket grows new
+     * top rungs, asynchronous Hyperband's brackets each grow and a new least aggressive one is
+     * added); trials keep the bracket they were drawn into, with the probabilities of the
+     * brackets there were when they were created.
+     *
+     * @param base        the options the study was created with (its original max resource)
+     * @param raises      the raises of the max resource, oldest first
+     * @param bracketsFor how many brackets there are for a given number of rung levels
+     */
+    public SuccessiveHalving(Options base, Direction direction, List<MaxResourceRaise> raises, IntUnaryOperator bracketsFor) {
         this.direction = direction;
-        double[] levels = options.levels();
-        if (brackets < 1 || brackets > levels.length) {
-            throw new IllegalArgumentException("brackets must be in [1, " + levels.length + "], got " + brackets);
+        List<Double> all = new ArrayList<>();
+        for (double level : base.levels()) {
+            all.add(level);
         }
-        this.brackets = new Bracket[brackets];
-        this.bracketWeights = new double[brackets];
-        int sMax = levels.length - 1;
-        for (int b = 0; b < brackets; b++) {
+        List<Era> eraList = new ArrayList<>();
+        eraList.add(era(0, all.size(), bracketsFor, base.eta()));
+        for (MaxResourceRaise raise : raises) {
+            double top = all.get(all.size() - 1);
+            if (!(raise.max() > top)) {
+                continue; // a raise of the fidelity below a smaller configured max_resource changes no rung
+            }
+            if (base.topK() <= 0) {
+                for (double r = top * base.eta(); r < raise.max() * (1 - 1e-9); r *= base.eta()) {
+                    all.add(r);
+                }
+            }
+            all.add(raise.max());
+            eraList.add(era(raise.firstTrialNumber(), all.size(), bracketsFor, base.eta()));
+        }
+        this.levels = all.stream().mapToDouble(Double::doubleValue).toArray();
+        this.eras = List.copyOf(eraList);
+        double fidelityMax = raises.isEmpty() ? base.fidelityMax() : Math.max(base.fidelityMax(), raises.get(raises.size() - 1).max());
+        this.options = new Options(base.type(), base.minResource(), base.eta(), levels[levels.length - 1], fidelityMax, base.topK());
+        int count = eras.stream().mapToInt(e -> e.probabilities().length).max().orElse(1);
+        this.brackets = new Bracket[count];
+        for (int b = 0; b < count; b++) {
             Rung[] rungs = new Rung[levels.length - b];
             for (int k = 0; k < rungs.length; k++) {
                 rungs[k] = new Rung(levels[b + k]);
             }
             this.brackets[b] = new Bracket(b, rungs);
+        }
+    }
+
+    /** The bracket draw over the first {@code levelCount} levels. */
+    private static Era era(int firstTrialNumber, int levelCount, IntUnaryOperator bracketsFor, double eta) {
+        int count = bracketsFor.applyAsInt(levelCount);
+        if (count < 1 || count > levelCount) {
+            throw new IllegalArgumentException("brackets must be in [1, " + levelCount + "], got " + count);
+        }
+        double[] weights = new double[count];
+        double total = 0;
+        int sMax = levelCount - 1;
+        for (int b = 0; b < count; b++) {
             // Hyperband (Li et al. 2018): bracket with s halvings starts n_s = ceil((s_max+1)/(s+1) * eta^s) configurations.
             int s = sMax - b;
-            bracketWeights[b] = Math.ceil((sMax + 1.0) / (s + 1) * Math.pow(options.eta(), s));
+            weights[b] = Math.ceil((sMax + 1.0) / (s + 1) * Math.pow(eta, s));
+            total += weights[b];
         }
+        for (int b = 0; b < count; b++) {
+            weights[b] /= total;
+        }
+        return new Era(firstTrialNumber, levelCount, weights);
     }
 
     /** Builds the memory from the study's trials (the state the incremental path would have). */
     public static SuccessiveHalving rebuild(SchedulerContext context, Options options, int brackets) {
-        SuccessiveHalving sh = new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
+        return new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets).rebuildFrom(context);
+    }
+
+    /** Fills this empty instance from the study's trials (the state the incremental path would have). */
+    public SuccessiveHalving rebuildFrom(SchedulerContext context) {
+        SuccessiveHalving sh = this;
         for (Trial t : context.trials()) {
             for (IntermediateValue v : t.intermediates()) {
                 sh.record(context, t, v);
@@ -150,15 +220,13 @@ public final class SuccessiveHalving {
 
     /** The probability that a new trial joins each bracket (Hyperband's share of configurations). */
     public double[] bracketProbabilities() {
-        double total = 0;
-        for (double w : bracketWeights) {
-            total += w;
-        }
-        double[] p = new double[bracketWeights.length];
-        for (int b = 0; b < p.length; b++) {
-            p[b] = bracketWeights[b] / total;
-        }
-        return p;
+        double[] latest = eras.get(eras.size() - 1).probabilities();
+        return java.util.Arrays.copyOf(latest, brackets.length);
+    }
+
+    /** All rung levels of the most aggressive bracket (after every raise of the max resource). */
+    public double[] levels() {
+        return levels.clone();
     }
 
     /** The bracket of trial {@code number}: drawn once from the study's seed and the number, so rebuilds agree. */
@@ -168,7 +236,7 @@ public final class SuccessiveHalving {
         }
         return bracketOf.computeIfAbsent(number, n -> {
             double u = context.random(n).nextDouble(), acc = 0;
-            double[] p = bracketProbabilities();
+            double[] p = eraOf(n).probabilities();
             for (int b = 0; b < p.length - 1; b++) {
                 acc += p[b];
                 if (u < acc) {
@@ -177,6 +245,17 @@ public final class SuccessiveHalving {
             }
             return p.length - 1;
         });
+    }
+
+    /** The era trial {@code number} was created in. */
+    private Era eraOf(int number) {
+        Era found = eras.get(0);
+        for (Era e : eras) {
+            if (e.firstTrialNumber() <= number) {
+                found = e;
+            }
+        }
+        return found;
     }
 
     private Bracket bracket(SchedulerContext context, int number) {
@@ -252,9 +331,8 @@ public final class SuccessiveHalving {
      * the promotion to the largest resource first), promoted to the next rung's level.
      */
     public Optional<Promotion> promote(SchedulerContext context) {
-        if (options.type() != Type.PROMOTION) {
-            return Optional.empty();
-        }
+        // With type=stopping no trial pauses at a rung; only the trials continued after a raise
+        // of the max resource wait there, and they are resumed to the new max resource.
         while (true) {
             Bracket bestBracket = null;
             int bestRung = -1;
@@ -285,8 +363,49 @@ public final class SuccessiveHalving {
             String reason = where(bestBracket, bestRung) + ": rank " + (rung.rank(best.number()) + 1) + " of " + rung.size()
                     + ", best waiting trial in the " + top();
             rung.markPromoted(best.number());
-            return Optional.of(new Promotion(best.trialId(), bestBracket.level(bestRung + 1), reason));
+            double budget = options.type() == Type.PROMOTION ? bestBracket.level(bestRung + 1) : options.maxResource();
+            return Optional.of(new Promotion(best.trialId(), budget, reason));
         }
+    }
+
+    /**
+     * Which COMPLETE trials to continue after {@code raise} (Iterative Deepening Hyperband's
+     * reuse of earlier evaluations): in every bracket, the trials that successive halving would
+     * promote from the rung at the old max resource, i.e. the top 1/eta of that rung's members
+     * by the value each reported there (the top k with {@code topK}), among those that finished
+     * there before the raise. The engine puts them back to PAUSED; {@link #promote} then resumes
+     * each from its checkpoint to the next rung, highest rung first, like any paused trial.
+     * Trials outside that top stay COMPLETE (they still count in the rung's ranking), so none is
+     * trained past a rung twice.
+     */
+    public List<Continuation> continuations(SchedulerContext context, MaxResourceRaise raise) {
+        double oldTop = levels[0];
+        for (double level : levels) {
+            if (level <= raise.previousMax() * (1 + 1e-12)) {
+                oldTop = level; // the top rung before the raise
+            }
+        }
+        List<Continuation> out = new ArrayList<>();
+        for (Bracket br : brackets) {
+            for (int k = 0; k < br.top(); k++) {
+                if (br.level(k) != oldTop) {
+                    continue;
+                }
+                Rung rung = br.rungs[k];
+                for (Rung.Entry e : rung.best(rung.size())) {
+                    if (!promotable(rung, e)) {
+                        break;
+                    }
+                    Trial t = context.trials().get(e.number());
+                    if (t.state() == TrialState.COMPLETE && e.number() < raise.firstTrialNumber() && !rung.isPromoted(e.number())) {
+                        out.add(new Continuation(e.trialId(), "max resource raised from " + Texts.number(raise.previousMax())
+                                + " to " + Texts.number(raise.max()) + "; " + where(br, k) + ": rank " + (rung.rank(e.number()) + 1)
+                                + " of " + rung.size() + ", in the " + top() + "; continued from its checkpoint"));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** In the top floor(n/eta) of its rung (or its top k). */

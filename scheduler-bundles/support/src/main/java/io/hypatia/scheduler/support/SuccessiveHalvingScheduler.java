@@ -4,12 +4,15 @@ import io.hypatia.api.Configurable;
 import io.hypatia.api.Setting;
 import io.hypatia.api.Settings;
 import io.hypatia.api.benchmark.Fidelity;
+import io.hypatia.api.scheduler.Continuation;
+import io.hypatia.api.scheduler.MaxResourceRaise;
 import io.hypatia.api.scheduler.Promotion;
 import io.hypatia.api.scheduler.Scheduler;
 import io.hypatia.api.scheduler.SchedulerContext;
 import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Trial;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
@@ -69,19 +72,32 @@ public abstract class SuccessiveHalvingScheduler implements Scheduler, Configura
         return memory(context).initialBudget(context, trialNumber);
     }
 
-    /** The study's rungs, rebuilt from its trials when the engine holds none. */
-    public SuccessiveHalving memory(SchedulerContext context) {
-        return context.memory(SuccessiveHalving.class, c -> {
-            SuccessiveHalving empty = create(c);
-            return SuccessiveHalving.rebuild(c, empty.options(), empty.rungSizes().length);
-        });
+    /**
+     * The max resource was raised: the rungs are rebuilt with the new top rung(s), and the top
+     * 1/eta of each bracket's rung at the old max are continued (see
+     * {@link SuccessiveHalving#continuations}).
+     */
+    @Override
+    public List<Continuation> onMaxResourceRaised(SchedulerContext context, MaxResourceRaise raise) {
+        return memory(context).continuations(context, raise);
     }
 
-    /** An empty instance for the study's settings (checks them). */
+    /** The study's rungs, rebuilt from its trials when the engine holds none. */
+    public SuccessiveHalving memory(SchedulerContext context) {
+        return context.memory(SuccessiveHalving.class, c -> create(c).rebuildFrom(c));
+    }
+
+    /**
+     * An empty instance for the study's settings (checks them). Settings are read against the
+     * fidelity the study was created with; raises of its max resource then extend the rungs.
+     */
     private SuccessiveHalving create(SchedulerContext context) {
         SchedulerSettings settings = SchedulerSettings.of(context, name, declared);
-        SuccessiveHalving.Options options = options(settings, SchedulerSettings.requireFidelity(context, name));
-        int brackets = brackets(settings, options.levels().length);
-        return new SuccessiveHalving(options, context.objectives().get(0).direction(), brackets);
+        Fidelity fidelity = SchedulerSettings.requireFidelity(context, name);
+        List<MaxResourceRaise> raises = context.raises();
+        Fidelity created = raises.isEmpty() ? fidelity : new Fidelity(fidelity.name(), fidelity.min(), raises.get(0).previousMax());
+        SuccessiveHalving.Options options = options(settings, created);
+        return new SuccessiveHalving(options, context.objectives().get(0).direction(), raises,
+                levels -> brackets(settings, levels));
     }
 }

@@ -1,11 +1,13 @@
 package io.hypatia.sampler.grid.internal;
 
+import io.hypatia.api.sampler.SearchSpaceExhaustedException;
+
 /**
- * Thrown when the trial number lies past the end of the grid. The engine treats it like any
- * sampler failure: it logs it, counts it and samples that trial uniformly at random instead,
- * so a study that asks for more trials than the grid holds continues with random search.
+ * Thrown when the trial number lies past the end of the grid. It is the API's
+ * {@link SearchSpaceExhaustedException}: the engine refuses the Ask with OUT_OF_RANGE and this
+ * message instead of sampling at random, so a grid study ends with a clear answer.
  */
-public class GridExhaustedException extends IllegalStateException {
+public class GridExhaustedException extends SearchSpaceExhaustedException {
     private static final long serialVersionUID = 1L;
     private final long gridSize;
 

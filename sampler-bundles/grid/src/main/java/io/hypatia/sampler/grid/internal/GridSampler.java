@@ -20,9 +20,9 @@ import org.osgi.service.component.annotations.Component;
  * active. A trial that fails or is pruned is not retried: its grid point counts as visited.
  *
  * <p>When the trial number reaches the grid size N the sampler throws a
- * {@link GridExhaustedException} whose message says the grid of N points is exhausted; the
- * engine logs and counts it and falls back to uniform random sampling for that trial, as for
- * any sampler failure. Stop a grid study at N trials to avoid that. A float parameter without
+ * {@link GridExhaustedException} (the API's {@code SearchSpaceExhaustedException}) whose message
+ * says the grid of N points is exhausted; the engine answers that Ask with OUT_OF_RANGE and this
+ * message instead of sampling at random. A float parameter without
  * a grid, or a grid value outside its parameter's domain, is refused when the study is created
  * ({@link #check}).
  *

@@ -1,0 +1,84 @@
+package io.hypatia.engine.store;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL server tests run against, named by {@code HYPATIA_TEST_PG_URL} (a
+ * {@code postgresql://host:port/db} URL) with {@code HYPATIA_TEST_PG_USER} and
+ * {@code HYPATIA_TEST_PG_PASSWORD} (environment or system properties of those names).
+ * {@code .ci/postgres start DIR} starts a private one and prints them. Without it a test is
+ * skipped with that hint, except on CI ({@code CI=true}), where it fails.
+ *
+ * <p>Each test gets a fresh database of its own, dropped afterwards.
+ */
+public final class TestPostgres {
+    private TestPostgres() {
+    }
+
+    private static String setting(String name) {
+        String v = System.getProperty(name);
+        return v != null && !v.isBlank() ? v : System.getenv(name);
+    }
+
+    /** The server's location (its administrative database), or skip / fail when none is configured. */
+    public static PostgresStore.Location server() {
+        String url = setting("HYPATIA_TEST_PG_URL");
+        if (url == null || url.isBlank()) {
+            String why = "HYPATIA_TEST_PG_URL is not set; start a test server with "
+                    + "`eval \"$(.ci/postgres start /tmp/hypatia-pg)\"` to run the PostgreSQL store tests";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(why + " (CI=true: PostgreSQL is required)");
+            }
+            Assumptions.abort(why);
+        }
+        return PostgresStore.Location.parse(url);
+    }
+
+    public static PostgresStore.Credentials credentials() {
+        String user = setting("HYPATIA_TEST_PG_USER");
+        String password = setting("HYPATIA_TEST_PG_PASSWORD");
+        return new PostgresStore.Credentials(user == null ? "postgres" : user, password == null ? "" : password);
+    }
+
+    /** A new, empty database on the test server. */
+    public static Database createDatabase() {
+        PostgresStore.Location server = server();
+        String name = "hypatia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        admin(server, "CREATE DATABASE " + name);
+        return new Database(new PostgresStore.Location(server.host(), server.port(), name), server);
+    }
+
+    private static void admin(PostgresStore.Location server, String sql) {
+        PostgresStore.Credentials c = credentials();
+        try (Connection conn = DriverManager.getConnection(server.jdbcUrl(), c.user(), c.password());
+             Statement s = conn.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test PostgreSQL at " + server + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A test's own database. */
+    public record Database(PostgresStore.Location location, PostgresStore.Location server) {
+        /** Opens a store on it (a second call is a restart, or a second gateway). */
+        public PostgresStore open() throws IOException {
+            return PostgresStore.open(location, credentials(), 8);
+        }
+
+        /** The URL {@code hypatia serve --store} takes. */
+        public String url() {
+            return location.toString();
+        }
+
+        public void drop() {
+            admin(server, "DROP DATABASE IF EXISTS " + location.database() + " WITH (FORCE)");
+        }
+    }
+}
