@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hypatia.grpc.v1.DeleteStudyRequest;
@@ -53,7 +52,7 @@ import java.util.stream.Collectors;
  */
 final class StudiesCommand {
     static final String USAGE = """
-            usage: hypatia studies <command> [--target HOST:PORT] [--json]
+            usage: hypatia studies <command> [--target HOST:PORT] [--token TOKEN] [--tls | --tls-ca FILE] [--json]
 
             commands:
               list                 every study: trial counts, best value, sampler, scheduler, created
@@ -66,6 +65,9 @@ final class StudiesCommand {
             options:
               --target HOST:PORT   the service (default 127.0.0.1:50051)
               --token TOKEN        bearer token when the service has authentication (default: $HYPATIA_TOKEN)
+              --tls                connect with TLS, trusting the system's certificate authorities
+              --tls-ca FILE        connect with TLS, trusting this CA certificate (PEM), e.g. the one that
+                                   signed `hypatia serve --tls-cert` (default: $HYPATIA_TLS_CA)
               --json               print the API's messages as JSON instead of tables
             """;
 
@@ -77,7 +79,11 @@ final class StudiesCommand {
     private final boolean json;
 
     StudiesCommand(ManagedChannel channel, PrintStream out, boolean json) {
-        this.api = HypatiaServiceGrpc.newBlockingStub(channel);
+        this(HypatiaServiceGrpc.newBlockingStub(channel), out, json);
+    }
+
+    private StudiesCommand(HypatiaServiceGrpc.HypatiaServiceBlockingStub api, PrintStream out, boolean json) {
+        this.api = api;
         this.out = out;
         this.json = json;
     }
@@ -86,7 +92,7 @@ final class StudiesCommand {
     static int run(String[] args) {
         CliOptions o;
         try {
-            o = new CliOptions(args, 0, Set.of("target", "token", "state", "csv", "interval"), Set.of("json", "until-done", "help"), true);
+            o = new CliOptions(args, 0, Set.of("target", "token", "tls-ca", "state", "csv", "interval"), Set.of("json", "tls", "until-done", "help"), true);
         } catch (BenchException e) {
             System.err.println("hypatia studies: " + e.getMessage());
             System.err.print(USAGE);
@@ -99,15 +105,22 @@ final class StudiesCommand {
         }
         String target = o.has("target") ? o.get("target") : "127.0.0.1:50051";
         String token = o.has("token") ? o.get("token") : System.getenv("HYPATIA_TOKEN");
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
-        if (token != null && !token.isBlank()) {
-            io.grpc.Metadata headers = new io.grpc.Metadata();
-            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
-            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        String ca = o.has("tls-ca") ? o.get("tls-ca") : System.getenv("HYPATIA_TLS_CA");
+        ManagedChannel channel;
+        try {
+            channel = ClientChannels.open(target, o.flag("tls"), ca == null || ca.isBlank() ? null : Path.of(ca));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("hypatia studies: " + e.getMessage());
+            return 2;
         }
-        ManagedChannel channel = builder.build();
         try {
             StudiesCommand c = new StudiesCommand(channel, System.out, o.flag("json"));
+            if (token != null && !token.isBlank()) {
+                io.grpc.Metadata headers = new io.grpc.Metadata();
+                headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
+                c = new StudiesCommand(c.api.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)),
+                        System.out, o.flag("json"));
+            }
             String command = words.get(0);
             switch (command) {
                 case "list" -> c.list(words, 1);
