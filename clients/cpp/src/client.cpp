@@ -395,6 +395,16 @@ std::vector<TrialRecord> Study::best_trials() {
   return out;
 }
 
+std::vector<TrialRecord> Study::raise_max_budget(double max_budget) {
+  v1::UpdateStudyRequest req;
+  req.set_study(name_);
+  req.set_max_budget(max_budget);
+  std::vector<TrialRecord> out;
+  v1::UpdateStudyResponse r = HYPATIA_CALL(conn_, UpdateStudy, req);
+  for (const auto& t : r.continued()) out.push_back(record(t));
+  return out;
+}
+
 // ------------------------------------------------------------------ trials
 
 namespace {

@@ -233,6 +233,10 @@ class Client:
         from .study import Study
         return [Study(self, s).summary(refresh=False) for s in self.pages("ListStudies", pb.ListStudiesRequest(), "studies")]
 
+    def update_study(self, name: str, *, max_budget: float) -> List[Dict[str, Any]]:
+        """Raises study ``name``'s max budget (see ``Study.update``); returns the continued trials as dicts."""
+        return [t.to_dict() for t in self.load_study(name).update(max_budget=max_budget)]
+
     def delete_study(self, name: str) -> None:
         """Deletes a study and all its trials; raises NotFound if there is none."""
         self.call("DeleteStudy", pb.DeleteStudyRequest(study=name))

@@ -269,6 +269,48 @@ class ClientTest(unittest.TestCase):
             best.report(2, 0.05)  # the paused attempt is over
         self.assertIsInstance(promoted.report(3, 0.05, checkpoint=f"ckpt-{best.number}-3"), hp.Decision)
 
+    def test_update_raises_the_max_budget_and_continues_the_best_finished_trial(self):
+        if "asha" not in {p["name"] for p in self.client.plugins() if p["kind"] == "scheduler"}:
+            self.skipTest("the service has no asha scheduler loaded")
+        # ASHA with eta 3 and max 3: rungs at 1 and 3. Three trials reach 3 and finish there.
+        study = self.client.create_study(name("py-deepen"), {"x": hp.Float(0, 1)}, scheduler="asha",
+                                         fidelity=("epochs", 1, 3))
+        finished = {}
+        for value in (0.3, 0.1, 0.2, 0.6, 0.5, 0.4, 0.9, 0.8, 0.7):
+            t = study.ask()
+            if t.hand_out == "PROMOTED":  # a trial paused at 1, promoted to 3: finish it there
+                t.report(3, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+                study.tell(t, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+                finished[t.id] = t.params["x"]
+                t = study.ask()
+            t.report(1, value, checkpoint=f"ckpt-{t.number}-1")
+        while True:  # promote what ASHA will still promote to 3
+            t = study.ask()
+            if t.hand_out != "PROMOTED":
+                study.tell_failed(t, "not needed")
+                break
+            t.report(3, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+            study.tell(t, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+            finished[t.id] = t.params["x"]
+        self.assertGreaterEqual(len(finished), 3)
+
+        with self.assertRaises(hp.InvalidArgument) as e:
+            study.update(max_budget=3)
+        self.assertEqual("max_budget", e.exception.field)
+        continued = study.update(max_budget=9)
+        self.assertEqual(("epochs", 1.0, 9.0), study.summary()["fidelity"])
+        self.assertEqual([(3.0, 9.0, len(study.trials))], study.summary()["budget_raises"])
+        best = min(finished, key=finished.get)
+        self.assertIn(best, [t.id for t in continued])  # the top third of the rung at the old max
+        self.assertEqual({"PAUSED"}, {t.state for t in continued})
+        resumed = study.ask()
+        self.assertIn(resumed.id, [t.id for t in continued])
+        self.assertEqual(("PROMOTED", True, 9.0), (resumed.hand_out, resumed.resumed, resumed.budget))
+        self.assertEqual((f"ckpt-{resumed.number}-3", 3.0), (resumed.checkpoint, resumed.resume_step))
+        self.assertEqual(hp.Decision.CONTINUE, resumed.report(4, 0.01))
+        with self.assertRaises(hp.NotFound):
+            self.client.update_study(name("py-none"), max_budget=9)
+
     def test_list_calls_follow_page_tokens(self):
         study = self.client.create_study(name("py-pages"), {"x": hp.Float(0, 1)})
         for _ in range(5):

@@ -97,15 +97,16 @@ function curvesChart(container, curves, yLabel, xLabel) {
   setPoints(container, curves.length);
 }
 
-// All complete trials on the first two objectives, the non-dominated ones highlighted.
-function paretoChart(container, xs, ys, front, labels) {
+// Trials on two objectives, the non-dominated ones highlighted (as a staircase for a 2-objective front).
+function paretoChart(container, xs, ys, front, labels, staircase) {
   if (xs.length === 0) return emptyNote(container, "No complete trial yet.");
-  uplotChart(container, "pareto:" + labels.join(","), (width) => ({
-    width, height: 320,
+  const frontSeries = pointsSeries("Pareto front", "#d92d20", 7);
+  if (staircase) Object.assign(frontSeries, { paths: uPlot.paths.stepped({ align: 1 }), spanGaps: true, width: 1 });
+  uplotChart(container, "pareto:" + labels.join(",") + ":" + staircase, (width) => ({
+    width, height: 300,
     scales: { x: { time: false } },
     axes: [{ label: labels[0] }, { label: labels[1], size: 70 }],
-    series: [{ label: labels[0] }, pointsSeries("trials", "#98a2b3", 5),
-      Object.assign(pointsSeries("Pareto front", "#d92d20", 7), { paths: uPlot.paths.stepped({ align: 1 }), spanGaps: true, width: 1 })],
+    series: [{ label: labels[0] }, pointsSeries("trials", "#98a2b3", 5), frontSeries],
   }), [xs, ys, front]);
   setPoints(container, xs.length);
 }

@@ -4,55 +4,62 @@
 "use strict";
 const NAME = param("name");
 const POLL_MS = 2000;
-const OVERLAP_MS = 10000; // re-ask this far back so a trial finishing during a poll is never missed
+// The charts get at most about this many complete trials, chosen on the server (every improvement
+// of the best, the Pareto front, the extremes of each range of trial numbers): the page costs the
+// same for 10,000 trials as for 1,000, and the table is paged on the server.
+const CHART_POINTS = 1000;
 
-const trials = new Map(); // trial number -> { n, f, v: [objective values], p: [parameter values] }
-let study = null, params = [], pareto = new Set(), nextSince = 0, lastStamp = null, objective = 0;
+let rows = []; // the charts' trials: { n, f, v: [objective values], p: [parameter values] }
+let study = null, params = [], pareto = new Set(), lastStamp = null, objective = 0, seriesTotal = 0;
 const table = { state: "", sort: "number", order: "desc", offset: 0, limit: 50 };
 
 document.getElementById("title").textContent = NAME || "(no study named in the address)";
 document.title = "Hypatia — " + NAME;
 
+const API = "/api/studies/" + encodeURIComponent(NAME);
+const seriesUrl = () => API + "/series?max=" + CHART_POINTS + "&objective=" + objective;
+
 async function refresh() {
   if (!NAME) throw new Error("name: the address must name a study, e.g. /study.html?name=my-study");
-  const api = "/api/studies/" + encodeURIComponent(NAME);
-  const data = () => Promise.all([
-    getJson(api + "/series?since=" + (nextSince > 0 ? Math.max(0, nextSince - OVERLAP_MS) : 0)),
-    getJson(api + "/curves"),
-    fetchTable(),
-  ]);
-  let fetchedData;
-  if (lastStamp === null) { // first load: everything at once
-    const [summary, rest] = await Promise.all([getJson(api), data()]);
+  if (lastStamp === null) {
+    // First paint: the summary and one page of the table; then the charts' sample; the learning
+    // curves last. Each step shows as soon as its data is there.
+    const [summary, page] = await Promise.all([getJson(API), fetchTable()]);
     study = summary;
-    fetchedData = rest;
-  } else {
-    study = await getJson(api);
-    if (study.stamp === lastStamp) { renderSummary(); return; }
-    fetchedData = await data();
+    lastStamp = study.stamp;
+    renderSummary();
+    renderTable(page);
+    renderSettings();
+    const painted = performance.now();
+    const series = await getJson(seriesUrl());
+    const fetched = performance.now();
+    merge(series);
+    renderCharts();
+    const charted = performance.now();
+    renderCurves(await getJson(API + "/curves"));
+    // For load-time measurements (DashboardIT, bench/quiet/dashboard.sh): ms after navigation start.
+    window.hypatia.timings = { firstPaintMs: Math.round(painted), dataMs: Math.round(fetched), chartsMs: Math.round(charted),
+      renderedMs: Math.round(performance.now()), shown: rows.length, total: seriesTotal, charts: window.hypatia.chartTimings };
+    return;
   }
+  study = await getJson(API);
+  if (study.stamp === lastStamp) { renderSummary(); return; }
   lastStamp = study.stamp;
-  const [series, curves, page] = fetchedData;
-  const fetched = performance.now();
+  const [series, curves, page] = await Promise.all([getJson(seriesUrl()), getJson(API + "/curves"), fetchTable()]);
   renderSummary();
   merge(series);
   renderTable(page);
   renderCharts();
   renderCurves(curves);
   renderSettings();
-  if (!window.hypatia.timings) { // the first full render, for load-time measurements (DashboardIT)
-    window.hypatia.timings = { dataMs: Math.round(fetched), renderedMs: Math.round(performance.now()), trials: trials.size,
-      charts: window.hypatia.chartTimings };
-  }
 }
 
 function merge(series) {
-  nextSince = series.next;
   params = series.params.map((p) => ({ name: p.name, log: p.log, choices: p.choices }));
   pareto = new Set(series.pareto);
-  series.number.forEach((n, i) => {
-    trials.set(n, { n, f: series.finished[i], v: series.values.map((col) => col[i]), p: series.params.map((p) => p.values[i]) });
-  });
+  seriesTotal = series.total;
+  rows = series.number.map((n, i) => ({ n, f: series.finished[i], v: series.values.map((col) => col[i]),
+    p: series.params.map((p) => p.values[i]) }));
 }
 
 function renderSummary() {
@@ -82,14 +89,14 @@ function renderCharts() {
   const marks = {};
   const lap = (name) => { marks[name] = Math.round(performance.now()); };
   lap("start");
-  const all = [...trials.values()];
+  const all = rows;
   const o = study.objectives[objective];
   const better = o.direction === "MAXIMIZE" ? (a, b) => a > b : (a, b) => a < b;
-  const bestSoFar = (rows) => {
+  const bestSoFar = (list) => {
     let best = null;
-    return rows.map((t) => { const v = t.v[objective]; if (best === null || better(v, best)) best = v; return best; });
+    return list.map((t) => { const v = t.v[objective]; if (best === null || better(v, best)) best = v; return best; });
   };
-  const byNumber = all.slice().sort((a, b) => a.n - b.n);
+  const byNumber = all; // the server answers them in trial-number order
   historyChart(document.getElementById("history"), byNumber.map((t) => t.n), byNumber.map((t) => t.v[objective]),
     bestSoFar(byNumber), { xLabel: "trial", yLabel: o.name });
   const byTime = all.slice().sort((a, b) => a.f - b.f || a.n - b.n);
@@ -97,12 +104,8 @@ function renderCharts() {
     bestSoFar(byTime), { xLabel: "finished", yLabel: o.name, time: true });
   lap("history");
 
-  const lines = parallelLines(byNumber, better);
-  parallelChart(document.getElementById("parcoords"), params, study.objectives, lines.map((t) => t.p.concat(t.v)),
+  parallelChart(document.getElementById("parcoords"), params, study.objectives, byNumber.map((t) => t.p.concat(t.v)),
     params.length + objective);
-  document.getElementById("parcoords-note").textContent = lines.length < all.length
-    ? "Showing " + lines.length + " of " + all.length + " complete trials: the best " + PARALLEL_BEST
-      + " and an even sample of the rest (more lines only hide each other)." : "";
   lap("parallel");
 
   const slices = document.getElementById("slices");
@@ -118,25 +121,42 @@ function renderCharts() {
   lap("slices");
   window.hypatia.chartTimings = marks;
 
-  if (study.objectives.length >= 2) {
-    document.getElementById("pareto-card").hidden = false;
-    const pts = all.slice().sort((a, b) => a.v[0] - b.v[0]);
-    paretoChart(document.getElementById("pareto"), pts.map((t) => t.v[0]), pts.map((t) => t.v[1]),
-      pts.map((t) => pareto.has(t.n) ? t.v[1] : null), [study.objectives[0].name, study.objectives[1].name]);
+  if (study.objectives.length >= 2) renderPareto();
+  for (const id of ["history", "history-time", "parcoords", ...params.map((_, i) => "slice-" + i)]) {
+    document.getElementById(id).setAttribute("data-total", String(seriesTotal));
   }
+  document.getElementById("sample-note").textContent = all.length < seriesTotal
+    ? "The charts show " + all.length + " of " + seriesTotal + " complete trials: every one that improved the best value, "
+      + (study.objectives.length > 1 ? "the Pareto front, " : "") + "and the lowest and highest " + o.name
+      + " of each range of trial numbers. The table below has them all." : "";
 }
 
-// Above this many complete trials the parallel coordinates show the best ones and an even sample.
-const PARALLEL_MAX = 2000, PARALLEL_BEST = 1000;
-
-function parallelLines(byNumber, better) {
-  if (byNumber.length <= PARALLEL_MAX) return byNumber;
-  const ranked = byNumber.slice().sort((a, b) => better(a.v[objective], b.v[objective]) ? -1 : better(b.v[objective], a.v[objective]) ? 1 : 0);
-  const rest = ranked.slice(PARALLEL_BEST);
-  const step = rest.length / (PARALLEL_MAX - PARALLEL_BEST);
-  const sample = [];
-  for (let i = 0; i < PARALLEL_MAX - PARALLEL_BEST; i++) sample.push(rest[Math.floor(i * step)]);
-  return ranked.slice(0, PARALLEL_BEST).concat(sample).sort((a, b) => a.n - b.n);
+// Two objectives: the front as a staircase over all trials. Three or more: the front is drawn on
+// each pair of objectives (a projection), its trials highlighted among all the others.
+function renderPareto() {
+  document.getElementById("pareto-card").hidden = false;
+  const objs = study.objectives;
+  const pairs = [];
+  for (let i = 0; i < objs.length && pairs.length < 6; i++) for (let j = i + 1; j < objs.length && pairs.length < 6; j++) pairs.push([i, j]);
+  const box = document.getElementById("pareto");
+  box.setAttribute("data-objectives", String(objs.length));
+  box.setAttribute("data-front", String(pareto.size));
+  pairs.forEach(([i, j]) => {
+    const id = "pareto-" + i + "-" + j;
+    let chart = document.getElementById(id);
+    if (!chart) {
+      chart = el("div", { id, class: "chart", "data-pair": objs[i].name + "," + objs[j].name });
+      box.append(chart);
+    }
+    const pts = rows.slice().sort((a, b) => a.v[i] - b.v[i]);
+    paretoChart(chart, pts.map((t) => t.v[i]), pts.map((t) => t.v[j]), pts.map((t) => pareto.has(t.n) ? t.v[j] : null),
+      [objs[i].name, objs[j].name], objs.length === 2);
+    chart.setAttribute("data-front-points", String(pts.filter((t) => pareto.has(t.n)).length));
+  });
+  document.getElementById("pareto-note").textContent = objs.length === 2
+    ? pareto.size + " non-dominated trials (red), joined as the front's staircase."
+    : pareto.size + " trials are non-dominated over all " + objs.length + " objectives (red); each chart is the front seen on"
+      + " one pair of objectives, so a red point may lie behind grey ones there.";
 }
 
 function renderCurves(data) {
@@ -220,7 +240,8 @@ document.getElementById("next-page").addEventListener("click", () => {
   table.offset += table.limit; loadTable().catch(showError);
 });
 document.getElementById("objective").addEventListener("change", (e) => {
-  objective = Number(e.target.value); renderCharts();
+  objective = Number(e.target.value); // the sample keeps this objective's extremes: ask for it again
+  getJson(seriesUrl()).then((series) => { merge(series); renderCharts(); }).catch(showError);
 });
 
 // ---------------------------------------------------------------- settings

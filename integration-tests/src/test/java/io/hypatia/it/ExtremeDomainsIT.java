@@ -108,4 +108,25 @@ public class ExtremeDomainsIT {
             assertEquals(sampler + " fell back to random sampling", 0, fallbacks);
         }
     }
+
+    /**
+     * Issue 12: the other end of a grid. Once every point is handed out the real grid bundle
+     * says so and the ask is refused with OUT_OF_RANGE, instead of sampling at random.
+     */
+    @Test
+    public void aGridStudyEndsWithOutOfRangeOnceEveryPointIsHandedOut() {
+        service.stub().createStudy(CreateStudyRequest.newBuilder().setName("grid-ends")
+                .setSearchSpace(SearchSpace.newBuilder().addParams(Parameter.newBuilder().setName("x")
+                        .setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1))))
+                .setSampler(PluginSelection.newBuilder().setName("grid").putConfig("grid.x", "0.25,0.75"))
+                .addObjectives(Objective.newBuilder().setName("y").setDirection(Direction.MINIMIZE)).build());
+        List<Trial> asked = service.stub().ask(AskRequest.newBuilder().setStudy("grid-ends").setCount(5).setWorker("w").build())
+                .getTrialsList().stream().map(a -> a.getTrial()).toList();
+        assertEquals("an ask for more than the grid holds gets the grid", 2, asked.size());
+        io.grpc.StatusRuntimeException refused = org.junit.Assert.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> service.stub().ask(AskRequest.newBuilder().setStudy("grid-ends").setWorker("w").build()));
+        assertEquals(io.grpc.Status.Code.OUT_OF_RANGE, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription(), refused.getStatus().getDescription().contains("the grid of 2 points is exhausted"));
+        assertEquals(0, service.stub().getStudy(GetStudyRequest.newBuilder().setStudy("grid-ends").build()).getStudy().getPluginFallbacks());
+    }
 }

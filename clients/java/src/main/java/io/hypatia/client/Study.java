@@ -7,6 +7,7 @@ import io.hypatia.grpc.v1.GetTrialRequest;
 import io.hypatia.grpc.v1.ListTrialsRequest;
 import io.hypatia.grpc.v1.ListTrialsResponse;
 import io.hypatia.grpc.v1.ParameterValue;
+import io.hypatia.grpc.v1.UpdateStudyRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,19 @@ public final class Study {
             page = r.getNextPageToken();
         } while (!page.isEmpty());
         return out;
+    }
+
+    /**
+     * Raises the study's max budget (its fidelity's max) while it runs (UpdateStudy: Iterative
+     * Deepening Hyperband). With asha or hyperband the rungs grow up to the new max and the best
+     * trials finished at the old max go back to PAUSED; later asks hand them out as PROMOTED,
+     * resumed from their checkpoints. Returns those continued trials. INVALID_ARGUMENT (field
+     * max_budget) when the study has no fidelity or the new max is not larger.
+     */
+    public List<TrialRecord> raiseMaxBudget(double maxBudget) {
+        UpdateStudyRequest req = UpdateStudyRequest.newBuilder().setStudy(name()).setMaxBudget(maxBudget).build();
+        return client.call("UpdateStudy", s -> s.updateStudy(req)).getContinuedList().stream()
+                .map(t -> TrialRecord.of(t, values)).toList();
     }
 
     /** The best COMPLETE trial, or the Pareto set for several objectives; empty before any completes. */

@@ -16,6 +16,7 @@ import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.osgi.DeployWatcher;
 import io.hypatia.engine.osgi.FelixHost;
 import io.hypatia.engine.osgi.OsgiPlugins;
+import io.hypatia.engine.osgi.StudyPins;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
 import io.hypatia.grpc.v1.AskRequest;
@@ -217,6 +218,65 @@ public class HotSwapIT {
         }
     }
 
+    /**
+     * Issue 12, several versions at once: with random 3.0.0 and 4.0.0 installed from two jars, a
+     * study pinned by the range [3.0,4) keeps 3.0.0 while new studies without a range take 4.0.0;
+     * once no study pins 3.0.0 any more, it is drained (uninstalled, its jar renamed
+     * {@code .drained}). The pin test is the one the service uses ({@link StudyPins}).
+     */
+    @Test
+    public void aStudyPinnedByAVersionRangeKeepsItsOlderVersionUntilItIsGone() throws Exception {
+        Path work = Files.createTempDirectory("hypatia-pinned");
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+        Files.copy(withVersion(randomJar, work.resolve("random-3.0.0.jar"), "3.0.0"), deploy.resolve("random-3.0.0.jar"));
+        AtomicReference<StudyEngine> started = new AtomicReference<>();
+        try (Store store = Store.open(work.resolve("data"), true);
+             OsgiPlugins plugins = new OsgiPlugins(context);
+             DeployWatcher watcher = new DeployWatcher(context, deploy);
+             StudyEngine engine = new StudyEngine(store, plugins);
+             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
+            plugins.watch(watcher);
+            watcher.setPinned(new StudyPins(started::get));
+            started.set(engine);
+            watcher.start(100);
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("3.0.0")), "random 3.0.0 to be loaded");
+            createStudy(stub, "pinned", "[3.0,4)");
+            createStudy(stub, "floating", "");
+            assertTrue(askAndTell(stub, "pinned").contains("@3.0.0"));
+            assertTrue(askAndTell(stub, "floating").contains("@3.0.0"));
+
+            Path temp = deploy.resolve(".random-4.0.0.jar.part");
+            withVersion(randomJar, temp, "4.0.0");
+            Files.move(temp, deploy.resolve("random-4.0.0.jar"), StandardCopyOption.ATOMIC_MOVE);
+            waitFor(() -> versionsOf(stub, "random").contains("4.0.0"), "random 4.0.0 to be loaded");
+            watcher.scan(); // a reconcile of its own, whatever the poll timing: the pinned version must stay
+            assertEquals("3.0.0 is kept while a study's range pins it", List.of("3.0.0", "4.0.0"), versionsOf(stub, "random"));
+            assertTrue("the pinned study keeps its version", askAndTell(stub, "pinned").contains("@3.0.0"));
+            assertTrue("a study without a range follows the newest", askAndTell(stub, "floating").contains("@4.0.0"));
+            createStudy(stub, "new", "");
+            assertTrue("a new study takes the newest", askAndTell(stub, "new").contains("@4.0.0"));
+            createStudy(stub, "new-pinned", "[3.0,4)");
+            assertTrue("a new study takes the newest in its range", askAndTell(stub, "new-pinned").contains("@3.0.0"));
+
+            stub.deleteStudy(io.hypatia.grpc.v1.DeleteStudyRequest.newBuilder().setStudy("pinned").build());
+            watcher.scan();
+            assertEquals("another study still pins 3.0.0", List.of("3.0.0", "4.0.0"), versionsOf(stub, "random"));
+            stub.deleteStudy(io.hypatia.grpc.v1.DeleteStudyRequest.newBuilder().setStudy("new-pinned").build());
+            waitFor(() -> versionsOf(stub, "random").equals(List.of("4.0.0")), "random 3.0.0 to be drained");
+            assertTrue(Files.exists(deploy.resolve("random-3.0.0.jar.drained")));
+            assertTrue(!Files.exists(deploy.resolve("random-3.0.0.jar")));
+            assertTrue(askAndTell(stub, "floating").contains("@4.0.0"));
+            assertEquals("no ask fell back", 0, engine.getStudy("floating").pluginFallbacks() + engine.getStudy("new").pluginFallbacks());
+
+            Files.delete(deploy.resolve("random-4.0.0.jar"));
+            waitFor(() -> versionsOf(stub, "random").isEmpty(), "random 4.0.0 to be uninstalled");
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Clients asking and telling in a loop until stopped; the first failure is kept. */
     private static final class Load {
         final AtomicBoolean stop = new AtomicBoolean();
@@ -363,11 +423,15 @@ public class HotSwapIT {
     }
 
     private static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name) {
+        createStudy(stub, name, "");
+    }
+
+    private static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String name, String versionRange) {
         stub.createStudy(CreateStudyRequest.newBuilder().setName(name)
                 .setSearchSpace(SearchSpace.newBuilder()
                         .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
                 .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
+                .setSampler(PluginSelection.newBuilder().setName("random").setVersionRange(versionRange).putConfig("seed", "3"))
                 .build());
     }
 

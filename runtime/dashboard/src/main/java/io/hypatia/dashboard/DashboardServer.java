@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * GET /api/studies/NAME                            summary, settings, best trials, change stamp
  * GET /api/studies/NAME/trials?state=&amp;sort=&amp;order=&amp;offset=&amp;limit=   one page of the trials table
  * GET /api/studies/NAME/trials.csv?state=          every matching trial as CSV
- * GET /api/studies/NAME/series?since=MILLIS        finished trials as chart columns
+ * GET /api/studies/NAME/series?since=MILLIS&amp;max=N&amp;objective=I  finished trials as chart columns (a ChartSample of ~N)
  * GET /api/studies/NAME/curves?limit=N             learning curves with scheduler decisions
  * GET /api/plugins                                 loaded plugins
  * GET /metrics                                     Prometheus text format
@@ -72,7 +72,9 @@ public final class DashboardServer implements AutoCloseable {
                 ctx.contentType("text/csv; charset=utf-8").result(csv.getBytes(StandardCharsets.UTF_8));
             });
             config.routes.get("/api/studies/{name}/series", ctx -> json(ctx, views.series(study(ctx, engine),
-                    since(ctx.queryParam("since")))));
+                    since(ctx.queryParam("since")),
+                    TrialQuery.integer("max", ctx.queryParam("max"), 0, 0, 100_000),
+                    TrialQuery.integer("objective", ctx.queryParam("objective"), 0, 0, 1_000))));
             config.routes.get("/api/studies/{name}/curves", ctx -> json(ctx, views.curves(study(ctx, engine),
                     TrialQuery.integer("limit", ctx.queryParam("limit"), StudyViews.DEFAULT_CURVES, 1, 1000))));
             config.routes.get("/api/plugins", ctx -> json(ctx, views.plugins()));

@@ -28,7 +28,8 @@ import java.util.Set;
  * What the dashboard's JSON endpoints answer, built from the engine's public read methods
  * ({@code listStudies}, {@code getStudy}, {@code listTrials}, {@code bestTrials},
  * {@code listPlugins}). Large studies are paged here, on the server: the trials table gets one
- * page, the charts get compact columns of the finished trials (incrementally, by finish time)
+ * page, the charts get compact columns of at most about a thousand finished trials (a
+ * {@link ChartSample} that keeps every improvement, the Pareto front and the extremes)
  * and the learning curves of a bounded number of recent trials.
  */
 final class StudyViews {
@@ -309,38 +310,64 @@ final class StudyViews {
 
     // ------------------------------------------------------------------ charts
 
+    /** Complete trials the study page asks its charts for at most (see {@link ChartSample}). */
+    static final int DEFAULT_CHART_POINTS = 1000;
+
     /**
      * The COMPLETE trials finished at or after {@code since} (epoch millis) as columns: number,
      * finish time, each objective, each parameter (numbers; categorical values as their index
-     * into {@code choices}), and {@code pareto} flags for several objectives. {@code next} is the
-     * {@code since} of the next poll; clients re-ask with an overlap and drop numbers they have.
+     * into {@code choices}), and {@code pareto} numbers for several objectives. {@code next} is
+     * the {@code since} of the next poll. With {@code max > 0} a study with more complete trials
+     * answers a {@link ChartSample} of about {@code max} of them drawn for objective
+     * {@code objective}; {@code total} always counts them all and {@code shown} the ones answered.
      */
-    Map<String, Object> series(StudyInfo s, long since) {
+    Map<String, Object> series(StudyInfo s, long since, int max, int objective) {
         StudySpec spec = s.spec();
-        List<TrialInfo> complete = new ArrayList<>();
+        List<TrialInfo> finishedTrials = new ArrayList<>();
         long next = since;
         for (TrialInfo info : engine.listTrials(spec.name(), Set.of(TrialState.COMPLETE))) {
             next = Math.max(next, info.finishedAt());
             if (info.finishedAt() >= since) {
-                complete.add(info);
+                finishedTrials.add(info);
             }
         }
+        finishedTrials.sort(Comparator.comparingInt(t -> t.trial().number()));
         List<Objective> objectives = spec.objectives();
+        if (objective < 0 || objective >= objectives.size()) {
+            throw new TrialQuery.BadRequest("objective", "must be between 0 and " + (objectives.size() - 1) + ", got " + objective);
+        }
+        List<Integer> paretoNumbers = objectives.size() > 1
+                ? engine.bestTrials(spec.name()).stream().map(t -> t.trial().number()).toList() : List.of();
+        int total = finishedTrials.size();
+        double[][] allValues = new double[total][];
+        long[] allFinished = new long[total];
+        Set<Integer> paretoIndexes = new java.util.HashSet<>();
+        Set<Integer> paretoSet = new java.util.HashSet<>(paretoNumbers);
+        for (int k = 0; k < total; k++) {
+            TrialInfo info = finishedTrials.get(k);
+            allValues[k] = info.trial().values().stream().mapToDouble(Double::doubleValue).toArray();
+            allFinished[k] = info.finishedAt();
+            if (paretoSet.contains(info.trial().number())) {
+                paretoIndexes.add(k);
+            }
+        }
+        int[] kept = ChartSample.select(allValues, allFinished, objectives, paretoIndexes, objective,
+                max > 0 ? max : Integer.MAX_VALUE);
         List<Parameter> params = spec.space().parameters();
-        int n = complete.size();
-        // Primitive columns keep a 10,000-trial answer small and quick to write; floats carry
-        // the 7 significant digits a chart needs (the table shows exact values).
+        int n = kept.length;
+        // Primitive columns keep the answer small and quick to write; floats carry the 7
+        // significant digits a chart needs (the table shows exact values).
         int[] numbers = new int[n];
         long[] finished = new long[n];
         float[][] values = new float[objectives.size()][n];
         Float[][] paramColumns = new Float[params.size()][n];
         for (int k = 0; k < n; k++) {
-            TrialInfo info = complete.get(k);
+            TrialInfo info = finishedTrials.get(kept[k]);
             Trial t = info.trial();
             numbers[k] = t.number();
             finished[k] = info.finishedAt();
             for (int i = 0; i < objectives.size(); i++) {
-                values[i][k] = (float) t.values().get(i).doubleValue();
+                values[i][k] = (float) allValues[kept[k]][i];
             }
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
@@ -350,6 +377,8 @@ final class StudyViews {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("next", next);
+        out.put("total", total);
+        out.put("shown", n);
         out.put("number", numbers);
         out.put("finished", finished);
         out.put("values", values);
@@ -364,8 +393,7 @@ final class StudyViews {
             paramOut.add(m);
         }
         out.put("params", paramOut);
-        out.put("pareto", objectives.size() > 1
-                ? engine.bestTrials(spec.name()).stream().map(t -> t.trial().number()).toList() : List.of());
+        out.put("pareto", paretoNumbers);
         return out;
     }
 
@@ -487,7 +515,32 @@ final class StudyViews {
             m.put("state", p.state());
             m.put("description", p.description());
             m.put("calls", metrics.pluginCounts(p.kind(), p.name()));
+            m.put("message", p.message());
+            m.put("settings", p.settings().stream().map(StudyViews::setting).toList());
             return m;
         }).toList();
+    }
+
+    /** A declared plugin setting as the plugins page shows it: name, type, allowed values, default, doc. */
+    private static Map<String, Object> setting(io.hypatia.api.Setting s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("type", s.type().name().toLowerCase(Locale.ROOT));
+        String range = switch (s.type()) {
+            case INT, FLOAT -> (Double.isInfinite(s.min()) && Double.isInfinite(s.max())) ? ""
+                    : "[" + (Double.isInfinite(s.min()) ? "-inf" : number(s.min())) + ", "
+                    + (Double.isInfinite(s.max()) ? "inf" : number(s.max())) + "]";
+            case CHOICE -> String.join(" | ", s.choices());
+            case BOOL -> "true | false";
+            case TEXT -> "";
+        };
+        m.put("range", range);
+        m.put("default", s.defaultValue());
+        m.put("doc", s.doc());
+        return m;
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

@@ -100,7 +100,7 @@ public final class HypatiaServer implements AutoCloseable {
             plugins = track(new OsgiPlugins(felix.context()));
             watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
             plugins.watch(watcher);
-            watcher.setPinned(this::pinnedByAStudy);
+            watcher.setPinned(new io.hypatia.engine.osgi.StudyPins(this::engineOnceStarted));
             watcher.start(o.deployPollMillis());
             engine = track(new StudyEngine(store, plugins));
             metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
@@ -122,25 +122,9 @@ public final class HypatiaServer implements AutoCloseable {
         }
     }
 
-    /** Whether a study's version range selects one of {@code bundle}'s plugins (it must not be drained). */
-    private boolean pinnedByAStudy(org.osgi.framework.Bundle bundle) {
-        StudyEngine e = engine;
-        org.osgi.framework.ServiceReference<?>[] refs = bundle.getRegisteredServices();
-        if (e == null || refs == null) {
-            return e == null;
-        }
-        for (org.osgi.framework.ServiceReference<?> ref : refs) {
-            Object name = ref.getProperty(io.hypatia.api.PluginProperties.NAME);
-            for (io.hypatia.engine.StudyInfo study : e.listStudies()) {
-                for (io.hypatia.engine.PluginRef p : List.of(study.spec().sampler(), study.spec().scheduler())) {
-                    if (p.name().equals(name) && !p.versionRange().isEmpty()
-                            && org.osgi.framework.VersionRange.valueOf(p.versionRange()).includes(bundle.getVersion())) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+    /** The engine, or null while the constructor has not made it yet (the watcher starts first). */
+    private StudyEngine engineOnceStarted() {
+        return engine;
     }
 
     private <T extends AutoCloseable> T track(T part) {

@@ -18,14 +18,15 @@ public final class Main {
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
-              studies list | show NAME | trials NAME | delete NAME | watch NAME | plugins
+              studies list | show NAME | trials NAME | update NAME --max-budget X | delete NAME | watch NAME | plugins
                       inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
               bench-report  Report decision latency as a study grows (`hypatia bench report-latency`)
-              plugin verify [--system-dir DIR] [--timeout-ms N] JAR...
+              plugin verify [--system-dir DIR] [--timeout-ms N] [--benchmark-data DIR] JAR...
                       check plugin jars in a scratch framework against the runtime's API and
-                      the plugin contracts; prints a pass/fail table, exits 1 on a failure
+                      the plugin contracts; prints a pass/fail table, exits 1 on a failure;
+                      --benchmark-data hands data-set benchmarks their folder, as serve does
               token   manage bearer tokens: `hypatia token add --file FILE --tenant NAME [--role user|admin]
                       [--comment TEXT]` prints a new token once and stores only its SHA-256
               help    show this text

@@ -16,14 +16,16 @@ final class PluginCommand {
 
     static int run(String[] args) throws IOException {
         if (args.length < 2 || !args[1].equals("verify")) {
-            throw new Args.UsageException("usage: hypatia plugin verify [--system-dir DIR] [--timeout-ms N] JAR...");
+            throw new Args.UsageException("usage: hypatia plugin verify [--system-dir DIR] [--timeout-ms N] [--benchmark-data DIR] JAR...");
         }
         List<String> jars = new ArrayList<>();
         String systemDir = null;
+        String benchmarkData = System.getenv("HYPATIA_BENCHMARK_DATA");
         long timeout = PluginVerifier.DEFAULT_CALL_TIMEOUT_MILLIS;
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--system-dir" -> systemDir = value(args, ++i, "--system-dir");
+                case "--benchmark-data" -> benchmarkData = value(args, ++i, "--benchmark-data");
                 case "--timeout-ms" -> {
                     try {
                         timeout = Long.parseLong(value(args, ++i, "--timeout-ms"));
@@ -52,6 +54,12 @@ final class PluginCommand {
             systemJars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }
         PluginVerifier.Options options = PluginVerifier.Options.forSystemBundles(systemJars).withCallTimeout(timeout);
+        if (benchmarkData != null && !benchmarkData.isBlank()) {
+            if (!Files.isDirectory(Path.of(benchmarkData))) {
+                throw new Args.UsageException("--benchmark-data " + benchmarkData + " is not a folder");
+            }
+            options = options.withBenchmarkData(Path.of(benchmarkData));
+        }
         System.out.println("verifying " + String.join(", ", jars) + " (each plugin call limited to " + timeout + " ms)");
         Report report = PluginVerifier.verify(jars.stream().map(Path::of).toList(), options);
         System.out.print(report.table());

@@ -1,10 +1,7 @@
 package io.hypatia.launcher;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.hypatia.engine.security.Role;
 import io.hypatia.engine.security.TokenFile;
@@ -102,11 +99,7 @@ final class RpcBench {
     }
 
     static ManagedChannel channel(String host, int port, Path trustedCa) throws Exception {
-        if (trustedCa == null) {
-            return ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
-        }
-        return NettyChannelBuilder.forAddress(host, port)
-                .sslContext(GrpcSslContexts.forClient().trustManager(trustedCa.toFile()).build()).build();
+        return ClientChannels.open(host + ":" + port, false, trustedCa);
     }
 
     private static int measureOn(Args a, ManagedChannel channel, String token, String where, String security) throws Exception {

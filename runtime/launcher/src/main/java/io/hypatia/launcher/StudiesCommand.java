@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.hypatia.grpc.v1.DeleteStudyRequest;
@@ -25,6 +24,8 @@ import io.hypatia.grpc.v1.Study;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialCounts;
 import io.hypatia.grpc.v1.TrialState;
+import io.hypatia.grpc.v1.UpdateStudyRequest;
+import io.hypatia.grpc.v1.UpdateStudyResponse;
 import io.hypatia.grpc.v1.Value;
 import io.hypatia.launcher.bench.BenchException;
 import io.hypatia.launcher.bench.CliOptions;
@@ -53,19 +54,25 @@ import java.util.stream.Collectors;
  */
 final class StudiesCommand {
     static final String USAGE = """
-            usage: hypatia studies <command> [--target HOST:PORT] [--json]
+            usage: hypatia studies <command> [--target HOST:PORT] [--token TOKEN] [--tls | --tls-ca FILE] [--json]
 
             commands:
               list                 every study: trial counts, best value, sampler, scheduler, created
               show NAME            one study: settings, search space, trial counts, best trial(s)
               trials NAME          its trials [--state S[,S...]] [--csv FILE] (all trials to a CSV file)
               delete NAME          delete the study and its trials
+              update NAME --max-budget X
+                                   raise the study's max budget (fidelity max) while it runs; asha and
+                                   hyperband continue their best finished trials from their checkpoints
               watch NAME           a live progress line with the best value [--interval SECONDS] [--until-done]
               plugins              loaded samplers, schedulers and benchmarks
 
             options:
               --target HOST:PORT   the service (default 127.0.0.1:50051)
               --token TOKEN        bearer token when the service has authentication (default: $HYPATIA_TOKEN)
+              --tls                connect with TLS, trusting the system's certificate authorities
+              --tls-ca FILE        connect with TLS, trusting this CA certificate (PEM), e.g. the one that
+                                   signed `hypatia serve --tls-cert` (default: $HYPATIA_TLS_CA)
               --json               print the API's messages as JSON instead of tables
             """;
 
@@ -77,7 +84,11 @@ final class StudiesCommand {
     private final boolean json;
 
     StudiesCommand(ManagedChannel channel, PrintStream out, boolean json) {
-        this.api = HypatiaServiceGrpc.newBlockingStub(channel);
+        this(HypatiaServiceGrpc.newBlockingStub(channel), out, json);
+    }
+
+    private StudiesCommand(HypatiaServiceGrpc.HypatiaServiceBlockingStub api, PrintStream out, boolean json) {
+        this.api = api;
         this.out = out;
         this.json = json;
     }
@@ -86,7 +97,8 @@ final class StudiesCommand {
     static int run(String[] args) {
         CliOptions o;
         try {
-            o = new CliOptions(args, 0, Set.of("target", "token", "state", "csv", "interval"), Set.of("json", "until-done", "help"), true);
+            o = new CliOptions(args, 0, Set.of("target", "token", "tls-ca", "state", "csv", "interval", "max-budget"),
+                    Set.of("json", "tls", "until-done", "help"), true);
         } catch (BenchException e) {
             System.err.println("hypatia studies: " + e.getMessage());
             System.err.print(USAGE);
@@ -99,21 +111,29 @@ final class StudiesCommand {
         }
         String target = o.has("target") ? o.get("target") : "127.0.0.1:50051";
         String token = o.has("token") ? o.get("token") : System.getenv("HYPATIA_TOKEN");
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
-        if (token != null && !token.isBlank()) {
-            io.grpc.Metadata headers = new io.grpc.Metadata();
-            headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
-            builder.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        String ca = o.has("tls-ca") ? o.get("tls-ca") : System.getenv("HYPATIA_TLS_CA");
+        ManagedChannel channel;
+        try {
+            channel = ClientChannels.open(target, o.flag("tls"), ca == null || ca.isBlank() ? null : Path.of(ca));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("hypatia studies: " + e.getMessage());
+            return 2;
         }
-        ManagedChannel channel = builder.build();
         try {
             StudiesCommand c = new StudiesCommand(channel, System.out, o.flag("json"));
+            if (token != null && !token.isBlank()) {
+                io.grpc.Metadata headers = new io.grpc.Metadata();
+                headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.trim());
+                c = new StudiesCommand(c.api.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)),
+                        System.out, o.flag("json"));
+            }
             String command = words.get(0);
             switch (command) {
                 case "list" -> c.list(words, 1);
                 case "show" -> c.show(name(words, command));
                 case "trials" -> c.trials(name(words, command), o.get("state"), o.get("csv"));
                 case "delete" -> c.delete(name(words, command));
+                case "update" -> c.update(name(words, command), maxBudget(o.get("max-budget")));
                 case "watch" -> c.watch(name(words, command), interval(o.get("interval")), o.flag("until-done"));
                 case "plugins" -> c.plugins(words, 1);
                 default -> throw new BenchException("unknown command '" + command + "'");
@@ -148,6 +168,18 @@ final class StudiesCommand {
             throw new BenchException(command + " takes one study name, got " + (words.size() - 1) + " arguments");
         }
         return words.get(1);
+    }
+
+    /** The --max-budget value, or null when not given (the service then says max_budget must be set). */
+    private static Double maxBudget(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new BenchException("--max-budget must be a number, got '" + text + "'");
+        }
     }
 
     private static long interval(String text) {
@@ -270,6 +302,31 @@ final class StudiesCommand {
         } else {
             out.println("deleted study " + name);
         }
+    }
+
+    void update(String name, Double maxBudget) throws IOException {
+        UpdateStudyRequest.Builder req = UpdateStudyRequest.newBuilder().setStudy(name);
+        if (maxBudget != null) {
+            req.setMaxBudget(maxBudget);
+        }
+        UpdateStudyResponse r = api().updateStudy(req.build());
+        if (json) {
+            printJson(r);
+            return;
+        }
+        Study s = r.getStudy();
+        var raise = s.getBudgetRaises(s.getBudgetRaisesCount() - 1);
+        out.println("study " + s.getName() + ": max budget (" + s.getFidelity().getName() + ") raised from "
+                + number(raise.getPreviousMax()) + " to " + number(raise.getMax()) + "; " + r.getContinuedCount()
+                + " finished trial(s) continued from their checkpoints");
+        for (Trial t : r.getContinuedList()) {
+            String why = t.getDecisionsCount() == 0 ? "" : t.getDecisions(t.getDecisionsCount() - 1).getReason();
+            out.println("  trial " + t.getNumber() + " (id " + t.getId() + "): " + why);
+        }
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Redraws one line (a new line per change when not on a terminal) until interrupted or done. */

@@ -103,10 +103,55 @@ class StudiesCommandTest {
     }
 
     @Test
+    void updateRaisesTheMaxBudget() throws Exception {
+        StudySpec plain = StudySpec.of("mf", SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
+                List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("random"));
+        engine.createStudy(new StudySpec(plain.name(), plain.space(), plain.objectives(), plain.sampler(), plain.scheduler(),
+                new io.hypatia.api.benchmark.Fidelity("epochs", 1, 9), plain.leaseMillis(), plain.onLeaseExpired(),
+                plain.maxAttempts(), plain.samplerTimeoutMillis(), plain.schedulerTimeoutMillis()));
+        command(false).update("mf", 27.0);
+        assertEquals("study mf: max budget (epochs) raised from 9 to 27; 0 finished trial(s) continued from their checkpoints",
+                lines().get(0));
+        assertEquals(27, engine.getStudy("mf").spec().fidelity().max());
+        StatusRuntimeException unset = assertThrows(StatusRuntimeException.class, () -> command(false).update("mf", null));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unset.getStatus().getCode());
+        assertTrue(unset.getStatus().getDescription().startsWith("max_budget: "), unset.getStatus().getDescription());
+        StatusRuntimeException flat = assertThrows(StatusRuntimeException.class, () -> command(false).update("quad", 27.0));
+        assertTrue(flat.getStatus().getDescription().contains("has no fidelity"), flat.getStatus().getDescription());
+    }
+
+    @Test
     void watchUntilDoneEndsOnAFinishedStudy() throws Exception {
         command(false).watch("quad", 100, true);
         String line = lines().get(0);
         assertTrue(line.startsWith("quad  complete 6  running 0"), line);
         assertTrue(line.contains("best "), line);
+    }
+
+    /** {@code --tls-ca} reaches a TLS service that plaintext cannot, and says so when the file is missing. */
+    @Test
+    void tlsWithTheServicesCa(@TempDir Path dir) throws Exception {
+        io.hypatia.gateway.SelfSignedCertificate cert = io.hypatia.gateway.SelfSignedCertificate.create(dir, "studies-test");
+        GatewayServer.Settings loopback = GatewayServer.Settings.LOOPBACK;
+        try (GatewayServer tls = GatewayServer.start(engine, "127.0.0.1", 0, new GatewayServer.Settings(null,
+                new GatewayServer.Tls(cert.cert(), cert.key(), null), false, loopback.limits(), loopback.quotas(), loopback.adminOnly()))) {
+            String target = "127.0.0.1:" + tls.port();
+            PrintStream stdout = System.out;
+            PrintStream stderr = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try {
+                System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                assertEquals(0, StudiesCommand.run(new String[] {"list", "--target", target, "--tls-ca", cert.cert().toString()}));
+                assertTrue(lines().get(1).startsWith("quad"), String.join("\n", lines()));
+                assertEquals(1, StudiesCommand.run(new String[] {"list", "--target", target}), "plaintext cannot talk to TLS");
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot reach the service"), err.toString(StandardCharsets.UTF_8));
+                assertEquals(2, StudiesCommand.run(new String[] {"list", "--target", target, "--tls-ca", dir.resolve("none.pem").toString()}));
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not a readable file"), err.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setOut(stdout);
+                System.setErr(stderr);
+            }
+        }
     }
 }

@@ -39,6 +39,8 @@ import org.osgi.framework.ServiceReference;
 public final class PluginVerifier {
     /** A plugin call running longer fails the check: the service's default sampler time limit. */
     public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
+    /** The framework property through which the service hands benchmark bundles their data folder. */
+    public static final String BENCHMARK_DATA_PROPERTY = "hypatia.benchmark.data";
     private static final String[] SERVICE_CLASSES = {Sampler.class.getName(), Scheduler.class.getName(), Benchmark.class.getName()};
 
     /**
@@ -48,23 +50,34 @@ public final class PluginVerifier {
      *                        sampler time limit is 30 s)
      * @param longHistory     trials in the long histories samplers are asked about
      * @param waitMillis      how long to wait for a started bundle's Declarative Services components
+     * @param benchmarkData   the benchmark data folder handed to the plugins as the framework property
+     *                        {@code hypatia.benchmark.data}, as {@code hypatia serve --benchmark-data}
+     *                        does (benchmarks built on data sets register only with it); null for none
      */
-    public record Options(List<Path> systemBundles, long callTimeoutMillis, int longHistory, long waitMillis) {
+    public record Options(List<Path> systemBundles, long callTimeoutMillis, int longHistory, long waitMillis, Path benchmarkData) {
         /** The system bundles from this class path, the service's sampler time limit, 120-trial histories. */
         public static Options defaults() {
             return forSystemBundles(classPathSystemBundles());
         }
 
         public static Options forSystemBundles(List<Path> jars) {
-            return new Options(jars, DEFAULT_CALL_TIMEOUT_MILLIS, 120, 5_000);
+            return new Options(jars, DEFAULT_CALL_TIMEOUT_MILLIS, 120, 5_000, null);
         }
 
         public Options withCallTimeout(long millis) {
-            return new Options(systemBundles, millis, longHistory, waitMillis);
+            return new Options(systemBundles, millis, longHistory, waitMillis, benchmarkData);
         }
 
         public Options withSystemBundles(List<Path> jars) {
-            return new Options(jars, callTimeoutMillis, longHistory, waitMillis);
+            return new Options(jars, callTimeoutMillis, longHistory, waitMillis, benchmarkData);
+        }
+
+        public Options withBenchmarkData(Path folder) {
+            return new Options(systemBundles, callTimeoutMillis, longHistory, waitMillis, folder);
+        }
+
+        Map<String, String> frameworkProperties() {
+            return benchmarkData == null ? Map.of() : Map.of(BENCHMARK_DATA_PROPERTY, benchmarkData.toAbsolutePath().toString());
         }
     }
 
@@ -81,7 +94,7 @@ public final class PluginVerifier {
         FelixHost host = null;
         try (Calls calls = new Calls(options.callTimeoutMillis())) {
             storage = Files.createTempDirectory("hypatia-verify");
-            host = FelixHost.start(storage, options.systemBundles(), Map.of());
+            host = FelixHost.start(storage, options.systemBundles(), options.frameworkProperties());
             // All jars are installed before any starts, so a plugin and a library it needs
             // (given in any order) resolve together, as in the deploy folder.
             List<Bundle> installed = new ArrayList<>();
@@ -144,7 +157,9 @@ public final class PluginVerifier {
         List<ServiceReference<?>> refs = awaitServices(bundle, options.waitMillis());
         if (refs.isEmpty()) {
             report.add(label, "services", false, "registers no Sampler, Scheduler or Benchmark service"
-                    + " (is the component annotated with @Component(service = ...) and the jar built with bnd?)");
+                    + " (is the component annotated with @Component(service = ...) and the jar built with bnd?"
+                    + (options.benchmarkData() == null ? " A benchmark built on a data set registers only when given"
+                    + " its data folder: --benchmark-data DIR)" : ")"));
             return;
         }
         for (ServiceReference<?> first : refs) {

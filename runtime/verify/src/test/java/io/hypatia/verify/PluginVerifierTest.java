@@ -38,6 +38,21 @@ class PluginVerifierTest {
     }
 
     @Test
+    void aBenchmarkOnADataSetIsCheckedWithItsDataFolder() throws Exception {
+        Path data = java.nio.file.Files.createDirectories(dir.resolve("data/databench"));
+        java.nio.file.Files.writeString(data.resolve("optimum.txt"), "0.3\n");
+        Report report = verify("databench", Map.of(), PluginVerifier.Options.defaults().withBenchmarkData(dir.resolve("data")));
+        assertTrue(report.passed(), report.table());
+        assertEquals(List.of("resolve", "activate", "consistent", "time"), report.rows().stream().map(Report.Row::check).toList());
+        assertTrue(report.table().contains("at the fidelity bounds"), report.table());
+
+        Report without = verify("databench", Map.of(), PluginVerifier.Options.defaults());
+        assertFalse(without.passed());
+        assertEquals("services", failedChecks(without));
+        assertTrue(without.table().contains("--benchmark-data DIR"), without.table());
+    }
+
+    @Test
     void aSamplerThatThrowsEveryThirdCallFails() throws Exception {
         Report report = verify("thirdcall", Map.of(), PluginVerifier.Options.defaults());
         assertEquals("valid", failedChecks(report));
