@@ -233,8 +233,13 @@ class Study:
     # ------------------------------------------------------------------ the trainer's loop
 
     def ask(self) -> Trial:
-        """Leases one trial: a queued one, a promoted paused one, or a new suggestion."""
-        r = self.client.call("Ask", pb.AskRequest(study=self.name, count=1, worker=self.client.worker))
+        """Leases one trial: a queued one, a promoted paused one, or a new suggestion.
+
+        The request carries a request id fixed before the first try, so a retried Ask (its answer
+        lost to a dropped connection or a restarting service) gets the same trial instead of
+        leaving one RUNNING that nobody holds."""
+        r = self.client.call("Ask", pb.AskRequest(study=self.name, count=1, worker=self.client.worker,
+                                                  request_id=new_request_id()))
         return Trial(self, r.trials[0])
 
     def tell(self, trial: Trial, values: Union[float, Sequence[float]], *,

@@ -167,6 +167,37 @@ class ClientTest(unittest.TestCase):
         again = self.client.call("Tell", req)  # what a retry after a lost answer sends
         self.assertEqual(first.trial, again.trial)
 
+    def test_a_retried_ask_gets_the_same_trial(self):
+        client = hp.Client(TARGET, retries=2)
+        study = client.create_study(name("py-ask-idem"), {"x": hp.Float(0, 1)})
+        real = client._service()
+
+        class LostAnswer(grpc.RpcError):
+            def code(self):
+                return grpc.StatusCode.UNAVAILABLE
+
+            def details(self):
+                return "the answer was lost (test)"
+
+        class FirstAnswerLost:  # the service leases a trial, but its first answer never arrives
+            lost = 0
+
+            def __getattr__(self, method):
+                return getattr(real, method)
+
+            def Ask(self, request, **kwargs):  # noqa: N802 - the stub's method name
+                answer = real.Ask(request, **kwargs)
+                if not self.lost:
+                    self.lost += 1
+                    raise LostAnswer()
+                return answer
+
+        stub = FirstAnswerLost()
+        client._service = lambda: stub
+        trial = study.ask()  # retried by the client with the same request id
+        self.assertEqual(1, stub.lost)
+        self.assertEqual([(trial.id, "RUNNING")], [(t.id, t.state) for t in study.trials])
+
     def test_report_sends_checkpoints_and_returns_decisions(self):
         study = self.client.create_study(name("py-report"), {"x": hp.Float(0, 1)}, direction="minimize",
                                          scheduler="median", scheduler_config={"min_completed": 2, "warmup_steps": 0},
@@ -287,6 +318,19 @@ class ClientTest(unittest.TestCase):
         paged = list(self.client.pages("ListTrials", pb.ListTrialsRequest(study=study.name, page_size=2), "trials"))
         self.assertEqual(list(range(5)), [t.number for t in paged])
         self.assertEqual(5, len(study.trials))
+        # The client's page size: five trials in pages of two (three calls), all of them in order.
+        small = hp.Client(TARGET, page_size=2)
+        calls = []
+        original = small.call
+        small.call = lambda method, request: calls.append((method, getattr(request, "page_size", None))) \
+            or original(method, request)
+        self.assertEqual(list(range(5)), [t.number for t in small.load_study(study.name).trials])
+        self.assertEqual([("GetStudy", None)] + [("ListTrials", 2)] * 3, calls)  # three pages: 2 + 2 + 1
+        with self.assertRaises(hp.InvalidArgument) as too_big:
+            hp.Client(TARGET, page_size=10**6).load_study(study.name).trials
+        self.assertEqual("page_size", too_big.exception.field)
+        with self.assertRaises(ValueError):
+            hp.Client(TARGET, page_size=-1)
 
     def test_trial_context_manager_reports_failures_and_keeps_the_lease(self):
         study = self.client.create_study(name("py-ctx"), {"x": hp.Float(0, 1)}, lease_seconds=3,

@@ -107,6 +107,9 @@ struct ClientOptions {
   bool tls = false;                          // connect with TLS (system roots unless root_certificates)
   std::string root_certificates;             // PEM
   std::string worker;                        // name recorded on leased trials; default host-pid
+  // Studies or trials per ListStudies/ListTrials call (0: the service's default, 1000 unless
+  // configured). Listing follows the pages either way.
+  int32_t page_size = 0;
 };
 
 // A trial as the service recorded it.

@@ -34,9 +34,13 @@ public final class Study {
         return proto.getLeaseSeconds() > 0 ? proto.getLeaseSeconds() : 300;
     }
 
-    /** Leases one trial: a queued one, a promoted paused one, or a new suggestion. */
+    /**
+     * Leases one trial: a queued one, a promoted paused one, or a new suggestion. The request id
+     * is fixed before the first try, so a retried ask gets the same trial.
+     */
     public Trial ask() {
-        AskRequest req = AskRequest.newBuilder().setStudy(name()).setCount(1).setWorker(client.worker()).build();
+        AskRequest req = AskRequest.newBuilder().setStudy(name()).setCount(1).setWorker(client.worker())
+                .setRequestId(java.util.UUID.randomUUID().toString()).build();
         return new Trial(client, name(), client.call("Ask", s -> s.ask(req)).getTrials(0), values);
     }
 
@@ -66,7 +70,8 @@ public final class Study {
         List<TrialRecord> out = new ArrayList<>();
         String page = "";
         do { // follow the pages
-            ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).setPageToken(page).build();
+            ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).setPageSize(client.pageSize())
+                    .setPageToken(page).build();
             ListTrialsResponse r = client.call("ListTrials", s -> s.listTrials(req));
             r.getTrialsList().forEach(t -> out.add(TrialRecord.of(t, values)));
             page = r.getNextPageToken();

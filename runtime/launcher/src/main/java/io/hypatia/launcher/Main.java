@@ -75,8 +75,12 @@ public final class Main {
               --target HOST:PORT    measure a running service instead of an embedded one
               --token TOKEN         bearer token for --target (an embedded service gets its own)
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
-              --security-matrix     embedded only: measure plaintext, token, TLS and token+TLS one after
-                                    another in one run, one CSV row each
+              --security-matrix     embedded only: the cost of authentication and TLS. One engine behind
+                                    four gateways (plaintext, token, TLS, token+TLS), measured in
+                                    interleaved segments of --seconds (default 5) for --rounds rounds
+                                    (default 6) in rotated order; prints medians per variant (round
+                                    trips/s, process CPU per round trip) and ratios to plaintext;
+                                    one CSV row per segment (default bench-rpc-security.csv)
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -118,7 +122,7 @@ public final class Main {
                 }
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
-                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca"));
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "rounds"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
