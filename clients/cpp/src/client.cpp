@@ -64,7 +64,8 @@ std::string field_of(const grpc::Status& status) {
   static const std::regex field(R"(^([a-z_][a-z0-9_]*(\[\d+\])?(\.[a-z_][a-z0-9_]*(\[\d+\])?)*): )");
   static const std::set<grpc::StatusCode> service_codes{
       grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::NOT_FOUND, grpc::StatusCode::ALREADY_EXISTS,
-      grpc::StatusCode::FAILED_PRECONDITION, grpc::StatusCode::OUT_OF_RANGE, grpc::StatusCode::PERMISSION_DENIED};
+      grpc::StatusCode::FAILED_PRECONDITION, grpc::StatusCode::OUT_OF_RANGE, grpc::StatusCode::PERMISSION_DENIED,
+      grpc::StatusCode::RESOURCE_EXHAUSTED};
   std::smatch m;
   const std::string& msg = status.error_message();
   if (service_codes.count(status.error_code()) && std::regex_search(msg, m, field)) return m[1];
@@ -285,6 +286,7 @@ void Client::delete_study(const std::string& name) {
 std::vector<std::string> Client::list_studies() {
   std::vector<std::string> names;
   v1::ListStudiesRequest req;
+  req.set_page_size(conn_->options().page_size);
   do {  // follow the pages
     v1::ListStudiesResponse r = HYPATIA_CALL(conn_, ListStudies, req);
     for (const auto& s : r.studies()) names.push_back(s.name());
@@ -304,6 +306,7 @@ std::unique_ptr<Trial> Study::ask() {
   req.set_study(name_);
   req.set_count(1);
   req.set_worker(conn_->options().worker);
+  req.set_request_id(new_request_id());  // a retried ask gets the same trial, none is left RUNNING unheld
   v1::AskedTrial asked = HYPATIA_CALL(conn_, Ask, req).trials(0);
   const v1::Trial& t = asked.trial();
   std::unique_ptr<Trial> trial(new Trial());
@@ -366,6 +369,7 @@ TrialRecord Study::record(const v1::Trial& t) const {
 std::vector<TrialRecord> Study::trials() {
   v1::ListTrialsRequest req;
   req.set_study(name_);
+  req.set_page_size(conn_->options().page_size);
   std::vector<TrialRecord> out;
   do {  // follow the pages
     v1::ListTrialsResponse r = HYPATIA_CALL(conn_, ListTrials, req);
@@ -388,6 +392,16 @@ std::vector<TrialRecord> Study::best_trials() {
   std::vector<TrialRecord> out;
   v1::GetBestTrialsResponse r = HYPATIA_CALL(conn_, GetBestTrials, req);
   for (const auto& t : r.trials()) out.push_back(record(t));
+  return out;
+}
+
+std::vector<TrialRecord> Study::raise_max_budget(double max_budget) {
+  v1::UpdateStudyRequest req;
+  req.set_study(name_);
+  req.set_max_budget(max_budget);
+  std::vector<TrialRecord> out;
+  v1::UpdateStudyResponse r = HYPATIA_CALL(conn_, UpdateStudy, req);
+  for (const auto& t : r.continued()) out.push_back(record(t));
   return out;
 }
 

@@ -1,11 +1,14 @@
 // Tests of the C++ client against a running service: client_test host:port
 // (run by integration-tests' CppClientIT against the real service). Exits 0 when all pass.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +18,7 @@
 namespace {
 
 int failures = 0;
+std::string target;  // host:port of the service under test
 
 #define CHECK(cond)                                                        \
   do {                                                                     \
@@ -223,14 +227,93 @@ void asha_promotes_the_best_paused_trial(hypatia::Client& client) {
   promoted->report(3, 0.05, "ckpt-best-3");
 }
 
+void listing_follows_pages_of_the_clients_page_size(hypatia::Client& client) {
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  std::string name = unique("cpp-pages");
+  hypatia::Study study = client.create_study(name, space);
+  for (int i = 0; i < 5; ++i) study.ask()->tell(0.5);
+  hypatia::ClientOptions small;
+  small.page_size = 2;  // three ListTrials calls: 2 + 2 + 1
+  auto trials = hypatia::Client(target, small).load_study(name).trials();
+  CHECK(trials.size() == 5);
+  for (size_t i = 0; i < trials.size(); ++i) CHECK(trials[i].number == static_cast<int32_t>(i));
+  hypatia::ClientOptions huge;
+  huge.page_size = 1000000;  // above the service's max_page_size: proves the setting reaches the wire
+  hypatia::Error refused = expect_error([&] { hypatia::Client(target, huge).load_study(name).trials(); });
+  CHECK(refused.code() == grpc::StatusCode::INVALID_ARGUMENT && refused.field() == "page_size");
+}
+
+// client_test --secure host:port TOKEN CA.pem: against a service started with --auth-tokens and
+// --tls-cert/--tls-key (a self-signed certificate): the token over TLS works, a wrong token is
+// UNAUTHENTICATED with the service's message, and a plaintext connection is refused.
+int secure(const std::string& address, const std::string& token, const std::string& ca_file) {
+  std::ifstream in(ca_file);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  CHECK(!pem.str().empty());
+  hypatia::ClientOptions good;
+  good.token = token;
+  good.root_certificates = pem.str();
+  good.page_size = 2;
+  hypatia::Client client(address, good);
+  hypatia::SearchSpace space;
+  space.add_float("x", 0, 1);
+  std::string name = unique("cpp-secure");
+  try {
+    hypatia::Study study = client.create_study(name, space);
+    for (int i = 0; i < 3; ++i) study.ask()->tell(0.25 * i);
+    CHECK(study.trials().size() == 3);
+    CHECK(study.best_trials().size() == 1 && study.best_trials()[0].values == std::vector<double>{0.0});
+    auto names = client.list_studies();
+    CHECK(std::find(names.begin(), names.end(), name) != names.end());  // under the name it gave, no tenant prefix
+  } catch (const hypatia::Error& e) {
+    std::fprintf(stderr, "the good token failed: %s\n", e.what());
+    ++failures;
+  }
+  std::printf("%s good token over TLS\n", failures == 0 ? "PASS" : "FAIL");
+
+  int before = failures;
+  hypatia::ClientOptions bad = good;
+  bad.token = "not-" + token;
+  bad.retries = 0;
+  hypatia::Error wrong = expect_error([&] { hypatia::Client(address, bad).load_study(name); });
+  CHECK(wrong.code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(wrong.message() == "unknown or revoked token");
+  CHECK(wrong.field().empty());
+  std::printf("%s bad token: %s\n", failures == before ? "PASS" : "FAIL", wrong.what());
+
+  before = failures;
+  hypatia::ClientOptions none = good;
+  none.token.clear();
+  none.retries = 0;
+  hypatia::Error missing = expect_error([&] { hypatia::Client(address, none).list_studies(); });
+  CHECK(missing.code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(missing.message().find("bearer token") != std::string::npos);
+  std::printf("%s no token: %s\n", failures == before ? "PASS" : "FAIL", missing.what());
+
+  before = failures;
+  hypatia::ClientOptions plain;
+  plain.token = token;
+  plain.retries = 0;
+  plain.timeout = std::chrono::milliseconds(10000);
+  hypatia::Error refused = expect_error([&] { hypatia::Client(address, plain).list_studies(); });
+  CHECK(refused.code() == grpc::StatusCode::UNAVAILABLE);  // a TLS port does not speak plaintext
+  std::printf("%s plaintext refused: %s\n", failures == before ? "PASS" : "FAIL", refused.what());
+  std::printf(failures == 0 ? "ALL PASSED\n" : "%d CHECKS FAILED\n", failures);
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: client_test host:port\n");
+  if (argc == 5 && std::string(argv[1]) == "--secure") return secure(argv[2], argv[3], argv[4]);
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: client_test host:port | client_test --secure host:port TOKEN CA.pem\n");
     return 2;
   }
-  hypatia::Client client(argv[1]);
+  target = argv[1];
+  hypatia::Client client(target);
   const std::pair<const char*, void (*)(hypatia::Client&)> tests[] = {
       {"typed_params_round_trip", typed_params_round_trip},
       {"studies_load_and_errors", studies_load_and_errors},
@@ -238,6 +321,7 @@ int main(int argc, char** argv) {
       {"guard_reports_failure_and_heartbeats", guard_reports_failure_and_heartbeats},
       {"lost_worker_is_fenced_and_resumed_from_its_checkpoint", lost_worker_is_fenced_and_resumed_from_its_checkpoint},
       {"asha_promotes_the_best_paused_trial", asha_promotes_the_best_paused_trial},
+      {"listing_follows_pages_of_the_clients_page_size", listing_follows_pages_of_the_clients_page_size},
   };
   for (const auto& [name, test] : tests) {
     int before = failures;

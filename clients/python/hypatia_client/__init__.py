@@ -19,8 +19,8 @@
     print(study.best_trial.params, study.best_value)
 """
 from .client import Client
-from .errors import (AlreadyExists, FailedPrecondition, HypatiaError, InvalidArgument, NotFound, TrialPruned,
-                     Unavailable)
+from .errors import (AlreadyExists, FailedPrecondition, HypatiaError, InvalidArgument, NotFound, PermissionDenied,
+                     ResourceExhausted, TrialPruned, Unauthenticated, Unavailable)
 from .space import Categorical, Float, Int, Ordinal
 from .study import Decision, FrozenTrial, Study, Trial
 
@@ -38,5 +38,5 @@ def load_study(name: str, *, target: str = "127.0.0.1:50051") -> Study:
 
 
 __all__ = ["AlreadyExists", "Categorical", "Client", "Decision", "FailedPrecondition", "Float", "FrozenTrial",
-           "HypatiaError", "Int", "InvalidArgument", "NotFound", "Ordinal", "Study", "Trial", "TrialPruned",
-           "Unavailable", "create_study", "load_study"]
+           "HypatiaError", "Int", "InvalidArgument", "NotFound", "Ordinal", "PermissionDenied", "ResourceExhausted",
+           "Study", "Trial", "TrialPruned", "Unauthenticated", "Unavailable", "create_study", "load_study"]

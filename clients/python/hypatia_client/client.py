@@ -74,12 +74,18 @@ class Client:
         token: a bearer token sent as ``authorization`` metadata on every call, for services
             that require one.
         tls: connect with TLS; ``root_certificates`` (PEM bytes) overrides the system roots.
+        page_size: studies or trials fetched per ListStudies/ListTrials call (0: the service's
+            default page size, 1000 unless configured). Listing follows the pages either way;
+            a smaller page keeps each answer small, a larger one saves round trips.
     """
 
     def __init__(self, target: str = "127.0.0.1:50051", *, worker: Optional[str] = None, timeout: float = 60.0,
                  retries: int = 5, token: Optional[str] = None, tls: bool = False,
-                 root_certificates: Optional[bytes] = None):
+                 root_certificates: Optional[bytes] = None, page_size: int = 0):
+        if not isinstance(page_size, int) or page_size < 0:
+            raise ValueError(f"page_size must be an int >= 0 (0: the service's default), not {page_size!r}")
         self.target = target
+        self.page_size = page_size
         self.timeout = timeout
         self.retries = retries
         self._worker = worker
@@ -125,7 +131,11 @@ class Client:
         raise AssertionError("unreachable")
 
     def pages(self, method: str, request: Any, field: str) -> Iterator[Any]:
-        """Every item of a paged list RPC (ListStudies, ListTrials), following next_page_token."""
+        """Every item of a paged list RPC (ListStudies, ListTrials), following next_page_token.
+
+        Pages hold ``page_size`` items (the client's setting unless the request sets one)."""
+        if not request.page_size:
+            request.page_size = self.page_size
         while True:
             response = self.call(method, request)
             yield from getattr(response, field)
@@ -222,6 +232,10 @@ class Client:
         """Every study as a plain dict (see ``Study.summary``), in creation order."""
         from .study import Study
         return [Study(self, s).summary(refresh=False) for s in self.pages("ListStudies", pb.ListStudiesRequest(), "studies")]
+
+    def update_study(self, name: str, *, max_budget: float) -> List[Dict[str, Any]]:
+        """Raises study ``name``'s max budget (see ``Study.update``); returns the continued trials as dicts."""
+        return [t.to_dict() for t in self.load_study(name).update(max_budget=max_budget)]
 
     def delete_study(self, name: str) -> None:
         """Deletes a study and all its trials; raises NotFound if there is none."""

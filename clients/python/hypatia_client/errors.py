@@ -64,9 +64,22 @@ class Unavailable(HypatiaError):
     """The service could not be reached (after the client's retries) or could not commit."""
 
 
+class Unauthenticated(HypatiaError):
+    """The service needs a bearer token (``Client(token=...)``) and got none, or one it does not know."""
+
+
+class PermissionDenied(HypatiaError):
+    """The token is valid but its role may not make this call (admin-only methods)."""
+
+
+class ResourceExhausted(HypatiaError):
+    """A limit or a tenant quota was reached; ``message`` names it."""
+
+
 _BY_CODE = {grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument, grpc.StatusCode.NOT_FOUND: NotFound,
             grpc.StatusCode.ALREADY_EXISTS: AlreadyExists, grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,
-            grpc.StatusCode.UNAVAILABLE: Unavailable}
+            grpc.StatusCode.UNAVAILABLE: Unavailable, grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+            grpc.StatusCode.PERMISSION_DENIED: PermissionDenied, grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhausted}
 
 
 class TrialPruned(Exception):

@@ -216,13 +216,30 @@ class Study:
                 "lease_seconds": s.lease_seconds, "plugin_fallbacks": s.plugin_fallbacks,
                 "trial_counts": {"waiting": c.waiting, "running": c.running, "paused": c.paused,
                                  "complete": c.complete, "pruned": c.pruned, "failed": c.failed},
-                "created_at_ms": s.created_at_ms}
+                "created_at_ms": s.created_at_ms,
+                "budget_raises": [(r.previous_max, r.max, r.first_trial_number) for r in s.budget_raises]}
+
+    def update(self, *, max_budget: float) -> List["FrozenTrial"]:
+        """Raises the study's max budget (its fidelity's max) while it runs (Iterative Deepening
+        Hyperband). With asha or hyperband the rungs grow up to the new max, and the best trials
+        already finished at the old max go back to PAUSED: later asks hand them out as PROMOTED,
+        resumed from their checkpoints. Returns those continued trials. Raises InvalidArgument
+        (field ``max_budget``) when the study has no fidelity or ``max_budget`` is not larger
+        than the current max, NotFound for an unknown study."""
+        r = self.client.call("UpdateStudy", pb.UpdateStudyRequest(study=self.name, max_budget=float(max_budget)))
+        self._proto = r.study
+        return [FrozenTrial.from_proto(t, self._decoder) for t in r.continued]
 
     # ------------------------------------------------------------------ the trainer's loop
 
     def ask(self) -> Trial:
-        """Leases one trial: a queued one, a promoted paused one, or a new suggestion."""
-        r = self.client.call("Ask", pb.AskRequest(study=self.name, count=1, worker=self.client.worker))
+        """Leases one trial: a queued one, a promoted paused one, or a new suggestion.
+
+        The request carries a request id fixed before the first try, so a retried Ask (its answer
+        lost to a dropped connection or a restarting service) gets the same trial instead of
+        leaving one RUNNING that nobody holds."""
+        r = self.client.call("Ask", pb.AskRequest(study=self.name, count=1, worker=self.client.worker,
+                                                  request_id=new_request_id()))
         return Trial(self, r.trials[0])
 
     def tell(self, trial: Trial, values: Union[float, Sequence[float]], *,

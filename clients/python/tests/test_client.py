@@ -167,6 +167,37 @@ class ClientTest(unittest.TestCase):
         again = self.client.call("Tell", req)  # what a retry after a lost answer sends
         self.assertEqual(first.trial, again.trial)
 
+    def test_a_retried_ask_gets_the_same_trial(self):
+        client = hp.Client(TARGET, retries=2)
+        study = client.create_study(name("py-ask-idem"), {"x": hp.Float(0, 1)})
+        real = client._service()
+
+        class LostAnswer(grpc.RpcError):
+            def code(self):
+                return grpc.StatusCode.UNAVAILABLE
+
+            def details(self):
+                return "the answer was lost (test)"
+
+        class FirstAnswerLost:  # the service leases a trial, but its first answer never arrives
+            lost = 0
+
+            def __getattr__(self, method):
+                return getattr(real, method)
+
+            def Ask(self, request, **kwargs):  # noqa: N802 - the stub's method name
+                answer = real.Ask(request, **kwargs)
+                if not self.lost:
+                    self.lost += 1
+                    raise LostAnswer()
+                return answer
+
+        stub = FirstAnswerLost()
+        client._service = lambda: stub
+        trial = study.ask()  # retried by the client with the same request id
+        self.assertEqual(1, stub.lost)
+        self.assertEqual([(trial.id, "RUNNING")], [(t.id, t.state) for t in study.trials])
+
     def test_report_sends_checkpoints_and_returns_decisions(self):
         study = self.client.create_study(name("py-report"), {"x": hp.Float(0, 1)}, direction="minimize",
                                          scheduler="median", scheduler_config={"min_completed": 2, "warmup_steps": 0},
@@ -238,6 +269,48 @@ class ClientTest(unittest.TestCase):
             best.report(2, 0.05)  # the paused attempt is over
         self.assertIsInstance(promoted.report(3, 0.05, checkpoint=f"ckpt-{best.number}-3"), hp.Decision)
 
+    def test_update_raises_the_max_budget_and_continues_the_best_finished_trial(self):
+        if "asha" not in {p["name"] for p in self.client.plugins() if p["kind"] == "scheduler"}:
+            self.skipTest("the service has no asha scheduler loaded")
+        # ASHA with eta 3 and max 3: rungs at 1 and 3. Three trials reach 3 and finish there.
+        study = self.client.create_study(name("py-deepen"), {"x": hp.Float(0, 1)}, scheduler="asha",
+                                         fidelity=("epochs", 1, 3))
+        finished = {}
+        for value in (0.3, 0.1, 0.2, 0.6, 0.5, 0.4, 0.9, 0.8, 0.7):
+            t = study.ask()
+            if t.hand_out == "PROMOTED":  # a trial paused at 1, promoted to 3: finish it there
+                t.report(3, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+                study.tell(t, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+                finished[t.id] = t.params["x"]
+                t = study.ask()
+            t.report(1, value, checkpoint=f"ckpt-{t.number}-1")
+        while True:  # promote what ASHA will still promote to 3
+            t = study.ask()
+            if t.hand_out != "PROMOTED":
+                study.tell_failed(t, "not needed")
+                break
+            t.report(3, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+            study.tell(t, t.params["x"], checkpoint=f"ckpt-{t.number}-3")
+            finished[t.id] = t.params["x"]
+        self.assertGreaterEqual(len(finished), 3)
+
+        with self.assertRaises(hp.InvalidArgument) as e:
+            study.update(max_budget=3)
+        self.assertEqual("max_budget", e.exception.field)
+        continued = study.update(max_budget=9)
+        self.assertEqual(("epochs", 1.0, 9.0), study.summary()["fidelity"])
+        self.assertEqual([(3.0, 9.0, len(study.trials))], study.summary()["budget_raises"])
+        best = min(finished, key=finished.get)
+        self.assertIn(best, [t.id for t in continued])  # the top third of the rung at the old max
+        self.assertEqual({"PAUSED"}, {t.state for t in continued})
+        resumed = study.ask()
+        self.assertIn(resumed.id, [t.id for t in continued])
+        self.assertEqual(("PROMOTED", True, 9.0), (resumed.hand_out, resumed.resumed, resumed.budget))
+        self.assertEqual((f"ckpt-{resumed.number}-3", 3.0), (resumed.checkpoint, resumed.resume_step))
+        self.assertEqual(hp.Decision.CONTINUE, resumed.report(4, 0.01))
+        with self.assertRaises(hp.NotFound):
+            self.client.update_study(name("py-none"), max_budget=9)
+
     def test_list_calls_follow_page_tokens(self):
         study = self.client.create_study(name("py-pages"), {"x": hp.Float(0, 1)})
         for _ in range(5):
@@ -245,6 +318,19 @@ class ClientTest(unittest.TestCase):
         paged = list(self.client.pages("ListTrials", pb.ListTrialsRequest(study=study.name, page_size=2), "trials"))
         self.assertEqual(list(range(5)), [t.number for t in paged])
         self.assertEqual(5, len(study.trials))
+        # The client's page size: five trials in pages of two (three calls), all of them in order.
+        small = hp.Client(TARGET, page_size=2)
+        calls = []
+        original = small.call
+        small.call = lambda method, request: calls.append((method, getattr(request, "page_size", None))) \
+            or original(method, request)
+        self.assertEqual(list(range(5)), [t.number for t in small.load_study(study.name).trials])
+        self.assertEqual([("GetStudy", None)] + [("ListTrials", 2)] * 3, calls)  # three pages: 2 + 2 + 1
+        with self.assertRaises(hp.InvalidArgument) as too_big:
+            hp.Client(TARGET, page_size=10**6).load_study(study.name).trials
+        self.assertEqual("page_size", too_big.exception.field)
+        with self.assertRaises(ValueError):
+            hp.Client(TARGET, page_size=-1)
 
     def test_trial_context_manager_reports_failures_and_keeps_the_lease(self):
         study = self.client.create_study(name("py-ctx"), {"x": hp.Float(0, 1)}, lease_seconds=3,

@@ -107,6 +107,9 @@ struct ClientOptions {
   bool tls = false;                          // connect with TLS (system roots unless root_certificates)
   std::string root_certificates;             // PEM
   std::string worker;                        // name recorded on leased trials; default host-pid
+  // Studies or trials per ListStudies/ListTrials call (0: the service's default, 1000 unless
+  // configured). Listing follows the pages either way.
+  int32_t page_size = 0;
 };
 
 // A trial as the service recorded it.
@@ -209,6 +212,12 @@ class Study {
   TrialRecord get_trial(int64_t id);
   // The best COMPLETE trial (or the Pareto set); empty before any completes.
   std::vector<TrialRecord> best_trials();
+  // Raises the study's max budget (its fidelity's max) while it runs (UpdateStudy, Iterative
+  // Deepening Hyperband). With asha or hyperband the best trials finished at the old max go back
+  // to PAUSED and later asks hand them out as PROMOTED, resumed from their checkpoints; they are
+  // returned. Throws Error (INVALID_ARGUMENT, field max_budget) when the study has no fidelity or
+  // max_budget is not larger than the current max.
+  std::vector<TrialRecord> raise_max_budget(double max_budget);
   int64_t lease_seconds() const { return lease_seconds_; }
 
  private:

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -28,6 +30,7 @@ import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.CategoricalDomain;
 import io.hypatia.grpc.v1.Condition;
 import io.hypatia.grpc.v1.CreateStudyRequest;
+import io.hypatia.grpc.v1.CreateStudyResponse;
 import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.FloatDomain;
 import io.hypatia.grpc.v1.GetStudyRequest;
@@ -52,6 +55,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +172,53 @@ class GatewayHardeningTest {
     }
 
     // ---------------------------------------------------------------- finding 7: echoed input
+
+    /** Finding 3: a call the client cancelled, or whose deadline passed, while it waited for a handler thread is not run. */
+    @Test
+    void aCallCancelledOrPastItsDeadlineBeforeItStartsIsNotRun() throws Exception {
+        start(GatewayServer.Settings.LOOPBACK);
+        HypatiaGrpcService service = new HypatiaGrpcService(engine, Limits.DEFAULT, Quotas.DEFAULT);
+        Context.CancellableContext cancelled = Context.current().withCancellation();
+        cancelled.cancel(null);
+        Answer<CreateStudyResponse> byClient = new Answer<>();
+        cancelled.run(() -> service.createStudy(study("cancelled", 1), byClient));
+        assertEquals(Status.Code.CANCELLED, byClient.error.getCode());
+
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Context.CancellableContext expired = Context.current().withDeadline(Deadline.after(-1, TimeUnit.SECONDS), timer);
+            Answer<CreateStudyResponse> late = new Answer<>();
+            expired.run(() -> service.createStudy(study("expired", 1), late));
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, late.error.getCode());
+        } finally {
+            timer.shutdownNow();
+        }
+        assertTrue(engine.listStudies().isEmpty(), "neither call created its study");
+
+        Answer<CreateStudyResponse> live = new Answer<>();
+        service.createStudy(study("live", 1), live);
+        assertEquals("live", live.value.getStudy().getName());
+    }
+
+    /** The one answer of a unary call made on the service object directly. */
+    private static final class Answer<T> implements io.grpc.stub.StreamObserver<T> {
+        T value;
+        Status error;
+
+        @Override
+        public void onNext(T v) {
+            value = v;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = Status.fromThrowable(t);
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
 
     @Test
     void anUnknownStudyNameOfThousandsOfCharactersAnswersNotFoundWithAShortMessage() throws Exception {

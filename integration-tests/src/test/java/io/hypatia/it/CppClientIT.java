@@ -55,6 +55,18 @@ public class CppClientIT {
         assertTrue(r.output(), r.output().contains("ALL PASSED"));
     }
 
+    /** client_test --secure against `hypatia serve` with a token file and TLS (a self-signed certificate). */
+    @Test
+    public void aTokenOverTlsWorksAndABadTokenIsUnauthenticated() throws Exception {
+        try (SecuredService secured = SecuredService.start()) {
+            Processes.Result r = Processes.run(List.of(build.resolve("client_test").toString(), "--secure", secured.target(),
+                    secured.token, secured.ca.toString()), null, Map.of(), 300);
+            System.out.println(r.output());
+            assertEquals(r.output(), 0, r.exit());
+            assertTrue(r.output(), r.output().contains("PASS bad token: ") && r.output().contains("ALL PASSED"));
+        }
+    }
+
     @Test
     public void digitsExampleTrainerRunsUnderAshaPromotion() throws Exception {
         assumeTrue("the digits data set of python3-sklearn is needed (" + DIGITS + ")", java.nio.file.Files.isReadable(Path.of(DIGITS)));

@@ -207,4 +207,53 @@ public class JavaClientIT {
         assertEquals("WAITING", queued.state());
         assertEquals(0.5, study.ask().getDouble("x"), 0.0);
     }
+
+    @Test
+    public void listingFollowsPagesOfTheClientsPageSize() {
+        Study study = client.createStudy("java-pages", new SearchSpace().floatParam("x", 0, 1), StudyOptions.minimize("loss"));
+        for (int i = 0; i < 5; i++) {
+            study.ask().tell(0.5);
+        }
+        try (HypatiaClient small = HypatiaClient.builder("127.0.0.1:" + fixture.port()).pageSize(2).build();
+             HypatiaClient huge = HypatiaClient.builder("127.0.0.1:" + fixture.port()).pageSize(1_000_000).build()) {
+            // Pages of 2: all five only if the client follows the page tokens.
+            assertEquals(List.of(0, 1, 2, 3, 4), small.loadStudy("java-pages").trials().stream().map(TrialRecord::number).toList());
+            assertTrue(small.listStudies().contains("java-pages"));
+            // Above the service's max_page_size: the setting reaches the wire.
+            HypatiaException refused = assertThrows(HypatiaException.class, () -> huge.loadStudy("java-pages").trials());
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.code());
+            assertEquals("page_size", refused.field());
+        }
+        assertThrows(IllegalArgumentException.class, () -> HypatiaClient.builder("127.0.0.1:1").pageSize(-1));
+    }
+
+    /** Against `hypatia serve --auth-tokens ... --tls-cert ... --tls-key ...` (a self-signed certificate). */
+    @Test
+    public void aTokenOverTlsWorksAndABadTokenIsUnauthenticated() throws Exception {
+        try (SecuredService secured = SecuredService.start();
+             HypatiaClient good = HypatiaClient.builder(secured.target()).token(secured.token).tlsCa(secured.ca).pageSize(2).build();
+             HypatiaClient wrong = HypatiaClient.builder(secured.target()).token("not-" + secured.token).tlsCa(secured.ca)
+                     .retries(0).build();
+             HypatiaClient anonymous = HypatiaClient.builder(secured.target()).tlsCa(secured.ca).retries(0).build();
+             HypatiaClient plaintext = HypatiaClient.builder(secured.target()).token(secured.token).retries(0)
+                     .timeout(Duration.ofSeconds(10)).build()) {
+            Study study = good.createStudy("java-secure", new SearchSpace().floatParam("x", 0, 1), StudyOptions.minimize("loss"));
+            for (double v : new double[] {0.5, 0.25, 0.75}) {
+                study.ask().tell(v);
+            }
+            assertEquals(3, study.trials().size());
+            assertEquals(0.25, study.bestTrials().get(0).values().get(0), 0.0);
+            assertEquals(List.of("java-secure"), good.listStudies()); // its tenant's study, under the name it gave
+
+            HypatiaException bad = assertThrows(HypatiaException.class, () -> wrong.loadStudy("java-secure"));
+            assertEquals(Status.Code.UNAUTHENTICATED, bad.code());
+            assertEquals("unknown or revoked token", bad.description());
+            assertNull(bad.field());
+            HypatiaException none = assertThrows(HypatiaException.class, anonymous::listStudies);
+            assertEquals(Status.Code.UNAUTHENTICATED, none.code());
+            assertTrue(none.description(), none.description().contains("bearer token"));
+            // The TLS port does not answer plaintext.
+            assertEquals(Status.Code.UNAVAILABLE, assertThrows(HypatiaException.class, plaintext::listStudies).code());
+        }
+    }
 }

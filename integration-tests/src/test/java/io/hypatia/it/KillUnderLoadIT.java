@@ -41,6 +41,7 @@ import org.junit.Test;
  * is stored exactly once with its value, no trial is left RUNNING once the clients are done
  * (an ask whose answer was lost is retried with its request id and gets the same trial), and
  * trial numbers have no gap or duplicate. Prints the figures (acked vs stored) for the report.
+ * {@code -Dhypatia.kill.runs=5} repeats the whole scenario five times.
  */
 public class KillUnderLoadIT {
     private static final int CLIENTS = 32;
@@ -56,8 +57,28 @@ public class KillUnderLoadIT {
     /** The service's channel; replaced by one to the restarted service (on a fresh port, so no bind race with the dead one). */
     private final AtomicReference<ManagedChannel> current = new AtomicReference<>();
 
+    /**
+     * Runs the scenario {@code -Dhypatia.kill.runs=N} times (default 1), each on a fresh data
+     * folder, and prints each run's figures and a summary line.
+     */
     @Test
     public void acknowledgedTellsSurviveKillDashNineUnderLoad() throws Exception {
+        int runs = Integer.getInteger("hypatia.kill.runs", 1);
+        List<String> figures = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            acked.clear();
+            ackCount.set(0);
+            retries.set(0);
+            stop.set(false);
+            failure.set(null);
+            figures.add(killAndRestartOnce());
+            System.out.printf("kill -9 run %d of %d passed%n", run, runs);
+        }
+        System.out.printf("kill -9 under %d clients, %d runs, all passed:%n  %s%n", CLIENTS, runs, String.join("\n  ", figures));
+    }
+
+    /** One kill -9 and restart under load; returns the run's figures (acked vs stored). */
+    private String killAndRestartOnce() throws Exception {
         Path work = Files.createTempDirectory("hypatia-kill");
         Path deploy = Files.createDirectories(work.resolve("deploy"));
         Files.copy(ServiceFixture.bundlesDir().resolve("hypatia-sampler-random.jar"), deploy.resolve("random.jar"));
@@ -117,9 +138,10 @@ public class KillUnderLoadIT {
             }
             long duplicated = seen.values().stream().filter(n -> n > 1).count();
             numbers.sort(null);
-            System.out.printf("kill -9 under %d clients: %d tells acknowledged (%d before the kill), %d trials stored, "
-                            + "%d missing, %d wrong, %d duplicated, %d RUNNING at the end, %d retried calls%n",
-                    CLIENTS, acked.size(), ackedBeforeKill, trials.size(), missing, wrong, duplicated, running, retries.get());
+            String figures = String.format("%d tells acknowledged (%d before the kill), %d trials stored, %d missing, %d wrong, "
+                            + "%d duplicated, %d RUNNING at the end, %d retried calls",
+                    acked.size(), ackedBeforeKill, trials.size(), missing, wrong, duplicated, running, retries.get());
+            System.out.printf("kill -9 under %d clients: %s%n", CLIENTS, figures);
             assertEquals("acknowledged tells missing", 0, missing);
             assertEquals("acknowledged tells stored with another state or value", 0, wrong);
             assertEquals("trials listed twice", 0, duplicated);
@@ -127,6 +149,7 @@ public class KillUnderLoadIT {
             for (int i = 0; i < numbers.size(); i++) {
                 assertEquals("trial numbers have no gap or duplicate", i, (int) numbers.get(i));
             }
+            return figures;
         } finally {
             stop.set(true);
             channel.shutdownNow();

@@ -74,6 +74,21 @@ public class PythonClientIT {
         assertTrue(r.output(), r.output().contains("OK"));
     }
 
+    /** tests/test_security.py against `hypatia serve` with a token file and TLS (a self-signed certificate). */
+    @Test
+    public void aTokenOverTlsWorksAndABadTokenIsUnauthenticated() throws Exception {
+        try (SecuredService secured = SecuredService.start()) {
+            Processes.Result r = Processes.run(List.of(python.toString(), "-m", "unittest", "discover", "-s",
+                    repo.resolve("clients/python/tests").toString(), "-p", "test_security.py", "-v"), repo,
+                    Map.of("HYPATIA_SECURE_TARGET", secured.target(), "HYPATIA_TOKEN", secured.token,
+                            "HYPATIA_CA", secured.ca.toString()), 300);
+            System.out.println(r.output());
+            assertEquals(r.output(), 0, r.exit());
+            assertTrue(r.output(), r.output().contains("Ran 4 tests") && r.output().contains("OK")
+                    && !r.output().contains("skipped"));
+        }
+    }
+
     @Test
     public void sklearnExampleTrainerRunsWithEarlyStopping() throws Exception {
         Processes.Result r = Processes.run(List.of(python.toString(), "clients/python/examples/sklearn_digits.py",
@@ -90,14 +105,17 @@ public class PythonClientIT {
                 Processes.run(List.of(PYTHON, "-c", "import torch")).ok());
         Path checkpoints = Path.of(System.getProperty("hypatia.it.work"), "pytorch-checkpoints");
         Processes.Result r = Processes.run(List.of(python.toString(), "clients/python/examples/pytorch_mlp.py",
-                "--target", target(), "--trials", "12", "--workers", "4", "--epochs", "3",
-                "--checkpoint-dir", checkpoints.toString()), repo, Map.of(), 900);
+                "--target", target(), "--trials", "12", "--workers", "4", "--epochs", "3", "--seeds", "2",
+                // no time budget here: 12 hand-outs, however slow a loaded build machine is
+                "--timeout", "900", "--checkpoint-dir", checkpoints.toString()), repo, Map.of(), 900);
         System.out.println(r.output());
         assertEquals(r.output(), 0, r.exit());
         // ASHA promotion with rungs at 1 and 3 epochs: trials pause at 1, the best resume from
         // their torch.save checkpoints and complete at 3.
         assertTrue(r.output(), r.output().matches("(?s).*\\d+ trials \\(.*\\) from 12 hand-outs under (asha|median) in [0-9.]+ s with 4 workers.*"
-                + "defaults trained for 3 epochs: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+\n"
-                + "best trial #\\d+: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+.*"));
+                + "defaults trained for 3 epochs: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+ \\(mean of 2 seeds\\)\n"
+                + "best trial #\\d+: val accuracy 0\\.\\d+, test accuracy 0\\.\\d+.*\n"
+                + "retrained with seeds 0..1, test accuracy: defaults 0\\.\\d+ 0\\.\\d+, tuned 0\\.\\d+ 0\\.\\d+\n"
+                + "test error 0\\.\\d+ \\(defaults\\) -> 0\\.\\d+ \\(tuned\\), .* tuned better with \\d of 2 seeds;.*"));
     }
 }

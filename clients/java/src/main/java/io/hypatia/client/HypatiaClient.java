@@ -50,6 +50,7 @@ public final class HypatiaClient implements AutoCloseable {
     private final Duration timeout;
     private final int retries;
     private final String worker;
+    private final int pageSize;
 
     private HypatiaClient(Builder b) {
         if (b.tlsCa != null) {
@@ -74,6 +75,7 @@ public final class HypatiaClient implements AutoCloseable {
         this.timeout = b.timeout;
         this.retries = b.retries;
         this.worker = b.worker != null ? b.worker : ManagementFactory.getRuntimeMXBean().getName();
+        this.pageSize = b.pageSize;
     }
 
     /** A plaintext client with the defaults (60 s deadline, 5 retries on UNAVAILABLE). */
@@ -94,6 +96,7 @@ public final class HypatiaClient implements AutoCloseable {
         private boolean tls;
         private Path tlsCa;
         private String worker;
+        private int pageSize;
 
         private Builder(String target) {
             this.target = target;
@@ -135,6 +138,18 @@ public final class HypatiaClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Studies or trials fetched per ListStudies/ListTrials call (0, the default: the service's
+         * default page size, 1000 unless configured). Listing follows the pages either way.
+         */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 0) {
+                throw new IllegalArgumentException("pageSize must be >= 0 (0: the service's default), got " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
         public HypatiaClient build() {
             return new HypatiaClient(this);
         }
@@ -163,6 +178,10 @@ public final class HypatiaClient implements AutoCloseable {
 
     String worker() {
         return worker;
+    }
+
+    int pageSize() {
+        return pageSize;
     }
 
     /** Creates a study, or with {@link StudyOptions#loadIfExists()} joins the existing one of that name. */
@@ -201,7 +220,7 @@ public final class HypatiaClient implements AutoCloseable {
         List<String> names = new ArrayList<>();
         String page = "";
         do { // follow the pages
-            ListStudiesRequest req = ListStudiesRequest.newBuilder().setPageToken(page).build();
+            ListStudiesRequest req = ListStudiesRequest.newBuilder().setPageSize(pageSize).setPageToken(page).build();
             ListStudiesResponse r = call("ListStudies", s -> s.listStudies(req));
             r.getStudiesList().forEach(study -> names.add(study.getName()));
             page = r.getNextPageToken();

@@ -14,7 +14,7 @@ public final class HypatiaException extends RuntimeException {
     /** Codes the service answers with a field-prefixed message; transport errors never name a field. */
     private static final Set<Status.Code> SERVICE_CODES = EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND,
             Status.Code.ALREADY_EXISTS, Status.Code.FAILED_PRECONDITION, Status.Code.OUT_OF_RANGE,
-            Status.Code.PERMISSION_DENIED);
+            Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
     private final Status.Code code;
     private final String method;

@@ -7,6 +7,7 @@ import io.hypatia.grpc.v1.GetTrialRequest;
 import io.hypatia.grpc.v1.ListTrialsRequest;
 import io.hypatia.grpc.v1.ListTrialsResponse;
 import io.hypatia.grpc.v1.ParameterValue;
+import io.hypatia.grpc.v1.UpdateStudyRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,13 @@ public final class Study {
         return proto.getLeaseSeconds() > 0 ? proto.getLeaseSeconds() : 300;
     }
 
-    /** Leases one trial: a queued one, a promoted paused one, or a new suggestion. */
+    /**
+     * Leases one trial: a queued one, a promoted paused one, or a new suggestion. The request id
+     * is fixed before the first try, so a retried ask gets the same trial.
+     */
     public Trial ask() {
-        AskRequest req = AskRequest.newBuilder().setStudy(name()).setCount(1).setWorker(client.worker()).build();
+        AskRequest req = AskRequest.newBuilder().setStudy(name()).setCount(1).setWorker(client.worker())
+                .setRequestId(java.util.UUID.randomUUID().toString()).build();
         return new Trial(client, name(), client.call("Ask", s -> s.ask(req)).getTrials(0), values);
     }
 
@@ -65,12 +70,26 @@ public final class Study {
         List<TrialRecord> out = new ArrayList<>();
         String page = "";
         do { // follow the pages
-            ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).setPageToken(page).build();
+            ListTrialsRequest req = ListTrialsRequest.newBuilder().setStudy(name()).setPageSize(client.pageSize())
+                    .setPageToken(page).build();
             ListTrialsResponse r = client.call("ListTrials", s -> s.listTrials(req));
             r.getTrialsList().forEach(t -> out.add(TrialRecord.of(t, values)));
             page = r.getNextPageToken();
         } while (!page.isEmpty());
         return out;
+    }
+
+    /**
+     * Raises the study's max budget (its fidelity's max) while it runs (UpdateStudy: Iterative
+     * Deepening Hyperband). With asha or hyperband the rungs grow up to the new max and the best
+     * trials finished at the old max go back to PAUSED; later asks hand them out as PROMOTED,
+     * resumed from their checkpoints. Returns those continued trials. INVALID_ARGUMENT (field
+     * max_budget) when the study has no fidelity or the new max is not larger.
+     */
+    public List<TrialRecord> raiseMaxBudget(double maxBudget) {
+        UpdateStudyRequest req = UpdateStudyRequest.newBuilder().setStudy(name()).setMaxBudget(maxBudget).build();
+        return client.call("UpdateStudy", s -> s.updateStudy(req)).getContinuedList().stream()
+                .map(t -> TrialRecord.of(t, values)).toList();
     }
 
     /** The best COMPLETE trial, or the Pareto set for several objectives; empty before any completes. */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Small helpers of the scheduler ITs. */
-final class StudyHelpers {
+public final class StudyHelpers {
     private StudyHelpers() {
     }
 
@@ -19,7 +19,7 @@ final class StudyHelpers {
      * Waits until a scheduler is loaded ({@code stubs} gives a fresh stub, with a fresh deadline, per call): bundles start asynchronously after the service (one
      * whose imports another bundle exports resolves once that one is installed).
      */
-    static void awaitScheduler(Supplier<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubs, String name) throws InterruptedException {
+    public static void awaitScheduler(Supplier<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubs, String name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (stubs.get().listPlugins(ListPluginsRequest.getDefaultInstance()).getPluginsList().stream()
                 .noneMatch(p -> p.getKind().equals("scheduler") && p.getName().equals(name))) {
@@ -31,7 +31,7 @@ final class StudyHelpers {
     }
 
     /** Every trial of a study, following ListTrials' pages. */
-    static List<Trial> allTrials(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study) {
+    public static List<Trial> allTrials(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study) {
         List<Trial> trials = new ArrayList<>();
         String token = "";
         do {

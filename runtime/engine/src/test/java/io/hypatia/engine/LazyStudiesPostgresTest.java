@@ -8,13 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /** Every test of {@link LazyStudiesTest}, on a PostgreSQL store (a fresh database per test). */
 class LazyStudiesPostgresTest extends LazyStudiesTest {
-    private TestPostgres.Database database;
+    private final TestPostgres.PerTest database = new TestPostgres.PerTest();
 
     @Override
     Store openStore() throws Exception {
-        if (database == null) {
-            database = TestPostgres.createDatabase();
-        }
         return database.open();
     }
 
@@ -26,9 +23,7 @@ class LazyStudiesPostgresTest extends LazyStudiesTest {
         try {
             super.stop();
         } finally {
-            if (database != null) {
-                database.drop();
-            }
+            database.drop();
         }
     }
 

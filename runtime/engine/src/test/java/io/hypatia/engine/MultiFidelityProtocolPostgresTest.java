@@ -6,13 +6,10 @@ import org.junit.jupiter.api.AfterEach;
 
 /** Every test of {@link MultiFidelityProtocolTest}, on a PostgreSQL store (a fresh database per test). */
 class MultiFidelityProtocolPostgresTest extends MultiFidelityProtocolTest {
-    private TestPostgres.Database database;
+    private final TestPostgres.PerTest database = new TestPostgres.PerTest();
 
     @Override
     Store openStore() throws Exception {
-        if (database == null) {
-            database = TestPostgres.createDatabase();
-        }
         return database.open();
     }
 
@@ -24,9 +21,7 @@ class MultiFidelityProtocolPostgresTest extends MultiFidelityProtocolTest {
         try {
             super.stop();
         } finally {
-            if (database != null) {
-                database.drop();
-            }
+            database.drop();
         }
     }
 }

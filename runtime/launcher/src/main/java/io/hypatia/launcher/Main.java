@@ -18,7 +18,7 @@ public final class Main {
               demo    start the service, optimise a benchmark through the gRPC API with
                       concurrent workers, print the best trial, and exit
               bench   run optimizers x benchmarks x seeds (see `hypatia bench --help`)
-              studies list | show NAME | trials NAME | delete NAME | watch NAME | plugins
+              studies list | show NAME | trials NAME | update NAME --max-budget X | delete NAME | watch NAME | plugins
                       inspect a running service (see `hypatia studies --help`)
               bench-rpc  measure ask+tell round trips per second and ask/tell latency
                       through gRPC with concurrent clients; appends a row to a CSV
@@ -77,8 +77,12 @@ public final class Main {
               --target HOST:PORT    measure a running service instead of an embedded one
               --token TOKEN         bearer token for --target (an embedded service gets its own)
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
-              --security-matrix     embedded only: measure plaintext, token, TLS and token+TLS one after
-                                    another in one run, one CSV row each
+              --security-matrix     embedded only: the cost of authentication and TLS. One engine behind
+                                    four gateways (plaintext, token, TLS, token+TLS), measured in
+                                    interleaved segments of --seconds (default 5) for --rounds rounds
+                                    (default 6) in rotated order; prints medians per variant (round
+                                    trips/s, process CPU per round trip) and ratios to plaintext;
+                                    one CSV row per segment (default bench-rpc-security.csv)
               --study-sizes LIST    embedded only: grow one study through these trial counts (e.g.
                                     1000,10000,36000,100000) and at each time --round-trips N ask+tell
                                     round trips (default 2000; --clients default 1 here), GetStudy and
@@ -133,8 +137,8 @@ public final class Main {
                 }
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
-                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "study-sizes",
-                            "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "rounds",
+                            "study-sizes", "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
                             "compare-home"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");

@@ -64,14 +64,7 @@ final class RpcBench {
             if (target != null) {
                 throw new Args.UsageException("--security-matrix measures embedded services; it cannot be combined with --target");
             }
-            // Side by side in one run, on the same machine state: the cost of authentication and TLS.
-            for (Security security : Security.values()) {
-                int code = runEmbedded(a, security);
-                if (code != 0) {
-                    return code;
-                }
-            }
-            return 0;
+            return SecurityMatrix.run(a);
         }
         if (a.flag("restart")) {
             if (target != null) {
@@ -118,7 +111,7 @@ final class RpcBench {
         }
     }
 
-    private static ManagedChannel channel(String host, int port, Path trustedCa) throws Exception {
+    static ManagedChannel channel(String host, int port, Path trustedCa) throws Exception {
         return ClientChannels.open(host + ":" + port, false, trustedCa);
     }
 
@@ -139,10 +132,64 @@ final class RpcBench {
 
     private static int measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
                                String sampler, Path csv, String where, String security) throws Exception {
-        String study = "bench-rpc-" + System.currentTimeMillis();
-        createStudy(stub, study, sampler);
+        String study = createStudy(stub, "bench-rpc-" + System.currentTimeMillis(), sampler);
         System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s, %s%n",
                 clients, warmup, seconds, sampler, where, security);
+        ProgressBar bar = new ProgressBar(System.out, warmup + seconds);
+        Segment m = drive(stub, study, clients, warmup, seconds, bar);
+        if (m.failure() != null) {
+            System.err.println("bench-rpc: an RPC failed: " + m.failure());
+            return 1;
+        }
+        long[] asks = m.asks();
+        long[] tells = m.tells();
+        double perSecond = m.perSecond();
+        System.out.printf("round trips (ask+tell): %d in %d s = %.0f per second%n", asks.length, seconds, perSecond);
+        System.out.printf("ask  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(asks, 0.5), ms(asks, 0.9), ms(asks, 0.99), ms(asks, 1));
+        System.out.printf("tell latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(tells, 0.5), ms(tells, 0.9), ms(tells, 0.99), ms(tells, 1));
+        boolean header = !Files.exists(csv);
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND))) {
+            if (header) {
+                w.println("clients,seconds,sampler,service,round_trips_per_s,ask_p50_ms,ask_p99_ms,tell_p50_ms,tell_p99_ms,security");
+            }
+            w.printf("%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f,%s%n", clients, seconds, sampler, where, perSecond,
+                    ms(asks, 0.5), ms(asks, 0.99), ms(tells, 0.5), ms(tells, 0.99), security);
+        }
+        System.out.println("appended to " + csv.toAbsolutePath());
+        return 0;
+    }
+
+    /** Creates the benchmark's study (4 parameters, one objective) and returns its name. */
+    static String createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, String sampler) {
+        SearchSpace space = SearchSpace.of(List.of(new FloatParameter("lr", 1e-5, 1e-1, true),
+                new FloatParameter("dropout", 0, 0.5, false), new IntParameter("layers", 1, 8),
+                new CategoricalParameter("optimizer", List.of("sgd", "adam", "rmsprop"))));
+        stub.createStudy(CreateStudyRequest.newBuilder().setName(study).setSearchSpace(ProtoMapping.toProto(space))
+                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
+                .setSampler(PluginSelection.newBuilder().setName(sampler)).build());
+        return study;
+    }
+
+    /**
+     * One measurement: the sorted ask and tell latencies of the round trips started after the
+     * warm-up, the measured seconds, and the CPU time the whole process (clients and service) used
+     * over them.
+     */
+    record Segment(long[] asks, long[] tells, int seconds, long cpuNanos, Throwable failure) {
+        double perSecond() {
+            return asks.length / (double) seconds;
+        }
+
+        /** Process CPU microseconds per ask+tell round trip, clients and service together. */
+        double cpuMicrosPerRoundTrip() {
+            return asks.length == 0 ? Double.NaN : cpuNanos / 1e3 / asks.length;
+        }
+    }
+
+    /** {@code clients} threads doing ask+tell on {@code study} for {@code warmup + seconds} seconds. */
+    static Segment drive(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, int clients, int warmup, int seconds,
+                         ProgressBar bar) throws InterruptedException {
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         long[][] askLatencies = new long[clients][];
@@ -186,47 +233,35 @@ final class RpcBench {
             t.start();
             threads.add(t);
         }
-        ProgressBar bar = new ProgressBar(System.out, warmup + seconds);
         long start = System.nanoTime();
+        long cpuAtWarmupEnd = -1;
         while (threads.stream().anyMatch(Thread::isAlive)) {
-            bar.update((int) Math.min(warmup + seconds, (System.nanoTime() - start) / 1_000_000_000L), "seconds");
-            Thread.sleep(200);
+            if (cpuAtWarmupEnd < 0 && System.nanoTime() >= warmupEnd) {
+                cpuAtWarmupEnd = processCpuNanos();
+            }
+            if (bar != null) {
+                bar.update((int) Math.min(warmup + seconds, (System.nanoTime() - start) / 1_000_000_000L), "seconds");
+            }
+            Thread.sleep(cpuAtWarmupEnd < 0 ? 10 : 200);
         }
-        bar.finish(warmup + seconds, "seconds");
+        long cpu = processCpuNanos() - Math.max(0, cpuAtWarmupEnd);
+        if (bar != null) {
+            bar.finish(warmup + seconds, "seconds");
+        }
         for (Thread t : threads) {
             t.join();
         }
-        if (failure.get() != null) {
-            System.err.println("bench-rpc: an RPC failed: " + failure.get());
-            return 1;
-        }
         long[] asks = Arrays.stream(askLatencies).flatMapToLong(Arrays::stream).sorted().toArray();
         long[] tells = Arrays.stream(tellLatencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        double perSecond = asks.length / (double) seconds;
-        System.out.printf("round trips (ask+tell): %d in %d s = %.0f per second%n", asks.length, seconds, perSecond);
-        System.out.printf("ask  latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(asks, 0.5), ms(asks, 0.9), ms(asks, 0.99), ms(asks, 1));
-        System.out.printf("tell latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(tells, 0.5), ms(tells, 0.9), ms(tells, 0.99), ms(tells, 1));
-        boolean header = !Files.exists(csv);
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND))) {
-            if (header) {
-                w.println("clients,seconds,sampler,service,round_trips_per_s,ask_p50_ms,ask_p99_ms,tell_p50_ms,tell_p99_ms,security");
-            }
-            w.printf("%d,%d,%s,\"%s\",%.1f,%.3f,%.3f,%.3f,%.3f,%s%n", clients, seconds, sampler, where, perSecond,
-                    ms(asks, 0.5), ms(asks, 0.99), ms(tells, 0.5), ms(tells, 0.99), security);
-        }
-        System.out.println("appended to " + csv.toAbsolutePath());
-        return 0;
+        return new Segment(asks, tells, seconds, cpu, failure.get());
     }
 
-    /** The benchmark's study: four parameters of the usual kinds, one objective to minimise. */
-    static void createStudy(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, String sampler) {
-        SearchSpace space = SearchSpace.of(List.of(new FloatParameter("lr", 1e-5, 1e-1, true),
-                new FloatParameter("dropout", 0, 0.5, false), new IntParameter("layers", 1, 8),
-                new CategoricalParameter("optimizer", List.of("sgd", "adam", "rmsprop"))));
-        stub.createStudy(CreateStudyRequest.newBuilder().setName(study).setSearchSpace(ProtoMapping.toProto(space))
-                .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                .setSampler(PluginSelection.newBuilder().setName(sampler)).build());
+    /** CPU time of this whole process (all threads), or -1 where the JVM cannot tell. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Nearest-rank percentile {@code q} of sorted nanoseconds, in milliseconds. */

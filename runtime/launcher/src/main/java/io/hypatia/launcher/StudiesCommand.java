@@ -24,6 +24,8 @@ import io.hypatia.grpc.v1.Study;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialCounts;
 import io.hypatia.grpc.v1.TrialState;
+import io.hypatia.grpc.v1.UpdateStudyRequest;
+import io.hypatia.grpc.v1.UpdateStudyResponse;
 import io.hypatia.grpc.v1.Value;
 import io.hypatia.launcher.bench.BenchException;
 import io.hypatia.launcher.bench.CliOptions;
@@ -59,6 +61,9 @@ final class StudiesCommand {
               show NAME            one study: settings, search space, trial counts, best trial(s)
               trials NAME          its trials [--state S[,S...]] [--csv FILE] (all trials to a CSV file)
               delete NAME          delete the study and its trials
+              update NAME --max-budget X
+                                   raise the study's max budget (fidelity max) while it runs; asha and
+                                   hyperband continue their best finished trials from their checkpoints
               watch NAME           a live progress line with the best value [--interval SECONDS] [--until-done]
               plugins              loaded samplers, schedulers and benchmarks
 
@@ -92,7 +97,8 @@ final class StudiesCommand {
     static int run(String[] args) {
         CliOptions o;
         try {
-            o = new CliOptions(args, 0, Set.of("target", "token", "tls-ca", "state", "csv", "interval"), Set.of("json", "tls", "until-done", "help"), true);
+            o = new CliOptions(args, 0, Set.of("target", "token", "tls-ca", "state", "csv", "interval", "max-budget"),
+                    Set.of("json", "tls", "until-done", "help"), true);
         } catch (BenchException e) {
             System.err.println("hypatia studies: " + e.getMessage());
             System.err.print(USAGE);
@@ -127,6 +133,7 @@ final class StudiesCommand {
                 case "show" -> c.show(name(words, command));
                 case "trials" -> c.trials(name(words, command), o.get("state"), o.get("csv"));
                 case "delete" -> c.delete(name(words, command));
+                case "update" -> c.update(name(words, command), maxBudget(o.get("max-budget")));
                 case "watch" -> c.watch(name(words, command), interval(o.get("interval")), o.flag("until-done"));
                 case "plugins" -> c.plugins(words, 1);
                 default -> throw new BenchException("unknown command '" + command + "'");
@@ -161,6 +168,18 @@ final class StudiesCommand {
             throw new BenchException(command + " takes one study name, got " + (words.size() - 1) + " arguments");
         }
         return words.get(1);
+    }
+
+    /** The --max-budget value, or null when not given (the service then says max_budget must be set). */
+    private static Double maxBudget(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new BenchException("--max-budget must be a number, got '" + text + "'");
+        }
     }
 
     private static long interval(String text) {
@@ -283,6 +302,31 @@ final class StudiesCommand {
         } else {
             out.println("deleted study " + name);
         }
+    }
+
+    void update(String name, Double maxBudget) throws IOException {
+        UpdateStudyRequest.Builder req = UpdateStudyRequest.newBuilder().setStudy(name);
+        if (maxBudget != null) {
+            req.setMaxBudget(maxBudget);
+        }
+        UpdateStudyResponse r = api().updateStudy(req.build());
+        if (json) {
+            printJson(r);
+            return;
+        }
+        Study s = r.getStudy();
+        var raise = s.getBudgetRaises(s.getBudgetRaisesCount() - 1);
+        out.println("study " + s.getName() + ": max budget (" + s.getFidelity().getName() + ") raised from "
+                + number(raise.getPreviousMax()) + " to " + number(raise.getMax()) + "; " + r.getContinuedCount()
+                + " finished trial(s) continued from their checkpoints");
+        for (Trial t : r.getContinuedList()) {
+            String why = t.getDecisionsCount() == 0 ? "" : t.getDecisions(t.getDecisionsCount() - 1).getReason();
+            out.println("  trial " + t.getNumber() + " (id " + t.getId() + "): " + why);
+        }
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Redraws one line (a new line per change when not on a terminal) until interrupted or done. */

@@ -219,7 +219,7 @@ final class StudySizeBench {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         java.util.Map<Long, Long> alloc0 = allocatedByThread();
         java.util.concurrent.atomic.AtomicLong clientAllocated = new java.util.concurrent.atomic.AtomicLong();
-        long cpu0 = processCpuNanos();
+        long cpu0 = RpcBench.processCpuNanos();
         long gc0 = gcMillis();
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
@@ -249,7 +249,7 @@ final class StudySizeBench {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = RpcBench.processCpuNanos() - cpu0;
         long gc = gcMillis() - gc0;
         long allocated = clientAllocated.get() + allocatedSince(alloc0);
         if (failure.get() != null) {
@@ -279,11 +279,6 @@ final class StudySizeBench {
 
     private static long[] sorted(long[][] perClient) {
         return Arrays.stream(perClient).flatMapToLong(Arrays::stream).sorted().toArray();
-    }
-
-    static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
     }
 
     private static com.sun.management.ThreadMXBean threads() {

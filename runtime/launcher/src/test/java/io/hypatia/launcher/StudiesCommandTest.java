@@ -103,6 +103,24 @@ class StudiesCommandTest {
     }
 
     @Test
+    void updateRaisesTheMaxBudget() throws Exception {
+        StudySpec plain = StudySpec.of("mf", SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
+                List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("random"));
+        engine.createStudy(new StudySpec(plain.name(), plain.space(), plain.objectives(), plain.sampler(), plain.scheduler(),
+                new io.hypatia.api.benchmark.Fidelity("epochs", 1, 9), plain.leaseMillis(), plain.onLeaseExpired(),
+                plain.maxAttempts(), plain.samplerTimeoutMillis(), plain.schedulerTimeoutMillis()));
+        command(false).update("mf", 27.0);
+        assertEquals("study mf: max budget (epochs) raised from 9 to 27; 0 finished trial(s) continued from their checkpoints",
+                lines().get(0));
+        assertEquals(27, engine.getStudy("mf").spec().fidelity().max());
+        StatusRuntimeException unset = assertThrows(StatusRuntimeException.class, () -> command(false).update("mf", null));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unset.getStatus().getCode());
+        assertTrue(unset.getStatus().getDescription().startsWith("max_budget: "), unset.getStatus().getDescription());
+        StatusRuntimeException flat = assertThrows(StatusRuntimeException.class, () -> command(false).update("quad", 27.0));
+        assertTrue(flat.getStatus().getDescription().contains("has no fidelity"), flat.getStatus().getDescription());
+    }
+
+    @Test
     void watchUntilDoneEndsOnAFinishedStudy() throws Exception {
         command(false).watch("quad", 100, true);
         String line = lines().get(0);

@@ -65,6 +65,25 @@ public final class TestPostgres {
         }
     }
 
+    /** A test's database: created when first opened, the same one when opened again, dropped by {@link #drop}. */
+    public static final class PerTest {
+        private Database database;
+
+        public PostgresStore open() throws IOException {
+            if (database == null) {
+                database = createDatabase();
+            }
+            return database.open();
+        }
+
+        public void drop() {
+            if (database != null) {
+                database.drop();
+                database = null;
+            }
+        }
+    }
+
     /** A test's own database. */
     public record Database(PostgresStore.Location location, PostgresStore.Location server) {
         /** Opens a store on it (a second call is a restart, or a second gateway). */

@@ -29,6 +29,7 @@ public final class BenchCommand {
                                      [--time-budget T] [--reference NAME] [--at-epochs LIST]
                    hypatia bench eval-server --benchmark NAME [--seed S] [--benchmark-data DIR]
                    hypatia bench testpoints --out FILE [--seeds N]
+                   hypatia bench deepen --benchmark NAME [--seeds N] [--small-max R] [--phase1 T1] [--phase2 T2]
                    hypatia bench report-latency [--running N] [--reports M] [--scheduler SPEC]
                                      [--mode in-process,service] [--max-step S] [--out FILE] [--no-fsync]
 
@@ -83,6 +84,8 @@ public final class BenchCommand {
             epoch 1..--max-step (default 100). Prints p50/p99/max per tenth of the run and for the
             whole run, and writes them to --out (default report-latency.csv).
 
+            deepen: Iterative Deepening Hyperband against starting over (`hypatia bench deepen` prints its options).
+
             testpoints: writes the table of synthetic-function test points, shifts and optima that
             runtime/.../python/optuna_bench.py reads (run seeds 0..N, default 20).
             """;
@@ -110,6 +113,9 @@ public final class BenchCommand {
                 case "report-latency" -> {
                     return reportLatency(new CliOptions(args, 1, Set.of("running", "reports", "scheduler", "mode", "max-step",
                             "out", "deploy-dir", "system-dir"), Set.of("no-fsync"), false));
+                }
+                case "deepen" -> {
+                    return DeepeningBench.run(new CliOptions(args, 1, DeepeningBench.OPTIONS, Set.of(), false));
                 }
                 case "testpoints" -> {
                     return testPoints(new CliOptions(args, 1, Set.of("out", "seeds", "deploy-dir", "system-dir"), Set.of(), false));
@@ -418,7 +424,7 @@ public final class BenchCommand {
         return Path.of(home, sub);
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

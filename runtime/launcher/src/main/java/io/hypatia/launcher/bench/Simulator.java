@@ -76,8 +76,18 @@ public final class Simulator {
         }
     }
 
+    /**
+     * A raise of the study's max budget at simulated time {@code atTime} (Iterative Deepening
+     * Hyperband), made before the asks of that instant; trials in flight keep their budgets.
+     */
+    public record Raise(double atTime, double maxBudget) {
+    }
+
     private final Run run;
     private final StudyBackend.Study study;
+    private List<Raise> raises = List.of();
+    private java.util.function.DoubleConsumer raiser = max -> { };
+    private int nextRaise;
     private final Dispatcher dispatcher;
     private final DoubleSupplier wallSeconds;
     private final Incumbent incumbent;
@@ -130,6 +140,13 @@ public final class Simulator {
         return z ^ (z >>> 31);
     }
 
+    /** Raises the study's max budget with {@code raiser} at the given times (in time order). */
+    public Simulator raising(List<Raise> raisesInTimeOrder, java.util.function.DoubleConsumer raiser) {
+        this.raises = List.copyOf(raisesInTimeOrder);
+        this.raiser = raiser;
+        return this;
+    }
+
     /** Runs the simulation to its end and returns its rows in event order. */
     public List<EvaluationRow> simulate() {
         List<Worker> workers = new ArrayList<>();
@@ -149,6 +166,9 @@ public final class Simulator {
             }
             if (first == null) {
                 return rows;
+            }
+            while (nextRaise < raises.size() && raises.get(nextRaise).atTime() <= first.time) {
+                raiser.accept(raises.get(nextRaise++).maxBudget());
             }
             List<Worker> batch = new ArrayList<>();
             for (Worker w : workers) {

@@ -30,6 +30,16 @@ final class Acquisition {
         this.constraints = List.copyOf(constraints);
     }
 
+    /**
+     * This acquisition with every model replaced by its {@link GaussianProcess#localVariance local
+     * view} around {@code point}: for cheap gradient steps near it; its values are approximate.
+     */
+    Acquisition local(double[] point, int m) {
+        List<Constraint> local = constraints.stream()
+                .map(c -> new Constraint(c.gp().localVariance(point, m), c.threshold())).toList();
+        return new Acquisition(objective.localVariance(point, m), incumbent, local);
+    }
+
     int dims() {
         return objective.d;
     }
@@ -65,6 +75,34 @@ final class Acquisition {
             c.gp().predictMany(points, mean, var);
             for (int i = 0; i < count; i++) {
                 a[i] += LogEi.logNormalCdf((c.threshold() - mean[i]) / Math.sqrt(var[i]));
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Upper bounds on the acquisition at each row of {@code points}, from the exact means and the
+     * variance bounds of {@link GaussianProcess#predictBounds} (conditioning on the {@code m}
+     * nearest observations). EI = σ h((best - μ)/σ) grows with σ (its derivative in σ is
+     * φ(z) > 0), so the bound on σ bounds it; a probability of feasibility Φ((t - μ)/σ) grows
+     * with σ only while the mean is infeasible (t < μ) and is bounded by 1 otherwise.
+     */
+    double[] upperBounds(double[] points, int count, int m) {
+        double[] a = new double[count];
+        double[] mean = new double[count];
+        double[] var = new double[count];
+        if (incumbent != null) {
+            objective.predictBounds(points, m, mean, var);
+            for (int i = 0; i < count; i++) {
+                double sd = Math.sqrt(var[i]);
+                a[i] += LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+            }
+        }
+        for (Constraint c : constraints) {
+            c.gp().predictBounds(points, m, mean, var);
+            for (int i = 0; i < count; i++) {
+                double gap = c.threshold() - mean[i];
+                a[i] += gap >= 0 ? 0 : LogEi.logNormalCdf(gap / Math.sqrt(var[i]));
             }
         }
         return a;

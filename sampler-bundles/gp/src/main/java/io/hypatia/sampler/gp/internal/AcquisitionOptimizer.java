@@ -26,6 +26,17 @@ import org.apache.commons.math3.random.SobolSequenceGenerator;
 final class AcquisitionOptimizer {
     private static final int LOCAL_ITERATIONS = 40;
     private static final int NEIGHBOUR_ROUNDS = 3;
+    /** Observations the cheap variance bound of the candidate screen conditions on. */
+    static final int SCREEN_NEIGHBOURS = 16;
+    /**
+     * Observations the variance conditions on while L-BFGS polishes a candidate (the
+     * {@link GaussianProcess#localVariance local view} around its start): O(m^2) per step instead
+     * of O(n^2). Below this many observations the polish is exact; above, its result is scored
+     * exactly before it is compared with the candidates.
+     */
+    static final int POLISH_NEIGHBOURS = 256;
+    /** Candidates scored exactly at a time (the blocked triangular solves share each pass over L). */
+    private static final int SCREEN_BLOCK = 64;
     /** Log-acquisition differences below this (EI within about 10%) are ties (see {@link #interiorTieBreak}). */
     static final double INDIFFERENT = 0.1;
 
@@ -75,21 +86,13 @@ final class AcquisitionOptimizer {
         for (int i = 0; i < candidates.size(); i++) {
             System.arraycopy(candidates.get(i), 0, flat, i * d, d);
         }
-        double[] scores = acq.values(flat, candidates.size());
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
-
-        double[] best = candidates.get(order[0]);
-        double bestValue = scores[order[0]];
+        int k = Math.max(1, settings.localStarts());
+        Top top = topDistinct(acq, flat, candidates, k);
+        double[] best = candidates.get(top.indices[0]);
+        double bestValue = top.scores[0];
         List<double[]> starts = new ArrayList<>();
-        for (int k = 0; k < order.length && starts.size() < settings.localStarts(); k++) {
-            double[] c = candidates.get(order[k]);
-            if (starts.stream().noneMatch(s -> Arrays.equals(s, c))) {
-                starts.add(c);
-            }
+        for (int i = 0; i < Math.min(top.indices.length, settings.localStarts()); i++) {
+            starts.add(candidates.get(top.indices[i]));
         }
         for (double[] start : starts) {
             double[] refined = refine(acq, enc, start);
@@ -118,6 +121,89 @@ final class AcquisitionOptimizer {
         return best;
     }
 
+    /**
+     * The indices of the {@code k} best distinct candidates by acquisition (ties to the lower
+     * index), best first: the same as scoring every candidate exactly and sorting, but the exact
+     * O(n^2) score is computed only where it can matter. Every candidate first gets a cheap upper
+     * bound ({@link Acquisition#upperBounds}: exact mean, variance conditioned on the
+     * {@value #SCREEN_NEIGHBOURS} nearest observations); candidates are then scored exactly in
+     * blocks in decreasing order of their bound until the next bound is below the k-th best
+     * distinct exact score. A candidate never scored exactly has a score below that, so it could
+     * not have been among the k.
+     */
+    static Top topDistinct(Acquisition acq, double[] flat, List<double[]> candidates, int k) {
+        int count = candidates.size();
+        int d = acq.dims();
+        double[] bounds = acq.upperBounds(flat, count, SCREEN_NEIGHBOURS);
+        Integer[] byBound = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            byBound[i] = i;
+        }
+        // NaN bounds (should not happen) first, so such candidates are always scored exactly.
+        Arrays.sort(byBound, Comparator.<Integer>comparingDouble(i -> Double.isNaN(bounds[i]) ? Double.NEGATIVE_INFINITY : -bounds[i])
+                .thenComparingInt(i -> i));
+        double[] score = new double[count];
+        Arrays.fill(score, Double.NaN);
+        List<Integer> scored = new ArrayList<>();
+        int next = 0;
+        while (next < count) {
+            // A first small block usually settles it; later ones grow.
+            int block = Math.min(Math.max(2 * k, next == 0 ? SCREEN_BLOCK / 4 : Math.min(next, SCREEN_BLOCK)), count - next);
+            double[] rows = new double[block * d];
+            for (int b = 0; b < block; b++) {
+                System.arraycopy(flat, byBound[next + b] * d, rows, b * d, d);
+            }
+            double[] v = acq.values(rows, block);
+            for (int b = 0; b < block; b++) {
+                int i = byBound[next + b];
+                score[i] = Double.isNaN(v[b]) ? Double.NEGATIVE_INFINITY : v[b];
+                scored.add(i);
+            }
+            next += block;
+            if (next < count) {
+                int[] top = ranked(scored, score, candidates, k);
+                double threshold = top.length < k ? Double.NEGATIVE_INFINITY : score[top[k - 1]];
+                double nextBound = bounds[byBound[next]];
+                if (top.length == k && nextBound < threshold) {
+                    break;
+                }
+            }
+        }
+        int[] indices = ranked(scored, score, candidates, k);
+        double[] values = new double[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            values[i] = score[indices[i]];
+        }
+        return new Top(indices, values, scored.size());
+    }
+
+    /**
+     * The best distinct candidates and their exact scores, best first.
+     *
+     * @param exactlyScored how many candidates the screen scored exactly (the rest were ruled out by their bound)
+     */
+    record Top(int[] indices, double[] scores, int exactlyScored) {
+    }
+
+    /** The first {@code k} distinct candidates of {@code scored} ordered by score (descending), then index. */
+    private static int[] ranked(List<Integer> scored, double[] score, List<double[]> candidates, int k) {
+        Integer[] order = scored.toArray(new Integer[0]);
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -score[i]).thenComparingInt(i -> i));
+        int[] out = new int[Math.min(k, order.length)];
+        int filled = 0;
+        for (int o = 0; o < order.length && filled < out.length; o++) {
+            double[] c = candidates.get(order[o]);
+            boolean duplicate = false;
+            for (int f = 0; f < filled && !duplicate; f++) {
+                duplicate = Arrays.equals(candidates.get(out[f]), c);
+            }
+            if (!duplicate) {
+                out[filled++] = order[o];
+            }
+        }
+        return Arrays.copyOf(out, filled);
+    }
+
     /** L-BFGS on the continuous dimensions of {@code start}, then rounded; null when nothing is free. */
     private static double[] refine(Acquisition acq, SpaceEncoding enc, double[] start) {
         int[] free = enc.continuousDims(start);
@@ -132,11 +218,12 @@ final class AcquisitionOptimizer {
         double[] upper = new double[free.length];
         Arrays.fill(upper, 1);
         double[] full = start.clone();
+        Acquisition near = acq.local(start, POLISH_NEIGHBOURS);
         Lbfgs.Objective negative = (z, g) -> {
             for (int j = 0; j < free.length; j++) {
                 full[free[j]] = z[j];
             }
-            double v = acq.valueAndGradient(full, free, g);
+            double v = near.valueAndGradient(full, free, g);
             for (int j = 0; j < g.length; j++) {
                 g[j] = -g[j];
             }

@@ -1,5 +1,7 @@
 package io.hypatia.sampler.gp.internal;
 
+import java.util.Arrays;
+
 /**
  * Exact GP regression posterior with a zero prior mean on standardised outputs (Rasmussen and
  * Williams 2006, algorithm 2.1): {@code alpha = K^-1 y} through the Cholesky factor of
@@ -19,6 +21,14 @@ final class GaussianProcess {
     private final double[] y;
     private final Cholesky chol;
     private final double[] alpha;
+    /** Diagonal of the factorised matrix L L^T (kernel + noise + jitter), for {@link #predictBounds}. */
+    private final double[] diagonal;
+    /**
+     * For a {@link #localVariance local view}: the observations its variance conditions on and
+     * the factor of their matrix; null for the exact posterior.
+     */
+    private final int[] localRows;
+    private final Cholesky localChol;
 
     private GaussianProcess(int d, double[] x, double[] y, Hyperparameters hyper, Cholesky chol) {
         this.n = y.length;
@@ -29,6 +39,61 @@ final class GaussianProcess {
         this.hyper = hyper;
         this.chol = chol;
         this.alpha = chol.solve(y);
+        this.diagonal = new double[n];
+        for (int i = 0; i < n; i++) {
+            diagonal[i] = Cholesky.dot(chol.l, i * n, chol.l, i * n, i + 1);
+        }
+        this.localRows = null;
+        this.localChol = null;
+    }
+
+    private GaussianProcess(GaussianProcess full, int[] localRows, Cholesky localChol) {
+        this.n = full.n;
+        this.d = full.d;
+        this.x = full.x;
+        this.xs = full.xs;
+        this.y = full.y;
+        this.hyper = full.hyper;
+        this.chol = full.chol;
+        this.alpha = full.alpha;
+        this.diagonal = full.diagonal;
+        this.localRows = localRows;
+        this.localChol = localChol;
+    }
+
+    /**
+     * A view for optimising the acquisition near {@code point}: the same exact posterior mean
+     * (O(n d) per point), but {@link #predict} and {@link #predictWithGradient} take the variance
+     * conditioned on only the {@code m} observations with the largest covariance to
+     * {@code point} (O(m^2) instead of O(n^2) per evaluation). Near {@code point} the others
+     * hardly reduce the variance (and can only reduce it: the view's variance is an upper bound).
+     * Returns this posterior itself when it has at most {@code m} observations. Batched
+     * ({@link #predictMany}) and bound ({@link #predictBounds}) predictions stay exact.
+     */
+    GaussianProcess localVariance(double[] point, int m) {
+        if (n <= m || localRows != null) {
+            return this;
+        }
+        double[] ps = scalePoint(point);
+        double s2 = hyper.signalVariance();
+        double[] k = new double[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = Matern52.value(Matern52.distance(ps, 0, xs, i, d), s2);
+        }
+        int[] rows = new int[m];
+        nearest(k, rows);
+        Arrays.sort(rows);
+        double[] sub = new double[m * m];
+        for (int a = 0; a < m; a++) {
+            for (int b = 0; b < a; b++) {
+                double v = Matern52.value(Matern52.distance(xs, rows[a], xs, rows[b], d), s2);
+                sub[a * m + b] = v;
+                sub[b * m + a] = v;
+            }
+            sub[a * m + a] = diagonal[rows[a]];
+        }
+        Cholesky c = Cholesky.factor(sub, m);
+        return c == null ? this : new GaussianProcess(this, rows, c);
     }
 
     /**
@@ -154,6 +219,10 @@ final class GaussianProcess {
 
     /** Writes the posterior mean and latent (noise-free) variance at {@code point} into {@code out}. */
     void predict(double[] point, double[] out) {
+        if (localRows != null) {
+            predictWithGradient(point, new int[0], out, new double[0], new double[0]);
+            return;
+        }
         double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double[] k = new double[n];
@@ -203,6 +272,85 @@ final class GaussianProcess {
     }
 
     /**
+     * Exact posterior means and <em>upper bounds</em> on the latent variances at the rows of
+     * {@code points}, in O(n d + m^3) per point instead of the O(n^2) of {@link #predictMany}.
+     * The bound is the variance after conditioning on only the {@code m} observations with the
+     * largest covariance to the point: conditioning on more data never increases a Gaussian
+     * posterior variance (the Schur complement of a positive definite matrix is positive
+     * definite), so the full posterior variance is at most this. The subset uses the very
+     * diagonal (noise, fantasy noise and jitter) the full factor was computed with. A tiny
+     * relative slack covers rounding.
+     */
+    void predictBounds(double[] points, int m, double[] mean, double[] varUpper) {
+        int count = mean.length;
+        double s2 = hyper.signalVariance();
+        double floor = MIN_VARIANCE_FRACTION * s2;
+        int size = Math.min(m, n);
+        double[] ps = Matern52.scale(points, d, hyper.lengthscales());
+        double[] kc = new double[n];
+        int[] near = new int[size];
+        double[] sub = new double[size * size];
+        double[] v = new double[size];
+        for (int c = 0; c < count; c++) {
+            double mu = 0;
+            for (int i = 0; i < n; i++) {
+                kc[i] = Matern52.value(Matern52.distance(ps, c, xs, i, d), s2);
+                mu += kc[i] * alpha[i];
+            }
+            mean[c] = mu;
+            nearest(kc, near);
+            // Cholesky of the subset's matrix, in place in sub; v = L_S^-1 k_S.
+            boolean ok = true;
+            for (int a = 0; a < size && ok; a++) {
+                int ra = a * size;
+                for (int b = 0; b <= a; b++) {
+                    double kab = a == b ? diagonal[near[a]]
+                            : Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
+                    double t = kab - Cholesky.dot(sub, ra, sub, b * size, b);
+                    if (a == b) {
+                        if (!(t > 0)) {
+                            ok = false;
+                            break;
+                        }
+                        sub[ra + a] = Math.sqrt(t);
+                    } else {
+                        sub[ra + b] = t / sub[b * size + b];
+                    }
+                }
+                if (ok) {
+                    v[a] = (kc[near[a]] - Cholesky.dot(sub, ra, v, 0, a)) / sub[ra + a];
+                }
+            }
+            double bound = s2;
+            if (ok) {
+                double vv = 0;
+                for (int a = 0; a < size; a++) {
+                    vv += v[a] * v[a];
+                }
+                bound = Math.min(s2, s2 - vv + 1e-9 * s2);
+            }
+            varUpper[c] = Math.max(bound, floor);
+        }
+    }
+
+    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index). */
+    private static void nearest(double[] k, int[] near) {
+        int size = near.length, filled = 0;
+        for (int i = 0; i < k.length; i++) {
+            double ki = k[i];
+            if (filled == size && ki <= k[near[size - 1]]) {
+                continue;
+            }
+            int pos = filled < size ? filled++ : size - 1;
+            while (pos > 0 && k[near[pos - 1]] < ki) {
+                near[pos] = near[pos - 1];
+                pos--;
+            }
+            near[pos] = i;
+        }
+    }
+
+    /**
      * Like {@link #predict} and also the derivatives of mean and variance with respect to the
      * input dimensions listed in {@code free}: {@code dMean[j]} and {@code dVar[j]} for
      * dimension {@code free[j]}.
@@ -211,22 +359,55 @@ final class GaussianProcess {
         double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double[] ls = hyper.lengthscales();
-        double[] k = new double[n];
-        double[] q = new double[n];
+        int[] rows = localRows;
+        int nv = rows == null ? n : rows.length;
+        // k and q of the rows the variance conditions on (all rows for the exact posterior).
+        double[] k = new double[nv];
+        double[] q = new double[nv];
         double m = 0;
-        for (int i = 0; i < n; i++) {
-            double r = Matern52.distance(ps, 0, xs, i, d);
-            k[i] = Matern52.value(r, s2);
-            q[i] = Matern52.q(r, s2);
-            m += k[i] * alpha[i];
+        java.util.Arrays.fill(dMean, 0);
+        if (rows == null) {
+            for (int i = 0; i < n; i++) {
+                double r = Matern52.distance(ps, 0, xs, i, d);
+                k[i] = Matern52.value(r, s2);
+                q[i] = Matern52.q(r, s2);
+                m += k[i] * alpha[i];
+            }
+            for (int f = 0; f < free.length; f++) {
+                int j = free[f];
+                double gm = 0;
+                for (int i = 0; i < n; i++) {
+                    gm -= q[i] * (ps[j] - xs[i * d + j]) / ls[j] * alpha[i];
+                }
+                dMean[f] = gm;
+            }
+        } else {
+            // Exact mean and mean gradient over all rows, without storing them.
+            for (int i = 0; i < n; i++) {
+                double r = Matern52.distance(ps, 0, xs, i, d);
+                double sr = Matern52.SQRT5 * r;
+                double e = Math.exp(-sr);
+                m += s2 * (1 + sr + sr * sr / 3) * e * alpha[i];
+                double qa = 5.0 / 3.0 * s2 * (1 + sr) * e * alpha[i];
+                for (int f = 0; f < free.length; f++) {
+                    int j = free[f];
+                    dMean[f] -= qa * (ps[j] - xs[i * d + j]) / ls[j];
+                }
+            }
+            for (int a = 0; a < nv; a++) {
+                double r = Matern52.distance(ps, 0, xs, rows[a], d);
+                k[a] = Matern52.value(r, s2);
+                q[a] = Matern52.q(r, s2);
+            }
         }
+        Cholesky c = rows == null ? chol : localChol;
         double[] beta = k.clone();
-        chol.solveLowerInPlace(beta);
+        c.solveLowerInPlace(beta);
         double vv = 0;
-        for (int i = 0; i < n; i++) {
-            vv += beta[i] * beta[i];
+        for (int a = 0; a < nv; a++) {
+            vv += beta[a] * beta[a];
         }
-        chol.solveUpperInPlace(beta); // beta = K^-1 k*
+        c.solveUpperInPlace(beta); // beta = K^-1 k*
         double var = s2 - vv;
         boolean floored = var < MIN_VARIANCE_FRACTION * s2;
         out[0] = m;
@@ -234,13 +415,11 @@ final class GaussianProcess {
         // dk_i/dx_j = -q_i (x_j - x_ij) / l_j^2 = -q_i (xs_j - xs_ij) / l_j
         for (int f = 0; f < free.length; f++) {
             int j = free[f];
-            double gm = 0, gb = 0;
-            for (int i = 0; i < n; i++) {
-                double dk = -q[i] * (ps[j] - xs[i * d + j]) / ls[j];
-                gm += dk * alpha[i];
-                gb += dk * beta[i];
+            double gb = 0;
+            for (int a = 0; a < nv; a++) {
+                int i = rows == null ? a : rows[a];
+                gb -= q[a] * (ps[j] - xs[i * d + j]) / ls[j] * beta[a];
             }
-            dMean[f] = gm;
             dVar[f] = floored ? 0 : -2 * gb;
         }
     }

@@ -2,8 +2,9 @@ package io.hypatia.sampler.gp.internal;
 
 /**
  * A small box-constrained limited-memory BFGS minimiser (Nocedal and Wright 2006, algorithm 7.4
- * for the two-loop recursion) with projection onto the box: the quasi-Newton direction has its
- * components that push against an active bound removed, trial points are projected back into
+ * for the two-loop recursion) with projection onto the box: variables at a bound whose gradient
+ * pushes outwards are held fixed and the quasi-Newton direction is computed in the subspace of
+ * the others (as projected quasi-Newton methods do), trial points are projected back into
  * the box, and the step is accepted on an Armijo decrease along the projected path. A
  * non-descent direction or a failed line search resets the memory to steepest descent. Not a full
  * L-BFGS-B (no generalised Cauchy point), but robust for the smooth, low-dimensional problems
@@ -41,33 +42,54 @@ final class Lbfgs {
         int stored = 0, head = 0;
         double[] xn = new double[n];
         double[] gn = new double[n];
+        boolean[] free = new boolean[n];
         for (int iter = 0; iter < maxIterations; iter++) {
-            // Two-loop recursion: d = -H g.
+            // Variables held at a bound by their gradient are fixed for this iteration, and the
+            // two-loop recursion runs in the subspace of the others (pairs restricted to it). A
+            // direction computed in the full space and then cut at the bounds is often not a
+            // descent direction, which reset the memory again and again and made every other step
+            // a short steepest-descent one.
+            for (int i = 0; i < n; i++) {
+                free[i] = !((x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0));
+            }
             double[] d = new double[n];
             for (int i = 0; i < n; i++) {
-                d[i] = -g[i];
+                d[i] = free[i] ? -g[i] : 0;
             }
+            int newest = -1;
             for (int k = 0; k < stored; k++) {
                 int idx = Math.floorMod(head - 1 - k, memory);
-                a[idx] = rho[idx] * dot(s[idx], d);
-                axpy(-a[idx], y[idx], d);
+                double sy = dot(s[idx], y[idx], free);
+                if (!(sy > 1e-12 * Math.sqrt(dot(s[idx], s[idx], free) * dot(y[idx], y[idx], free)))) {
+                    rho[idx] = 0; // curvature lost in this subspace: skip the pair
+                    continue;
+                }
+                rho[idx] = 1 / sy;
+                if (newest < 0) {
+                    newest = idx;
+                }
+                a[idx] = rho[idx] * dot(s[idx], d, free);
+                axpy(-a[idx], y[idx], d, free);
             }
-            if (stored > 0) {
-                int last = Math.floorMod(head - 1, memory);
-                double gamma = dot(s[last], y[last]) / dot(y[last], y[last]);
+            if (newest >= 0) {
+                double gamma = dot(s[newest], y[newest], free) / dot(y[newest], y[newest], free);
                 for (int i = 0; i < n; i++) {
                     d[i] *= gamma;
                 }
             }
             for (int k = stored - 1; k >= 0; k--) {
                 int idx = Math.floorMod(head - 1 - k, memory);
-                double b = rho[idx] * dot(y[idx], d);
-                axpy(a[idx] - b, s[idx], d);
+                if (rho[idx] == 0) {
+                    continue;
+                }
+                double b = rho[idx] * dot(y[idx], d, free);
+                axpy(a[idx] - b, s[idx], d, free);
             }
             freezeActive(d, x, lower, upper);
             double gd = dot(g, d);
             if (!(gd < 0)) {
                 stored = 0;
+                newest = -1;
                 for (int i = 0; i < n; i++) {
                     d[i] = -g[i];
                 }
@@ -78,7 +100,7 @@ final class Lbfgs {
                 }
             }
             double t = 1;
-            if (stored == 0) {
+            if (newest < 0) {
                 double norm = 0;
                 for (double v : d) {
                     norm = Math.max(norm, Math.abs(v));
@@ -156,6 +178,24 @@ final class Lbfgs {
             s += a[i] * b[i];
         }
         return s;
+    }
+
+    private static double dot(double[] a, double[] b, boolean[] mask) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (mask[i]) {
+                s += a[i] * b[i];
+            }
+        }
+        return s;
+    }
+
+    private static void axpy(double alpha, double[] xv, double[] yv, boolean[] mask) {
+        for (int i = 0; i < yv.length; i++) {
+            if (mask[i]) {
+                yv[i] += alpha * xv[i];
+            }
+        }
     }
 
     private static void axpy(double alpha, double[] xv, double[] yv) {

@@ -145,4 +145,91 @@ class GaussianProcessTest {
             }
         }
     }
+
+    /** A GP on {@code n} points in {@code d} dimensions, half of them clustered, with a pending fantasy and jitter-prone duplicates. */
+    private static GaussianProcess clusteredGp(int n, int d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = i % 2 == 0 ? r.nextDouble() : 0.4 + 0.05 * r.nextDouble();
+            }
+            y[i] = f(x[i * d], x[i * d + 1]) + (d > 2 ? x[i * d + 2] : 0);
+        }
+        System.arraycopy(x, 0, x, d, d); // an exact duplicate
+        double[] ls = new double[d];
+        java.util.Arrays.fill(ls, 0.3);
+        GaussianProcess gp = GaussianProcess.condition(x, d, Surrogates.standardise(y), new Hyperparameters(ls, 1.5, 1e-6));
+        double[] pending = new double[d];
+        java.util.Arrays.fill(pending, 0.42);
+        return gp.withObservations(pending, new double[] {-1.0}, 1e-6);
+    }
+
+    @Test
+    void boundsHaveExactMeansAndNeverUnderstateTheVariance() {
+        int d = 3, m = 400;
+        GaussianProcess gp = clusteredGp(300, d, 5);
+        SplittableRandom r = new SplittableRandom(6);
+        double[] q = new double[m * d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = i < q.length / 2 ? r.nextDouble() : 0.38 + 0.1 * r.nextDouble();
+        }
+        double[] mean = new double[m], var = new double[m], bMean = new double[m], bVar = new double[m];
+        gp.predictMany(q, mean, var);
+        for (int neighbours : new int[] {1, 4, 16}) {
+            gp.predictBounds(q, neighbours, bMean, bVar);
+            double tightest = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < m; i++) {
+                assertEquals(mean[i], bMean[i], 1e-9 * Math.max(1, Math.abs(mean[i])), "mean " + i);
+                assertTrue(bVar[i] >= var[i], "bound " + bVar[i] + " below the variance " + var[i] + " at " + i);
+                tightest = Math.min(tightest, bVar[i] / var[i]);
+            }
+            if (neighbours == 16) {
+                System.out.println("tightest " + tightest);
+                assertTrue(tightest < 1.2, "bounds never tight: " + tightest);
+            }
+        }
+    }
+
+    @Test
+    void localViewKeepsTheMeanAndBoundsTheVarianceWithItsGradient() {
+        int d = 3;
+        GaussianProcess gp = clusteredGp(300, d, 7);
+        double[] start = {0.41, 0.43, 0.4};
+        GaussianProcess local = gp.localVariance(start, 64);
+        assertTrue(local != gp);
+        assertTrue(gp.localVariance(start, 400) == gp, "no view when every observation fits");
+        double[] a = new double[2], b = new double[2];
+        int[] free = {0, 1, 2};
+        double[] dm = new double[3], dv = new double[3], ldm = new double[3], ldv = new double[3];
+        SplittableRandom r = new SplittableRandom(8);
+        for (int t = 0; t < 20; t++) {
+            double[] p = {start[0] + 0.02 * r.nextDouble(), start[1] - 0.02 * r.nextDouble(), start[2] + 0.01 * r.nextDouble()};
+            gp.predictWithGradient(p, free, a, dm, dv);
+            local.predictWithGradient(p, free, b, ldm, ldv);
+            assertEquals(a[0], b[0], 1e-9 * Math.max(1, Math.abs(a[0])));
+            for (int k = 0; k < 3; k++) {
+                assertEquals(dm[k], ldm[k], 1e-7 * Math.max(1, Math.abs(dm[k])));
+            }
+            assertTrue(b[1] >= a[1] * (1 - 1e-9), b[1] + " < " + a[1]);
+            local.predict(p, a);
+            assertEquals(b[0], a[0], 1e-12 * Math.max(1, Math.abs(b[0])));
+            assertEquals(b[1], a[1], 1e-15);
+        }
+        // The view's variance gradient is the derivative of the view's variance.
+        double[] p = {0.405, 0.44, 0.41};
+        local.predictWithGradient(p, free, b, ldm, ldv);
+        for (int k = 0; k < 3; k++) {
+            double eps = 1e-6;
+            double[] plus = p.clone(), minus = p.clone();
+            plus[k] += eps;
+            minus[k] -= eps;
+            local.predict(plus, a);
+            double vp = a[1];
+            local.predict(minus, a);
+            double fd = (vp - a[1]) / (2 * eps);
+            assertEquals(fd, ldv[k], 1e-4 * Math.max(1e-3, Math.abs(fd)), "dimension " + k);
+        }
+    }
 }
