@@ -17,6 +17,7 @@ if ! /usr/bin/python3 -c 'import optuna, psycopg2, sqlalchemy' >/dev/null 2>&1; 
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3-optuna python3-psycopg2 python3-sqlalchemy >/dev/null
 fi
 work=$(mktemp -d /tmp/hypatia-pg-load.XXXXXX)
+chmod 755 "$work" # the cluster below runs as postgres when this runs as root: it must reach its folder
 gateway_pid=""
 cleanup() {
   [ -z "$gateway_pid" ] || kill "$gateway_pid" 2>/dev/null || true
