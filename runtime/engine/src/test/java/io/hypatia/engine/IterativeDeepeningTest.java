@@ -15,10 +15,8 @@ import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Asked;
 import io.hypatia.engine.StudyEngine.Outcome;
-import io.hypatia.engine.store.Store;
 import io.hypatia.scheduler.asha.internal.AshaScheduler;
 import io.hypatia.scheduler.hyperband.internal.HyperbandScheduler;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,53 +25,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Iterative Deepening Hyperband through the engine: the real ASHA and asynchronous Hyperband
  * schedulers on a real SQLite store ({@link IterativeDeepeningPostgresTest}: PostgreSQL), a study
  * run at max budget 9 and raised to 27 while it runs.
  */
-class IterativeDeepeningTest {
+class IterativeDeepeningTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("lr", 1e-4, 1, true)));
     private static final List<Objective> LOSS = List.of(new Objective("loss", Direction.MINIMIZE));
 
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
     /** Steps each trial was trained over, across all its hand-outs: a restart would train a step twice. */
     private final Map<Long, List<Double>> trained = new HashMap<>();
 
-    @BeforeEach
-    void start() throws Exception {
-        store = openStore();
-        plugins = new TestPlugins();
+    @Override
+    void addPlugins(TestPlugins plugins) {
         plugins.schedulers.put("asha", new AshaScheduler());
         plugins.schedulers.put("hyperband", new HyperbandScheduler());
-        engine = new StudyEngine(store, plugins);
-    }
-
-    /** Opens the store the engine is tested on; called again, the same store after a restart. */
-    Store openStore() throws Exception {
-        return Store.open(dir, false);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
-
-    private void restart() throws Exception {
-        engine.close();
-        store.close();
-        store = openStore();
-        engine = new StudyEngine(store, plugins);
     }
 
     private void create(String name, String scheduler) {

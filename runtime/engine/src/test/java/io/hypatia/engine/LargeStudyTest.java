@@ -13,61 +13,30 @@ import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialList;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Outcome;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What keeps a request's cost flat in a large study: the history plugins see is shared between
  * asks (never copied), best trials are kept as trials complete, and trial pages start where the
  * last one ended. Each is checked against the plain computation it replaces, on a real store.
  */
-class LargeStudyTest {
+class LargeStudyTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
 
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
     private final List<List<Trial>> seen = Collections.synchronizedList(new ArrayList<>());
 
-    @BeforeEach
-    void start() throws Exception {
-        store = openStore();
-        plugins = new TestPlugins();
+    @Override
+    void addPlugins(TestPlugins plugins) {
         plugins.samplers.put("recording", ctx -> {
             seen.add(ctx.trials());
             return ctx.space().sampleUniform(ctx.random());
         });
-        engine = new StudyEngine(store, plugins);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
-
-    private void restart() throws Exception {
-        engine.close();
-        store.close();
-        store = openStore();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    /** Opens the store the engine is tested on; called again, the same store after a restart. */
-    Store openStore() throws Exception {
-        return Store.open(dir, false);
     }
 
     @Test

@@ -9,8 +9,6 @@ import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Outcome;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,59 +18,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Studies are read from the store on first use after a restart and dropped from memory when idle
  * (never while a trial runs), on a real SQLite store. Idle time is driven through the engine's
  * explicit-clock entry point, never by sleeping.
  */
-class LazyStudiesTest {
+class LazyStudiesTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
     private static final List<Objective> LOSS = List.of(new Objective("y", Direction.MINIMIZE));
     private static final long MINUTE = 60_000;
 
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = openStore();
-        plugins = new TestPlugins();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
-
-    private void restart() throws Exception {
-        engine.close();
-        store.close();
-        store = openStore();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    /** Opens the store the engine is tested on; called again, the same store after a restart. */
-    Store openStore() throws Exception {
-        return Store.open(dir, false);
-    }
-
-    /**
-     * True on a store several gateways share: a study's counts are then read with its trials (so
-     * reading them puts the study in memory), while the embedded store keeps them without.
-     */
-    boolean shared() {
-        return false;
-    }
 
     private void create(String name) {
         engine.createStudy(StudySpec.of(name, SPACE, LOSS, new PluginRef("random", "", Map.of("seed", "1"))));
@@ -177,7 +134,7 @@ class LazyStudiesTest {
         assertEquals(1, engine.evictIdleStudiesAt(now + 2 * MINUTE), "only the study without RUNNING trials goes");
         assertEquals(1, engine.studiesInMemory());
         assertEquals(idleBefore.trialCounts(), engine.getStudy("idle").trialCounts(), "its counts stay known");
-        assertEquals(shared() ? 2 : 1, engine.studiesInMemory());
+        assertEquals(onPostgres() ? 2 : 1, engine.studiesInMemory());
         assertEquals(ids(bestBefore), ids(engine.bestTrials("idle")));
         assertEquals(replayed, ids(engine.ask("idle", 2, "w", "req-1").stream().map(StudyEngine.Asked::info).toList()),
                 "an ask retried with its request id is answered the same trials after the study was dropped");

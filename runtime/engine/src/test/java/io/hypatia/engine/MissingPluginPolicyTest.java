@@ -10,52 +10,21 @@ import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12: a missing sampler falls back at once or fails, by the study's policy (kept across a
  * restart); a sampler with nothing left to propose answers the ask with OUT_OF_RANGE instead
  * of a silent random fallback.
  */
-class MissingPluginPolicyTest {
+class MissingPluginPolicyTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
-
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = Store.open(dir, false);
-        plugins = new TestPlugins();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
 
     private void study(String name, String sampler, MissingPluginPolicy policy) {
         engine.createStudy(StudySpec.of(name, SPACE, List.of(new Objective("y", Direction.MINIMIZE)), PluginRef.of(sampler))
                 .withOnMissingPlugin(policy));
-    }
-
-    private void restart() throws Exception {
-        engine.close();
-        store.close();
-        store = Store.open(dir, false);
-        engine = new StudyEngine(store, plugins);
     }
 
     @Test

@@ -22,53 +22,17 @@ import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Asked;
 import io.hypatia.engine.StudyEngine.Outcome;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Attempts and fencing, checkpoints, resume after a lost worker, promotions and clones, on real SQLite ({@link MultiFidelityProtocolPostgresTest}: PostgreSQL). */
-class MultiFidelityProtocolTest {
+class MultiFidelityProtocolTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("lr", 1e-4, 1, true)));
     private static final List<Objective> LOSS = List.of(new Objective("loss", Direction.MINIMIZE));
     private static final long FAR_FUTURE = Long.MAX_VALUE / 2;
-
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = openStore();
-        plugins = new TestPlugins();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    /** Opens the store the engine is tested on; called again, the same store after a restart. */
-    Store openStore() throws Exception {
-        return Store.open(dir, false);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
-
-    private void restart() throws Exception {
-        engine.close();
-        store.close();
-        store = openStore();
-        engine = new StudyEngine(store, plugins);
-    }
 
     private StudySpec spec(String name, String scheduler) {
         StudySpec s = StudySpec.of(name, SPACE, LOSS, new PluginRef("random", "", Map.of("seed", "1")));

@@ -8,8 +8,6 @@ import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,34 +18,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 11 finding 11: a hanging or failing plugin holds a bounded number of threads, is quarantined, and is counted. */
-class PluginContainmentTest {
+class PluginContainmentTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false)));
 
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
     /** Released at the end so hung plugin threads can finish. */
     private final CountDownLatch never = new CountDownLatch(1);
 
-    @BeforeEach
-    void start() throws Exception {
-        store = Store.open(dir, false);
-        plugins = new TestPlugins();
-        engine = new StudyEngine(store, plugins);
-    }
-
     @AfterEach
-    void stop() {
-        never.countDown();
-        engine.close();
-        store.close();
+    void releaseHungPlugins() {
+        never.countDown(); // before the engine closes (this runs before the base class's @AfterEach)
     }
 
     private void study(String name, String sampler, long timeoutMillis) {

@@ -17,49 +17,20 @@ import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.StudyEngine.Outcome;
-import io.hypatia.engine.store.Store;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The trial state machine, leases, fallbacks and persistence, on a real SQLite store ({@link StudyEnginePostgresTest}: PostgreSQL). */
-class StudyEngineTest {
+class StudyEngineTest extends EngineTestBase {
     private static final SearchSpace SPACE = SearchSpace.of(List.of(
             new FloatParameter("lr", 1e-4, 1, true),
             new CategoricalParameter("opt", List.of("sgd", "adam")),
             new FloatParameter("momentum", 0, 0.99, false, new Condition("opt", List.of("sgd"))),
             new IntParameter("layers", 1, 5)));
     private static final List<Objective> LOSS = List.of(new Objective("loss", Direction.MINIMIZE));
-
-    @TempDir
-    Path dir;
-    private Store store;
-    private TestPlugins plugins;
-    private StudyEngine engine;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = openStore();
-        plugins = new TestPlugins();
-        engine = new StudyEngine(store, plugins);
-    }
-
-    /** Opens the store the engine is tested on; called again, the same store after a restart. */
-    Store openStore() throws Exception {
-        return Store.open(dir, false);
-    }
-
-    @AfterEach
-    void stop() {
-        engine.close();
-        store.close();
-    }
 
     private StudySpec spec(String name) {
         return StudySpec.of(name, SPACE, LOSS, new PluginRef("random", "", Map.of("seed", "5")));
