@@ -120,8 +120,10 @@ public final class HypatiaGrpcService extends HypatiaServiceGrpc.HypatiaServiceI
         Target target = request.getName().isEmpty() ? Target.NONE : study(request.getName());
         unary(out, request, target, () -> {
             if (target.stored() != null && target.stored().length() > MAX_STORED_NAME_CHARS) {
+                Principal caller = caller(); // null without authentication: names are stored as given
+                String tenant = caller == null || caller.isAdmin() ? "" : " for tenant '" + caller.tenant() + "'";
                 throw EngineException.invalid("name", "must be at most " + (MAX_STORED_NAME_CHARS - target.stored().length()
-                        + target.shown().length()) + " characters for tenant '" + caller().tenant() + "', got " + target.shown().length());
+                        + target.shown().length()) + " characters" + tenant + ", got " + target.shown().length());
             }
             checkStudyQuota();
             CreateStudyRequest scoped = target == Target.NONE ? request : request.toBuilder().setName(target.stored()).build();

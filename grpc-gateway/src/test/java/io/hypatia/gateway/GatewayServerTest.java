@@ -105,6 +105,18 @@ class GatewayServerTest {
         assertEquals(false, random.getQuarantined());
     }
 
+    /** Found by the 100,000-case fuzz: without authentication an over-long name answered INTERNAL (no tenant to name). */
+    @Test
+    void anOverLongStudyNameIsInvalidWithoutAuthentication() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().createStudy(
+                CreateStudyRequest.newBuilder().setName("n".repeat(129))
+                        .setSearchSpace(SearchSpace.newBuilder()
+                                .addParams(Parameter.newBuilder().setName("a").setFloat(FloatDomain.newBuilder().setHigh(1))))
+                        .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("name: must be at most 128 characters, got 129", e.getStatus().getDescription());
+    }
+
     @Test
     void spaceErrorsNameTheProtoField() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().createStudy(
