@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 /**
  * When the kernel hyper-parameters are refitted. Refitting costs O(restarts x iterations x m^3)
@@ -15,15 +15,15 @@ package io.hypatia.sampler.gp.internal;
  * observations before it, so a cold cache (a restarted service, another replica) computes the
  * same hyper-parameters as a warm one.
  */
-final class FitSchedule {
+public final class FitSchedule {
     /** Observations up to which every ask refits. */
-    static final int EVERY_TRIAL = 50;
+    public static final int EVERY_TRIAL = 50;
 
     private FitSchedule() {
     }
 
     /** Number of leading observations the hyper-parameters for {@code n} observations are fitted on. */
-    static int fitPoint(int n) {
+    public static int fitPoint(int n) {
         int step = step(n);
         return n - n % step;
     }
@@ -35,7 +35,7 @@ final class FitSchedule {
      * so a chain of warm-started fits never spans more than a doubling of the history and a cold
      * cache recomputes at most one chain (about 25 short fits) to reach any fit point.
      */
-    static boolean coldStart(int m) {
+    public static boolean coldStart(int m) {
         if (m <= EVERY_TRIAL) {
             return true;
         }
@@ -44,12 +44,12 @@ final class FitSchedule {
     }
 
     /** The fit point before fit point {@code m} (m > 1): where a warm-started fit at m starts from. */
-    static int previous(int m) {
+    public static int previous(int m) {
         return fitPoint(m - 1);
     }
 
     /** Refit interval at {@code n} observations: 1 below {@value #EVERY_TRIAL}, then doubling with n. */
-    static int step(int n) {
+    public static int step(int n) {
         int step = 1;
         for (int bound = EVERY_TRIAL; n >= bound && step < 32; bound *= 2) {
             step *= 2;
