@@ -35,6 +35,8 @@ public final class PostgresStore implements Store {
     private static final int DEFAULT_PORT = 5432;
     /** Flyway reports every step at INFO; only problems are worth a line in the service's log. */
     private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+    /** HikariCP (through SLF4J's java.util.logging binding) says "Starting..." and each connection at INFO: the same. */
+    private static final java.util.logging.Logger HIKARI_LOG = quiet("com.zaxxer.hikari");
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
