@@ -31,16 +31,17 @@ public final class FitSchedule {
     /**
      * Whether the fit at fit point {@code m} starts cold (the prior centre and random restarts)
      * rather than from the hyper-parameters of the previous fit point ({@link #previous}): every
-     * fit point up to {@value #EVERY_TRIAL}, then {@value #EVERY_TRIAL} x 2^k (100, 200, 400, ...),
-     * so a chain of warm-started fits never spans more than a doubling of the history and a cold
-     * cache recomputes at most one chain (about 25 short fits) to reach any fit point.
+     * fit point up to {@value #EVERY_TRIAL}, then {@value #EVERY_TRIAL} x 2^k up to 800 (100, 200,
+     * 400, 800) and every 800 beyond, so a chain of warm-started fits spans at most a doubling of
+     * the history (or 800 observations) and a cold cache recomputes at most one chain (25 short
+     * fits) to reach any fit point.
      */
     public static boolean coldStart(int m) {
         if (m <= EVERY_TRIAL) {
             return true;
         }
         int q = m / EVERY_TRIAL;
-        return m % EVERY_TRIAL == 0 && (q & (q - 1)) == 0;
+        return m % EVERY_TRIAL == 0 && ((q & (q - 1)) == 0 || m % 800 == 0);
     }
 
     /** The fit point before fit point {@code m} (m > 1): where a warm-started fit at m starts from. */

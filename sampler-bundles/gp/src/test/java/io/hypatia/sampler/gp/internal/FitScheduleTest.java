@@ -62,7 +62,7 @@ class FitScheduleTest {
             longestChain = Math.max(longestChain, chain);
         }
         // A cold cache recomputes at most one chain of short warm fits to reach any fit point.
-        assertTrue(longestChain <= 50, "chain of " + longestChain);
+        assertTrue(longestChain <= 25, "chain of " + longestChain);
         assertEquals(false, FitSchedule.coldStart(104));
         assertEquals(100, FitSchedule.previous(104));
         assertEquals(288, FitSchedule.previous(296));
@@ -127,10 +127,14 @@ class FitScheduleTest {
                     c.getDouble("x0"), c.getDouble("x1"), c.getDouble("x2"), 0.3, 0.3, 0.6}), List.of()));
         }
         GpSampler warm = new GpSampler();
-        warm.suggest(StudyLoop.context(space, trials.subList(0, 100), 9, Map.of()));
-        for (int n = 104; n <= 108; n += 2) {
+        for (int n = 100; n <= 108; n++) {
+            // One trial at a time, as a sequential study: the warm factor grows by one row per ask
+            // (an extension by several rows at once rounds differently from a fresh factor).
             SamplerContext ctx = StudyLoop.context(space, trials.subList(0, n), 9, Map.of());
-            assertEquals(warm.suggest(ctx), new GpSampler().suggest(ctx), "n=" + n);
+            Config answer = warm.suggest(ctx);
+            if (n >= 104) {
+                assertEquals(answer, new GpSampler().suggest(ctx), "n=" + n);
+            }
         }
     }
 
