@@ -22,7 +22,8 @@ import javax.sql.rowset.RowSetProvider;
  */
 final class StoreLoader {
     interface StudyFactory {
-        void create(long id, StudySpec spec, long createdAt, Map<TrialState, Integer> counts);
+        /** A stored study: its spec is still JSON text, parsed only when the study is first used. */
+        void create(long id, String name, String specJson, long createdAt, Map<TrialState, Integer> counts);
     }
 
     /** The trials columns {@link #newTrial} and {@link #fill} read, in their order. */
@@ -37,7 +38,7 @@ final class StoreLoader {
         this.store = store;
     }
 
-    /** Every study's spec and trial counts; returns the largest trial id in the store (0 when none). */
+    /** Every study's name, spec text and trial counts; returns the largest trial id in the store (0 when none). */
     long loadStudies(StudyFactory studies) throws SQLException {
         Map<Long, Map<TrialState, Integer>> counts = new HashMap<>();
         store.read("SELECT study_id, state, COUNT(*) FROM trials GROUP BY study_id, state", rs -> {
@@ -47,10 +48,10 @@ final class StoreLoader {
             }
             return null;
         });
-        store.read("SELECT study_id, spec, created_at FROM studies ORDER BY study_id", rs -> {
+        store.read("SELECT study_id, name, spec, created_at FROM studies ORDER BY study_id", rs -> {
             while (rs.next()) {
                 long id = rs.getLong(1);
-                studies.create(id, Json.spec(Json.read(rs.getString(2))), rs.getLong(3), counts.getOrDefault(id, Map.of()));
+                studies.create(id, rs.getString(2), rs.getString(3), rs.getLong(4), counts.getOrDefault(id, Map.of()));
             }
             return null;
         });

@@ -25,6 +25,16 @@ final class Studies {
     private final PluginCalls pluginCalls;
     private final StudySpecCheck specCheck;
     private final Map<String, StudyState> byName = new ConcurrentHashMap<>();
+    /**
+     * Studies read at start-up from the embedded store whose spec is still JSON text: parsing
+     * thousands of specs is most of a restart's cost, so each is parsed when the study is first
+     * used (or listed) and then moves to {@link #byName}. Studies with RUNNING trials are parsed at
+     * start (their leases are watched), so every study here has none.
+     */
+    private final Map<String, Unparsed> unparsed = new ConcurrentHashMap<>();
+
+    private record Unparsed(long id, String specJson, long createdAt, Map<TrialState, Integer> counts) {
+    }
     private final AtomicLong nextStudyId = new AtomicLong(1);
     private final AtomicLong nextTrialId = new AtomicLong(1);
     /** RUNNING trials per tenant (see TenantNames), embedded store: the running_trials quota without a scan. */
@@ -55,7 +65,7 @@ final class Studies {
         if (shared != null && require(spec.name(), false) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
-        if (byName.putIfAbsent(spec.name(), state) != null) {
+        if (unparsed.containsKey(spec.name()) || byName.putIfAbsent(spec.name(), state) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
         String specJson = Json.write(Json.spec(spec));
@@ -88,6 +98,7 @@ final class Studies {
         if (shared != null) {
             return listShared();
         }
+        List.copyOf(unparsed.keySet()).forEach(this::parsed);
         return byName.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
     }
 
@@ -151,8 +162,11 @@ final class Studies {
     /** The study named {@code name}; with a shared store, one another gateway created is looked up there. */
     private StudyState require(String name, boolean register) {
         StudyState s = byName.get(name);
-        if (s != null || shared == null) {
+        if (s != null) {
             return s;
+        }
+        if (shared == null) {
+            return parsed(name);
         }
         StudySpec[] spec = {null};
         long[] idAndCreated = new long[2];
@@ -180,6 +194,48 @@ final class Studies {
         found.unread();
         StudyState raced = byName.putIfAbsent(name, found);
         return raced != null ? raced : found;
+    }
+
+    /**
+     * The study named {@code name} whose spec was left unparsed at start-up, now parsed and
+     * registered (once, also when several calls ask at once); null when there is none.
+     */
+    private StudyState parsed(String name) {
+        if (!unparsed.containsKey(name)) {
+            return byName.get(name); // parsed meanwhile, or never stored
+        }
+        // Parsed and taken out of unparsed inside byName's atomic step, so a create of the same name
+        // (which checks unparsed, then byName) and a delete (which needs it in byName) see one study.
+        return byName.computeIfAbsent(name, n -> {
+            Unparsed row = unparsed.get(n);
+            if (row == null) {
+                return null;
+            }
+            StudyState s = StudyState.stored(row.id(), Json.spec(Json.read(row.specJson())), row.createdAt(), tenantRunning(n), row.counts());
+            unparsed.remove(n);
+            return s;
+        });
+    }
+
+    int unparsedCount() {
+        return unparsed.size();
+    }
+
+    /** How many studies this process knows and how many trials they hold, without parsing any spec or reading any trial. */
+    StudyEngine.StudyTotals totals() {
+        long trials = 0;
+        int studies = 0;
+        for (StudyState s : byName.values()) {
+            synchronized (s) {
+                trials += s.counts().values().stream().mapToLong(Integer::longValue).sum();
+            }
+            studies++;
+        }
+        for (Unparsed u : unparsed.values()) {
+            trials += u.counts().values().stream().mapToLong(Integer::longValue).sum();
+            studies++;
+        }
+        return new StudyEngine.StudyTotals(studies, trials);
     }
 
     /**
@@ -292,6 +348,7 @@ final class Studies {
         return n == null ? 0 : n.get();
     }
 
+    /** Every study whose spec is parsed (those left unparsed at start-up have no RUNNING trial and nothing in memory). */
     void forEach(Consumer<StudyState> action) {
         byName.values().forEach(action);
     }
@@ -302,9 +359,14 @@ final class Studies {
             syncWithStore(); // trials are read when a study is first used, and refreshed before each use
             return;
         }
-        // Specs and trial counts only: each study's trials are read by the guard on its first call.
-        long lastTrialId = new StoreLoader(store).loadStudies((id, spec, createdAt, counts) -> {
-            byName.put(spec.name(), StudyState.stored(id, spec, createdAt, tenantRunning(spec.name()), counts));
+        // Names, spec texts and trial counts only: a study's spec is parsed on its first use, and
+        // its trials are read by the guard on its first call.
+        long lastTrialId = new StoreLoader(store).loadStudies((id, name, specJson, createdAt, counts) -> {
+            if (counts.getOrDefault(TrialState.RUNNING, 0) > 0) {
+                byName.put(name, StudyState.stored(id, Json.spec(Json.read(specJson)), createdAt, tenantRunning(name), counts));
+            } else {
+                unparsed.put(name, new Unparsed(id, specJson, createdAt, counts));
+            }
             nextStudyId.set(Math.max(nextStudyId.get(), id + 1));
         });
         nextTrialId.set(Math.max(nextTrialId.get(), lastTrialId + 1));

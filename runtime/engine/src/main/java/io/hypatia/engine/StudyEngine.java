@@ -135,6 +135,11 @@ public final class StudyEngine implements AutoCloseable {
         return n[0];
     }
 
+    /** How many studies read at start-up still have their spec unparsed (for tests). */
+    int studiesWithSpecUnread() {
+        return studies.unparsedCount();
+    }
+
     /** Drops the trials of studies idle at {@code nowMillis}, as the reaper would then (for tests); returns how many. */
     int evictIdleStudiesAt(long nowMillis) {
         return studies.evictIdle(nowMillis);
@@ -188,6 +193,19 @@ public final class StudyEngine implements AutoCloseable {
 
     public List<StudyInfo> listStudies() {
         return studies.list();
+    }
+
+    /** How many studies there are and how many trials they hold. */
+    public record StudyTotals(int studies, long trials) {
+    }
+
+    /**
+     * The number of studies this process knows and of their trials, without parsing any study's
+     * spec or reading its trials (unlike {@link #listStudies}); with a shared store, only those this
+     * gateway has seen.
+     */
+    public StudyTotals studyTotals() {
+        return studies.totals();
     }
 
     /**

@@ -202,4 +202,52 @@ class LazyStudiesTest extends EngineTestBase {
         assertEquals(TrialState.WAITING, engine.getTrial("lease", id).trial().state(), "requeued after the lease");
         assertEquals(1, engine.getStudy("lease").trialCounts().get(TrialState.WAITING));
     }
+
+    @Test
+    void aRestartParsesNoSpecUntilAStudyIsUsedCreatedOverOrListed() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            create("p" + i);
+            complete("p" + i, 2 + i);
+        }
+        engine.ask("p2", 1, "w"); // RUNNING at the restart: its spec is parsed for its lease
+        List<String> before = summaries(engine.listStudies());
+        restart();
+        boolean embedded = !onPostgres(); // a shared store looks studies up by name on use instead
+        if (embedded) {
+            assertEquals(5, engine.studiesWithSpecUnread(), "only the study with a RUNNING trial is parsed");
+        }
+        if (embedded) {
+            assertEquals(new StudyEngine.StudyTotals(6, 2 + 3 + 4 + 5 + 6 + 7 + 1), engine.studyTotals(), "totals parse nothing");
+        }
+        assertEquals(1, engine.runningTrials(""));
+        EngineException taken = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> create("p0"));
+        assertEquals(EngineException.Code.ALREADY_EXISTS, taken.code(), "an unparsed study's name is taken");
+        // Many first calls at once parse the study once: one copy, its counts intact.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<StudyInfo>> infos = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 8; i++) {
+            infos.add(pool.submit(() -> {
+                go.await();
+                return engine.getStudy("p1");
+            }));
+        }
+        go.countDown();
+        for (Future<StudyInfo> f : infos) {
+            assertEquals(3, f.get().trialCounts().get(TrialState.COMPLETE));
+        }
+        pool.shutdown();
+        if (embedded) {
+            assertEquals(4, engine.studiesWithSpecUnread(), "p1 only");
+        }
+        engine.deleteStudy("p3");
+        create("p3"); // deleted, so free again
+        assertEquals(0, engine.getStudy("p3").trialCounts().get(TrialState.COMPLETE));
+        assertEquals(1, engine.runningTrials(""), "no study counted twice");
+        List<String> after = summaries(engine.listStudies());
+        assertEquals(0, engine.studiesWithSpecUnread(), "listing parses every spec");
+        assertEquals(before.stream().filter(s -> !s.contains(" p3 ")).toList(), after.stream().filter(s -> !s.contains(" p3 ")).toList());
+        StudyEngine.Asked next = engine.ask("p4", 1, "w").get(0);
+        assertEquals(6, next.info().trial().number(), "an unparsed study goes on where it was");
+    }
 }

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole service in one process: the store, the OSGi framework with the deploy-folder
@@ -77,51 +80,134 @@ public final class HypatiaServer implements AutoCloseable {
 
     private final DataDirLock lock;
     private final Store store;
-    private final FelixHost felix;
-    private final OsgiPlugins plugins;
-    private final DeployWatcher watcher;
+    /** The framework, its plugin lookups and the deploy watcher, started beside the engine and the gateway. */
+    private final CompletableFuture<PluginHost> pluginHost;
     private final StudyEngine engine;
+    /** The engine once the plugins are started, for the deploy watcher's pins (null before: drain nothing). */
+    private volatile StudyEngine engineForPins;
     private final GatewayServer gateway;
     private final ServiceMetrics metrics;
     private final DashboardServer dashboard;
+    private volatile long pluginWaitMillis = 10_000;
     /** How long each part took to start (for the operator: where a slow restart goes). */
-    private String startupTimes = "";
+    private final StartupTimes startupTimes = new StartupTimes();
 
     /** Parts started so far, closed in reverse order when a later one fails, so a failed start leaves nothing running. */
     private final java.util.ArrayDeque<AutoCloseable> started = new java.util.ArrayDeque<>();
 
-    private HypatiaServer(Options o) throws Exception {
+    /** The OSGi framework with the plugin lookups and the deploy-folder watcher; closed in reverse order. */
+    private record PluginHost(FelixHost felix, OsgiPlugins plugins, DeployWatcher watcher) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            watcher.close();
+            plugins.close();
+            felix.close();
+        }
+    }
+
+    private HypatiaServer(Options o, long pluginWaitMillis) throws Exception {
+        this.pluginWaitMillis = pluginWaitMillis;
         Map<String, String> frameworkProperties = new HashMap<>();
         if (o.benchmarkData() != null) {
             frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
         }
-        long t0 = System.nanoTime();
         try {
             lock = track(DataDirLock.acquire(o.dataDir()));
             store = track(o.sharedStore() == null ? Store.open(o.dataDir(), o.fsync()) : openShared(o.sharedStore()));
-            long t1 = System.nanoTime();
-            felix = track(FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
-            plugins = track(new OsgiPlugins(felix.context()));
-            watcher = track(new DeployWatcher(felix.context(), o.deployDir()));
-            plugins.watch(watcher);
-            watcher.setPinned(new io.hypatia.engine.osgi.StudyPins(this::engineOnceStarted));
-            watcher.start(o.deployPollMillis());
-            long t2 = System.nanoTime();
-            engine = track(new StudyEngine(store, plugins));
-            long t3 = System.nanoTime();
+            startupTimes.mark("store");
+            // The framework and the plugin bundles start on their own thread while the engine and
+            // the gateway start here: calls that need no plugin are answered before they are up.
+            pluginHost = new CompletableFuture<>();
+            track((AutoCloseable) () -> closePluginHost(pluginHost));
+            Thread pluginStart = new Thread(() -> startPlugins(o, frameworkProperties), "hypatia-plugin-start");
+            pluginStart.setDaemon(true);
+            pluginStart.start();
+            StartingPlugins startingPlugins = new StartingPlugins(pluginHost.thenApply(PluginHost::plugins), () -> pluginWaitMillis);
+            engine = track(new StudyEngine(store, startingPlugins));
+            engine.setPluginWaitMillis(pluginWaitMillis);
+            startupTimes.mark("engine");
             metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
             gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
                     List.of(new RpcMetricsInterceptor(metrics.registry()))));
-            long t4 = System.nanoTime();
-            startupTimes = String.format(java.util.Locale.ROOT, "store %d ms, plugin framework and bundles %d ms, engine %d ms,"
-                    + " metrics and gateway %d ms", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-                    (t4 - t3) / 1_000_000);
+            startupTimes.mark("metrics and gateway");
             dashboard = o.httpPort() == Options.NO_HTTP ? null
                     : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
+            pluginHost.thenRun(() -> engineForPins = engine);
         } catch (Exception | Error e) {
             closeStarted();
             throw e;
         }
+    }
+
+    /** Starts the framework, its system bundles and the deploy folder's plugins; completes {@link #pluginHost}. */
+    private void startPlugins(Options o, Map<String, String> frameworkProperties) {
+        long t0 = System.nanoTime();
+        long cpu0 = StartupTimes.threadCpuNanos();
+        java.util.ArrayDeque<AutoCloseable> parts = new java.util.ArrayDeque<>();
+        try {
+            FelixHost felix = push(parts, FelixHost.start(o.dataDir().resolve("felix-cache"), o.systemDir(), frameworkProperties));
+            OsgiPlugins plugins = push(parts, new OsgiPlugins(felix.context()));
+            DeployWatcher watcher = push(parts, new DeployWatcher(felix.context(), o.deployDir()));
+            plugins.watch(watcher);
+            watcher.setPinned(new io.hypatia.engine.osgi.StudyPins(() -> engineForPins));
+            watcher.start(o.deployPollMillis());
+            startupTimes.record("plugin framework and bundles (beside the rest)", System.nanoTime() - t0,
+                    StartupTimes.threadCpuNanos() - cpu0);
+            pluginHost.complete(new PluginHost(felix, plugins, watcher));
+        } catch (Exception | Error e) {
+            while (!parts.isEmpty()) {
+                try {
+                    parts.pop().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            pluginHost.completeExceptionally(e);
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(java.util.ArrayDeque<AutoCloseable> parts, T part) {
+        parts.push(part);
+        return part;
+    }
+
+    /** Closes the plugin host once its start has ended (a start in progress is waited for, so nothing is left running). */
+    private static void closePluginHost(CompletableFuture<PluginHost> host) throws Exception {
+        PluginHost h;
+        try {
+            h = host.get(10, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            return; // it failed and closed what it had started
+        }
+        h.close();
+    }
+
+    /**
+     * Waits until the plugin framework and the deploy folder's bundles are started (or failed).
+     *
+     * @throws io.hypatia.gateway.StartupException naming the reason when the framework could not start
+     */
+    public HypatiaServer awaitPlugins() throws InterruptedException {
+        try {
+            pluginHost.get();
+        } catch (ExecutionException e) {
+            throw new io.hypatia.gateway.StartupException("the plugin framework could not start: " + e.getCause().getMessage(), e.getCause());
+        }
+        return this;
+    }
+
+    /** Runs {@code action} once the plugins are started, or with the failure when they could not start. */
+    public void whenPluginsStarted(java.util.function.Consumer<Throwable> action) {
+        pluginHost.whenComplete((h, failure) -> action.accept(failure));
+    }
+
+    /**
+     * How long a call that needs a plugin waits for one: while the framework starts (then the
+     * call answers UNAVAILABLE) and while a plugin jar is being swapped (then the ask falls back).
+     */
+    public void setPluginWaitMillis(long millis) {
+        pluginWaitMillis = millis;
+        engine.setPluginWaitMillis(millis);
     }
 
     private static Store openShared(SharedStore shared) {
@@ -130,11 +216,6 @@ public final class HypatiaServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new io.hypatia.gateway.StartupException("--store " + shared.location() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The engine, or null while the constructor has not made it yet (the watcher starts first). */
-    private StudyEngine engineOnceStarted() {
-        return engine;
     }
 
     private <T extends AutoCloseable> T track(T part) {
@@ -153,28 +234,46 @@ public final class HypatiaServer implements AutoCloseable {
     }
 
     /**
-     * Starts the service. Throws {@link io.hypatia.gateway.StartupException} with a one-line reason
-     * when the operator must fix something (data folder in use, busy port, missing TLS files).
+     * Starts the service and returns once the plugins are started too. Throws
+     * {@link io.hypatia.gateway.StartupException} with a one-line reason when the operator must
+     * fix something (data folder in use, busy port, missing TLS files).
      */
     public static HypatiaServer start(Options options) throws Exception {
-        return new HypatiaServer(options);
+        HypatiaServer server = startServing(options, 10_000);
+        try {
+            return server.awaitPlugins();
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
     }
 
-    /** How long the store, the plugins, the engine and the gateway each took to start. */
+    /**
+     * Starts the service and returns as soon as the gateway answers; the plugin framework may
+     * still be starting (see {@link StartingPlugins}: calls that need a plugin wait for it). Use
+     * {@link #whenPluginsStarted} to learn when it is up or why it failed.
+     */
+    public static HypatiaServer startServing(Options options, long pluginWaitMillis) throws Exception {
+        return new HypatiaServer(options, pluginWaitMillis);
+    }
+
+    /** How long the store, the plugins, the engine and the gateway each took to start, in wall and process CPU time. */
     public String startupTimes() {
-        return startupTimes;
+        return startupTimes.toString();
     }
 
     public StudyEngine engine() {
         return engine;
     }
 
+    /** The OSGi plugins; waits for the framework to start when it has not yet. */
     public OsgiPlugins plugins() {
-        return plugins;
+        return pluginHost.join().plugins();
     }
 
+    /** The deploy-folder watcher; waits for the framework to start when it has not yet. */
     public DeployWatcher deployWatcher() {
-        return watcher;
+        return pluginHost.join().watcher();
     }
 
     public int port() {

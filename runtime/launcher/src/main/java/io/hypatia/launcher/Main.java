@@ -60,7 +60,9 @@ public final class Main {
               --no-dashboard        no HTTP listener at all (no dashboard, no /metrics)
               --metrics-studies N   per-study metric series for the N newest studies (default 20)
               --plugin-wait-ms N    while a plugin jar is being swapped, an ask whose sampler is absent waits
-                                    up to N ms for it (default 10000); outside a swap it never waits
+                                    up to N ms for it (default 10000); outside a swap it never waits. Also
+                                    how long a call that needs a plugin waits while the plugins start after
+                                    a restart (the gateway answers other calls at once); then UNAVAILABLE
 
             demo options:
               --trials N            trials to run (default 200)
@@ -91,10 +93,13 @@ public final class Main {
               --restart             restart-to-first-answer and memory: builds a store of --studies N
                                     (default 5000) x --trials-per-study M (default 20) in --fixture DIR
                                     (kept; default a temp dir), starts `hypatia serve` on it --restarts R
-                                    times (default 3), times the first Ask from process launch and reads
-                                    the child's RSS after it and after asking --touch K more studies
+                                    times (default 3) and times from process launch the first answer (a
+                                    GetStudy sent from launch) and the first Ask (sent beside it), with
+                                    the child's CPU time at each; reads the child's RSS after the Ask
+                                    and after asking --touch K more studies
                                     (default 500); CSV default bench-restart.csv; --compare-home DIR
-                                    restarts another installation (e.g. an earlier build) in turn
+                                    restarts another installation (e.g. an earlier build) in turn,
+                                    --compare-cds this one with HYPATIA_CDS=off in turn
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -143,6 +148,7 @@ public final class Main {
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     flags.add("restart");
+                    flags.add("compare-cds");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
                 case "plugin" -> System.exit(PluginCommand.run(args));
@@ -254,11 +260,26 @@ public final class Main {
         int pluginWait = a.getInt("plugin-wait-ms", 10_000, 0, 600_000);
         long idleEvict = studyIdleEvictMillis(a);
         long startNanos = System.nanoTime();
-        HypatiaServer server = HypatiaServer.start(o);
-        server.engine().setPluginWaitMillis(pluginWait);
+        HypatiaServer server = HypatiaServer.startServing(o, pluginWait);
         server.engine().setStudyIdleEvictMillis(idleEvict);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
         GatewayServer.Settings g = o.gateway();
+        // Calls that need no plugin are answered from here on; those that need one wait for the framework.
+        System.out.println("hypatia: answering gRPC on " + o.host() + ":" + server.port() + " after "
+                + (System.nanoTime() - startNanos) / 1_000_000 + " ms; plugins starting");
+        if (o.sharedStore() == null) { // on a shared store each study's counts would be read from the database
+            var known = server.engine().studyTotals();
+            System.out.printf("hypatia: %d studies (%d trials) in the store; a study's spec and trials are read"
+                            + " on its first call%s%n", known.studies(), known.trials(),
+                    idleEvict == 0 ? "" : ", its trials dropped from memory after " + idleEvict / 1000 + " s unused");
+        }
+        System.out.flush();
+        try {
+            server.awaitPlugins();
+        } catch (io.hypatia.gateway.StartupException e) {
+            server.close();
+            throw e;
+        }
         System.out.println("hypatia: serving gRPC on " + o.host() + ":" + server.port() + ", data in "
                 + (o.sharedStore() != null ? o.sharedStore().location() + " (shared)" : o.dataDir().toAbsolutePath())
                 + ", plugins from " + o.deployDir().toAbsolutePath()
@@ -268,14 +289,7 @@ public final class Main {
             System.out.println("hypatia: dashboard at http://" + o.httpHost() + ":" + server.httpPort()
                     + "/, Prometheus metrics at http://" + o.httpHost() + ":" + server.httpPort() + "/metrics");
         }
-        if (o.sharedStore() == null) { // on a shared store each study's counts would be read from the database
-            var studies = server.engine().listStudies();
-            System.out.printf("hypatia: %d studies (%d trials) in the store, started in %d ms (%s); a study's trials are read"
-                            + " on its first call%s%n", studies.size(),
-                    studies.stream().mapToLong(s -> s.trialCounts().values().stream().mapToInt(Integer::intValue).sum()).sum(),
-                    (System.nanoTime() - startNanos) / 1_000_000, server.startupTimes(),
-                    idleEvict == 0 ? "" : " and dropped from memory after " + idleEvict / 1000 + " s unused");
-        }
+        System.out.printf("hypatia: started in %d ms: %s%n", (System.nanoTime() - startNanos) / 1_000_000, server.startupTimes());
         server.plugins().list().forEach(p -> System.out.println("  " + p.kind() + " " + p.name() + " ("
                 + p.bundle() + " " + p.version() + ", " + p.state() + ")"));
         System.out.flush();

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.grpc.v1.AskRequest;
+import io.hypatia.grpc.v1.GetStudyRequest;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.TellRequest;
 import java.io.BufferedReader;
@@ -32,17 +33,28 @@ import java.util.logging.Logger;
  * {@code hypatia bench-rpc --restart}: how fast a service with many stored studies answers after a
  * restart, and how much memory it then holds. Builds (once, in {@code --fixture DIR}) a store
  * with {@code --studies} studies of {@code --trials-per-study} completed trials, then starts
- * {@code hypatia serve} on it as a child process {@code --restarts} times and measures, from the
- * moment the process is launched: when the first Ask (which reads that study's trials) is
- * answered, and the child's resident memory (VmRSS) after that answer and after
- * {@code --touch} further studies were each asked once.
+ * {@code hypatia serve} on it as a child process {@code --restarts} times (through the
+ * installation's {@code bin/hypatia}, so its JVM options apply) and measures, from the moment
+ * the process is launched:
+ * <ul>
+ * <li><b>first answer</b>: a client that starts connecting at launch (plain TCP connects every
+ *     5 ms until the port accepts, then a gRPC call with wait-for-ready) gets the answer to
+ *     {@code GetStudy} of one stored study: the first successful RPC a client can get;</li>
+ * <li><b>first Ask</b>: a second client, started at the same moment, gets the answer to
+ *     {@code Ask} (one trial, random sampler) on the same study, which needs the sampler plugin
+ *     and reads that study's trials from the store;</li>
+ * <li>the child's CPU time (user + system, all threads, from /proc) at each of those moments, a
+ *     figure a loaded machine does not inflate the way it inflates wall time;</li>
+ * <li>its resident memory (VmRSS) after the first Ask and after {@code --touch} further studies
+ *     were each asked once.</li>
+ * </ul>
  */
 final class RestartBench {
     private RestartBench() {
     }
 
-    record Run(String install, int index, double firstAnswerMillis, double serviceStartMillis, long rssAfterFirstKb, long rssAfterTouchKb,
-               int touched) {
+    record Run(String install, int index, double firstAnswerMillis, double firstAskMillis, double serviceStartMillis,
+               double cpuAtFirstAnswerMillis, double cpuAtFirstAskMillis, long rssAfterFirstKb, long rssAfterTouchKb, int touched) {
     }
 
     static int run(Args a) throws Exception {
@@ -63,8 +75,17 @@ final class RestartBench {
         }
         // Another installation (e.g. an earlier build) restarted in turn with this one, for a ratio from one run.
         List<String> installs = new ArrayList<>(List.of("this"));
+        if (a.flag("compare-cds")) {
+            installs.add(NO_CDS);
+        }
         if (a.get("compare-home", null) != null) {
             installs.add(a.get("compare-home", null));
+        }
+        // One unmeasured restart of each first: it warms the OS's file cache the same for all, and
+        // the first `serve` of an installation writes its class-data archive when it stops.
+        for (String install : installs) {
+            Run r = restartOnce(a, install, fixture, 0, 0);
+            System.out.printf(Locale.ROOT, "warm-up restart (%s, not counted): first answer after %.0f ms%n", install, r.firstAnswerMillis());
         }
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= restarts; i++) {
@@ -72,34 +93,45 @@ final class RestartBench {
                 String install = installs.get((i + k) % installs.size()); // alternate which goes first
                 Run r = restartOnce(a, install, fixture, i, Math.min(touch, studies - 1));
                 runs.add(r);
-                System.out.printf(Locale.ROOT, "restart %d (%s): first answer after %.0f ms (service reported started after %.0f ms);"
-                                + " RSS %d MiB after it, %d MiB after asking %d more studies%n", i, install, r.firstAnswerMillis(),
-                        r.serviceStartMillis(), r.rssAfterFirstKb() / 1024, r.rssAfterTouchKb() / 1024, r.touched());
+                System.out.printf(Locale.ROOT, "restart %d (%s): first answer (GetStudy) after %.0f ms (child CPU %.0f ms), first Ask"
+                                + " after %.0f ms (CPU %.0f ms), service reported fully started after %.0f ms;"
+                                + " RSS %d MiB after the Ask, %d MiB after asking %d more studies%n", i, install, r.firstAnswerMillis(),
+                        r.cpuAtFirstAnswerMillis(), r.firstAskMillis(), r.cpuAtFirstAskMillis(), r.serviceStartMillis(),
+                        r.rssAfterFirstKb() / 1024, r.rssAfterTouchKb() / 1024, r.touched());
             }
         }
         for (String install : installs) {
             List<Run> mine = runs.stream().filter(r -> r.install().equals(install)).toList();
             double[] first = mine.stream().mapToDouble(Run::firstAnswerMillis).sorted().toArray();
+            double[] ask = mine.stream().mapToDouble(Run::firstAskMillis).sorted().toArray();
+            double[] cpuFirst = mine.stream().mapToDouble(Run::cpuAtFirstAnswerMillis).sorted().toArray();
+            double[] cpuAsk = mine.stream().mapToDouble(Run::cpuAtFirstAskMillis).sorted().toArray();
             long[] rss = mine.stream().mapToLong(Run::rssAfterFirstKb).sorted().toArray();
             long[] rssTouched = mine.stream().mapToLong(Run::rssAfterTouchKb).sorted().toArray();
-            System.out.printf(Locale.ROOT, "%s: restart to first answer median %.0f ms over %d restarts (min %.0f, max %.0f);"
-                            + " RSS median %d MiB after it, %d MiB after %d more studies%n", install, first[first.length / 2],
-                    first.length, first[0], first[first.length - 1], rss[rss.length / 2] / 1024, rssTouched[rssTouched.length / 2] / 1024,
-                    mine.get(0).touched());
+            System.out.printf(Locale.ROOT, "%s: over %d restarts, launch to first answer (GetStudy) median %.0f ms (min %.0f, max %.0f),"
+                            + " child CPU by then median %.0f ms; to first Ask median %.0f ms (min %.0f, max %.0f), CPU %.0f ms;"
+                            + " RSS median %d MiB after it, %d MiB after %d more studies%n", install, first.length, first[first.length / 2],
+                    first[0], first[first.length - 1], cpuFirst[cpuFirst.length / 2], ask[ask.length / 2], ask[0], ask[ask.length - 1],
+                    cpuAsk[cpuAsk.length / 2], rss[rss.length / 2] / 1024, rssTouched[rssTouched.length / 2] / 1024, mine.get(0).touched());
         }
         boolean header = !Files.exists(csv);
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(csv, StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             if (header) {
-                w.println("install,restart,first_answer_ms,service_start_ms,rss_after_first_kb,rss_after_touch_kb,studies_touched");
+                w.println("install,restart,first_answer_ms,first_ask_ms,service_start_ms,cpu_at_first_answer_ms,cpu_at_first_ask_ms,"
+                        + "rss_after_first_kb,rss_after_touch_kb,studies_touched");
             }
             for (Run r : runs) {
-                w.printf(Locale.ROOT, "\"%s\",%d,%.1f,%.1f,%d,%d,%d%n", r.install(), r.index(), r.firstAnswerMillis(), r.serviceStartMillis(),
+                w.printf(Locale.ROOT, "\"%s\",%d,%.1f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d%n", r.install(), r.index(), r.firstAnswerMillis(),
+                        r.firstAskMillis(), r.serviceStartMillis(), r.cpuAtFirstAnswerMillis(), r.cpuAtFirstAskMillis(),
                         r.rssAfterFirstKb(), r.rssAfterTouchKb(), r.touched());
             }
         }
         System.out.println("appended to " + csv.toAbsolutePath());
         return 0;
     }
+
+    /** This installation started with HYPATIA_CDS=off (its launcher then uses no class-data archive). */
+    static final String NO_CDS = "this, HYPATIA_CDS=off";
 
     static String studyName(int i) {
         return String.format(Locale.ROOT, "restart-%05d", i);
@@ -154,30 +186,41 @@ final class RestartBench {
             port = s.getLocalPort();
         }
         HypatiaServer.Options o = Main.options(a, 0, fixture);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String classPath = System.getProperty("java.class.path");
+        // Through the installation's bin/hypatia when there is one, so its JVM options (class-data sharing) apply.
+        boolean thisOne = install.equals("this") || install.equals(NO_CDS);
+        String home = thisOne ? System.getProperty("hypatia.home") : install;
+        Path script = home == null ? null : Path.of(home, "bin", "hypatia");
+        List<String> command = new ArrayList<>();
         Path deploy = o.deployDir();
         Path system = o.systemDir();
-        if (!install.equals("this")) {
-            Path home = Path.of(install);
-            classPath = home.resolve("lib") + "/*";
-            deploy = home.resolve("deploy");
-            system = home.resolve("system");
-            command.add("-Dhypatia.home=" + home);
-        } else if (System.getProperty("hypatia.home") != null) {
-            command.add("-Dhypatia.home=" + System.getProperty("hypatia.home"));
+        if (script != null && Files.isExecutable(script)) {
+            command.add(script.toString());
+            deploy = Path.of(home, "deploy");
+            system = Path.of(home, "system");
+        } else if (!install.equals("this")) {
+            throw new IllegalArgumentException(install + ": no executable bin/hypatia to start (run the benchmark through bin/hypatia)");
+        } else {
+            command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName()));
         }
-        command.addAll(List.of("-cp", classPath, Main.class.getName(), "serve", "--data-dir",
-                fixture.toString(), "--port", Integer.toString(port), "--no-dashboard", "--deploy-dir", deploy.toString(),
-                "--system-dir", system.toString(), "--no-fsync"));
+        command.addAll(List.of("serve", "--data-dir", fixture.toString(), "--port", Integer.toString(port), "--no-dashboard",
+                "--deploy-dir", deploy.toString(), "--system-dir", system.toString(), "--no-fsync"));
+        warmUpClient(port);
         long launched = System.nanoTime();
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (install.equals(NO_CDS)) {
+            builder.environment().put("HYPATIA_CDS", "off");
+        }
+        Process child = builder.start();
         AtomicLong startedReported = new AtomicLong(-1);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     if (line.startsWith("hypatia: serving gRPC") && startedReported.get() < 0) {
                         startedReported.set(System.nanoTime());
+                    }
+                    if (line.startsWith("hypatia: started in ")) { // the child's own breakdown
+                        System.out.println("  child: " + line);
                     }
                 }
             } catch (IOException e) {
@@ -186,9 +229,90 @@ final class RestartBench {
         }, "restart-bench-output");
         reader.setDaemon(true);
         reader.start();
+        SplittableRandom random = new SplittableRandom(index);
+        String first = studyName(random.nextInt(Math.max(1, touch + 1)));
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        ManagedChannel[] channels = new ManagedChannel[2];
+        try {
+            // Two clients from the moment of launch: GetStudy (needs no plugin) and Ask (needs the sampler).
+            Future<long[]> getStudy = clients.submit(() -> {
+                channels[0] = awaitPort(child, port);
+                HypatiaServiceGrpc.newBlockingStub(channels[0]).withWaitForReady().withDeadlineAfter(5, TimeUnit.MINUTES)
+                        .getStudy(GetStudyRequest.newBuilder().setStudy(first).build());
+                return new long[] {System.nanoTime(), cpuMillis(child.pid())};
+            });
+            Future<long[]> asked = clients.submit(() -> {
+                channels[1] = awaitPort(child, port);
+                HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channels[1]).withWaitForReady()
+                        .withDeadlineAfter(5, TimeUnit.MINUTES);
+                AskRequest request = AskRequest.newBuilder().setStudy(first).setCount(1).setWorker("restart-bench")
+                        .setRequestId("restart-bench-" + java.util.UUID.randomUUID()).build(); // one ask, however often retried
+                long id;
+                while (true) {
+                    try {
+                        id = stub.ask(request).getTrials(0).getTrial().getId();
+                        break;
+                    } catch (io.grpc.StatusRuntimeException e) {
+                        // plugins not up within the service's --plugin-wait-ms: retry, as the clients do
+                        if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+                            throw e;
+                        }
+                    }
+                }
+                long[] at = {System.nanoTime(), cpuMillis(child.pid()), id};
+                return at;
+            });
+            long[] firstAnswer = getStudy.get(6, TimeUnit.MINUTES);
+            long[] firstAsk = asked.get(6, TimeUnit.MINUTES);
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channels[1]);
+            stub.tell(TellRequest.newBuilder().setStudy(first).setTrialId(firstAsk[2])
+                    .setComplete(TellRequest.Complete.newBuilder().addValues(0.5)).build());
+            long rssFirst = rssKb(child.pid());
+            for (int i = 0; i < touch; i++) {
+                askAndTell(stub, studyName(i));
+            }
+            long rssTouched = rssKb(child.pid());
+            return new Run(install, index, (firstAnswer[0] - launched) / 1e6, (firstAsk[0] - launched) / 1e6,
+                    startedReported.get() < 0 ? Double.NaN : (startedReported.get() - launched) / 1e6, firstAnswer[1], firstAsk[1],
+                    rssFirst, rssTouched, touch);
+        } finally {
+            clients.shutdownNow();
+            for (ManagedChannel channel : channels) {
+                if (channel != null) {
+                    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            child.destroy(); // SIGTERM: the shutdown hook closes the store cleanly
+            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Loads this JVM's gRPC client classes with one call to the still closed port (it fails at
+     * once), so the figures measure the service, not the client's first use of gRPC.
+     */
+    private static void warmUpClient(int port) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .getStudy(GetStudyRequest.newBuilder().setStudy(studyName(0)).build());
+        } catch (io.grpc.StatusRuntimeException e) {
+            // UNAVAILABLE: nothing listens yet, as intended
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        AskRequest.newBuilder().setStudy(studyName(0)).setCount(1).build().toByteArray();
+    }
+
+    /**
+     * Waits for the child's port with plain connects every 5 ms (a gRPC channel refused early
+     * would back off for seconds between attempts and the figure would measure its backoff),
+     * then opens a channel to it.
+     */
+    private static ManagedChannel awaitPort(Process child, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        // Wait for the port with plain connects every 5 ms: a gRPC channel refused early would back
-        // off for seconds between attempts and the figure would measure its backoff.
         while (true) {
             if (!child.isAlive()) {
                 throw new IllegalStateException("the service exited with code " + child.exitValue() + " before answering");
@@ -203,28 +327,23 @@ final class RestartBench {
                 Thread.sleep(5);
             }
         }
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    /** CPU time (user + system, all threads) of a process in ms, from /proc (Linux); NaN elsewhere. */
+    static long cpuMillis(long pid) {
         try {
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
-            SplittableRandom random = new SplittableRandom(index);
-            String first = studyName(random.nextInt(Math.max(1, touch + 1)));
-            askAndTell(stub.withWaitForReady().withDeadlineAfter(5, TimeUnit.MINUTES), first);
-            long answered = System.nanoTime();
-            long rssFirst = rssKb(child.pid());
-            for (int i = 0; i < touch; i++) {
-                askAndTell(stub, studyName(i));
-            }
-            long rssTouched = rssKb(child.pid());
-            return new Run(install, index, (answered - launched) / 1e6,
-                    startedReported.get() < 0 ? Double.NaN : (startedReported.get() - launched) / 1e6, rssFirst, rssTouched, touch);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            child.destroy(); // SIGTERM: the shutdown hook closes the store cleanly
-            if (!child.waitFor(60, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat (utime, stime), counted after the command name: indices 11 and 12
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
 
     private static void askAndTell(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study) {
         long id = stub.ask(AskRequest.newBuilder().setStudy(study).setCount(1).setWorker("restart-bench").build())
