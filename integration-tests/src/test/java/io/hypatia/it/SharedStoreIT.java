@@ -7,6 +7,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.hypatia.engine.store.PostgresStore;
+import io.hypatia.engine.store.TestPostgres;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.AskedTrial;
 import io.hypatia.grpc.v1.CreateStudyRequest;
@@ -26,16 +28,12 @@ import io.hypatia.grpc.v1.TrialState;
 import io.hypatia.it.schedulers.StudyHelpers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,29 +66,11 @@ public class SharedStoreIT {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private static String setting(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            String why = name + " is not set; start a test server with `eval \"$(.ci/postgres start /tmp/hypatia-pg)\"`";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(why + " (CI=true: PostgreSQL is required)");
-            }
-            Assume.assumeTrue(why, false);
-        }
-        return v;
-    }
-
     @Test
     public void threeGatewaysShareStudiesAndSurviveTheLossOfOne() throws Exception {
-        String server = setting("HYPATIA_TEST_PG_URL");
-        String user = setting("HYPATIA_TEST_PG_USER");
-        String password = System.getenv().getOrDefault("HYPATIA_TEST_PG_PASSWORD", "");
-        String database = "hypatia_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:" + server;
-        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        String url = server.substring(0, server.lastIndexOf('/') + 1) + database;
+        TestPostgres.Database database = TestPostgres.createDatabase(why -> Assume.assumeTrue(why, false));
+        String url = database.url();
+        PostgresStore.Credentials login = TestPostgres.credentials();
 
         Path work = Files.createTempDirectory("hypatia-shared");
         Path deploy = Files.createDirectories(work.resolve("deploy"));
@@ -99,7 +79,7 @@ public class SharedStoreIT {
             Files.copy(ServiceFixture.bundlesDir().resolve(jar + ".jar"), deploy.resolve(jar + ".jar"));
         }
         Path credentials = work.resolve("pg-credentials");
-        Files.writeString(credentials, "# the role the gateways connect as\nuser=" + user + "\npassword=" + password + "\n");
+        Files.writeString(credentials, "# the role the gateways connect as\nuser=" + login.user() + "\npassword=" + login.password() + "\n");
         List<ChildService> gateways = new ArrayList<>();
         List<Thread> clients = new ArrayList<>();
         try {
@@ -147,9 +127,7 @@ public class SharedStoreIT {
                 g.stop();
             }
             ServiceFixture.deleteTree(work);
-            try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            }
+            database.drop();
         }
     }
 
