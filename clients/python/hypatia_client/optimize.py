@@ -1,11 +1,29 @@
 """Study.optimize: run an objective for exactly n trials in one or several worker processes."""
 import multiprocessing as mp
+import os
 import pickle
+import signal
 import sys
+import threading
 import time
 import traceback
 from typing import Any, Callable, Optional, Tuple
 
+
+class Terminated(BaseException):
+    """SIGTERM reached the process running study.optimize: the trials in progress are told FAILED, then it ends."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated("SIGTERM")
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """In a worker: if the parent dies without stopping it (SIGKILL, a crash), end the trial in
+    progress as Ctrl-C would (told FAILED at once, not left RUNNING until its lease expires)."""
+    while os.getppid() == parent_pid:
+        time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGINT)  # a real signal: it also wakes a main thread blocked in sleep or wait
 
 
 def _one_trial(study, objective: Callable, catch: Tuple[type, ...]) -> Tuple[int, str, Any]:
@@ -28,7 +46,8 @@ def _one_trial(study, objective: Callable, catch: Tuple[type, ...]) -> Tuple[int
 
 
 def _worker(client, study_name: str, objective: Callable, n_trials: int, claimed, stop, deadline: Optional[float],
-            catch, results) -> None:
+            catch, results, parent_pid: int) -> None:
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="hypatia-parent-watch", daemon=True).start()
     try:
         study = client.load_study(study_name)  # this process's own channel
         while True:
@@ -70,6 +89,29 @@ def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opti
         catch: Tuple[type, ...], show_progress: bool) -> int:
     if n_trials < 1 or n_workers < 1:
         raise ValueError("n_trials and n_workers must be >= 1")
+    # SIGTERM (a batch system ending the job, `kill`) would end this process at once and leave
+    # the running trials, and the worker processes, behind. Unless the program handles SIGTERM
+    # itself, it becomes an exception here: the trials in progress are told FAILED, the workers
+    # end, and then the process is terminated by SIGTERM as it would have been.
+    own_handler = (threading.current_thread() is threading.main_thread()
+                   and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL)
+    if own_handler:
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        return _run(study, objective, n_trials, n_workers, timeout, catch, show_progress)
+    except Terminated:
+        if not own_handler:
+            raise
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise  # not reached unless SIGTERM is blocked
+    finally:
+        if own_handler:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Optional[float],
+         catch: Tuple[type, ...], show_progress: bool) -> int:
     deadline = time.time() + timeout if timeout else None
     progress = _Progress(study, n_trials, show_progress)
     if n_workers == 1:
@@ -86,7 +128,8 @@ def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opti
     ctx = mp.get_context("spawn")  # never fork: a gRPC channel must not cross a fork
     claimed, stop, results = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Queue()
     procs = [ctx.Process(target=_worker, name=f"hypatia-worker-{i}", daemon=True,
-                         args=(study.client, study.name, objective, n_trials, claimed, stop, deadline, catch, results))
+                         args=(study.client, study.name, objective, n_trials, claimed, stop, deadline, catch, results,
+                               os.getpid()))
              for i in range(min(n_workers, n_trials))]
     for p in procs:
         p.start()
@@ -100,10 +143,15 @@ def run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opti
                 error = error or payload
             else:
                 running -= 1
-    except KeyboardInterrupt:
-        # Ctrl-C reaches the workers too (same process group): their study.trial() tells the
-        # running trials FAILED on the way out. Give them a moment, then end what is left.
+    except (KeyboardInterrupt, Terminated) as e:
+        # Ctrl-C reaches the workers too (same process group); SIGTERM reached this process only,
+        # so it is passed on to them as Ctrl-C. Their study.trial() tells the running trials FAILED
+        # on the way out. Give them a moment, then end what is left.
         stop.value = 1
+        if isinstance(e, Terminated):
+            for p in procs:
+                if p.is_alive():
+                    os.kill(p.pid, signal.SIGINT)
         for p in procs:
             p.join(10)
             if p.is_alive():

@@ -393,6 +393,64 @@ class ClientTest(unittest.TestCase):
         study.optimize(lambda t: branin(t.params["x1"], t.params["x2"]), n_trials=4, show_progress=False)
         self.assertEqual(25, len(study.trials))
 
+    def _optimize_in_a_process_then(self, sig):
+        """Runs study.optimize with 2 workers in a child process whose objective waits forever,
+        sends `sig` to that process once both trials run, and returns the study and the workers' pids."""
+        study = self.client.create_study(name("py-opt-signal"), {"x": hp.Float(0, 1)})
+        with tempfile.TemporaryDirectory() as d:
+            script = os.path.join(d, "optimize_forever.py")
+            with open(script, "w") as f:
+                f.write(textwrap.dedent(f"""
+                    import os, threading, hypatia_client as hp
+
+                    def objective(trial):
+                        open(os.path.join({d!r}, str(os.getpid())), "w").close()
+                        threading.Event().wait(600)
+                        return 0.0
+
+                    if __name__ == "__main__":
+                        hp.Client({TARGET!r}).load_study({study.name!r}).optimize(objective, n_trials=4, n_workers=2,
+                                                                              show_progress=False)
+                """))
+            p = subprocess.Popen([sys.executable, script], stderr=subprocess.PIPE, text=True)
+            try:
+                pids = set()
+                for _ in range(600):  # both workers are in their trial (at most 60 s)
+                    pids = {int(n) for n in os.listdir(d) if n.isdigit()}
+                    if len(pids) == 2 and sum(t.state == "RUNNING" for t in study.trials) == 2:
+                        break
+                    threading.Event().wait(0.1)
+                self.assertEqual(2, len(pids), "both workers started a trial")
+                p.send_signal(sig)
+                p.communicate(timeout=60)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+        return study, pids, p.returncode
+
+    def _assert_failed_and_gone(self, study, pids):
+        for _ in range(600):  # the workers tell their trials FAILED and exit (at most 60 s)
+            alive = {pid for pid in pids if os.path.exists(f"/proc/{pid}")}
+            if not alive and all(t.state != "RUNNING" for t in study.trials):
+                break
+            threading.Event().wait(0.1)
+        self.assertEqual(set(), {pid for pid in pids if os.path.exists(f"/proc/{pid}")}, "no worker outlives the run")
+        trials = study.trials
+        self.assertEqual(2, len(trials), "no trial was started after the signal")
+        for t in trials:
+            self.assertEqual("FAILED", t.state)
+            self.assertIn("KeyboardInterrupt", t.fail_reason)
+
+    def test_sigterm_to_optimize_fails_the_running_trials_and_ends_the_workers(self):
+        study, pids, code = self._optimize_in_a_process_then(signal.SIGTERM)
+        self.assertEqual(-signal.SIGTERM, code, "the process still ends by SIGTERM")
+        self._assert_failed_and_gone(study, pids)
+
+    def test_workers_of_a_killed_optimize_fail_their_trials_and_exit(self):
+        study, pids, code = self._optimize_in_a_process_then(signal.SIGKILL)
+        self.assertEqual(-signal.SIGKILL, code)
+        self._assert_failed_and_gone(study, pids)
+
     def test_client_pickles_without_its_channel(self):
         self.client.list_studies()
         clone = pickle.loads(pickle.dumps(self.client))

@@ -9,8 +9,6 @@ import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,11 +19,9 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.security.Quotas;
 import io.hypatia.engine.security.Role;
 import io.hypatia.engine.security.TokenFile;
-import io.hypatia.engine.store.Store;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.CategoricalDomain;
 import io.hypatia.grpc.v1.Condition;
@@ -69,50 +65,30 @@ class GatewayHardeningTest {
     @TempDir
     Path dir;
 
-    private Store store;
-    private StudyEngine engine;
-    private GatewayServer server;
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private TestGateway gateway;
 
     private int start(GatewayServer.Settings settings) throws Exception {
-        store = Store.open(dir.resolve("data"), false);
-        engine = new StudyEngine(store, new GatewayServerTest.RandomOnly());
-        server = GatewayServer.start(engine, "127.0.0.1", 0, settings);
-        return server.port();
+        gateway = TestGateway.serving(dir, settings);
+        return gateway.port();
     }
 
     private static GatewayServer.Settings settings(Path tokens, GatewayServer.Tls tls, Limits limits, Quotas quotas, Set<String> adminOnly) {
-        return new GatewayServer.Settings(tokens, tls, false, limits, quotas, adminOnly);
+        return TestGateway.settings(tokens, tls, limits, quotas, adminOnly);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (ManagedChannel c : channels) {
-            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (engine != null) {
-            engine.close();
-            store.close();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
     private ManagedChannel plaintext() {
-        ManagedChannel c = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        channels.add(c);
-        return c;
+        return gateway.plaintext();
     }
 
-    private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub(ManagedChannel c, String token) {
-        var s = HypatiaServiceGrpc.newBlockingStub(c).withDeadlineAfter(20, TimeUnit.SECONDS);
-        if (token == null) {
-            return s;
-        }
-        Metadata m = new Metadata();
-        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+    private static HypatiaServiceGrpc.HypatiaServiceBlockingStub stub(ManagedChannel c, String token) {
+        return TestGateway.stub(c, token);
     }
 
     private static CreateStudyRequest study(String name, int floats) {
@@ -125,9 +101,7 @@ class GatewayHardeningTest {
     }
 
     private static StatusRuntimeException fails(Status.Code code, org.junit.jupiter.api.function.Executable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-        assertEquals(code, e.getStatus().getCode(), () -> "status " + e.getStatus());
-        return e;
+        return TestGateway.fails(code, call);
     }
 
     // ---------------------------------------------------------------- finding 6: malformed protobuf
@@ -177,7 +151,7 @@ class GatewayHardeningTest {
     @Test
     void aCallCancelledOrPastItsDeadlineBeforeItStartsIsNotRun() throws Exception {
         start(GatewayServer.Settings.LOOPBACK);
-        HypatiaGrpcService service = new HypatiaGrpcService(engine, Limits.DEFAULT, Quotas.DEFAULT);
+        HypatiaGrpcService service = new HypatiaGrpcService(gateway.engine, Limits.DEFAULT, Quotas.DEFAULT);
         Context.CancellableContext cancelled = Context.current().withCancellation();
         cancelled.cancel(null);
         Answer<CreateStudyResponse> byClient = new Answer<>();
@@ -193,7 +167,7 @@ class GatewayHardeningTest {
         } finally {
             timer.shutdownNow();
         }
-        assertTrue(engine.listStudies().isEmpty(), "neither call created its study");
+        assertTrue(gateway.engine.listStudies().isEmpty(), "neither call created its study");
 
         Answer<CreateStudyResponse> live = new Answer<>();
         service.createStudy(study("live", 1), live);
@@ -318,11 +292,10 @@ class GatewayHardeningTest {
 
     @Test
     void aBusyPortIsOneClearStartupError() throws Exception {
-        store = Store.open(dir.resolve("data"), false);
-        engine = new StudyEngine(store, new GatewayServerTest.RandomOnly());
+        gateway = new TestGateway(dir, new TestGateway.RandomOnly());
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StartupException e = assertThrows(StartupException.class,
-                    () -> GatewayServer.start(engine, "127.0.0.1", busy.getLocalPort(), GatewayServer.Settings.LOOPBACK));
+                    () -> GatewayServer.start(gateway.engine, "127.0.0.1", busy.getLocalPort(), GatewayServer.Settings.LOOPBACK));
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
             assertFalse(e.getMessage().contains("\n"));
         }
@@ -330,13 +303,12 @@ class GatewayHardeningTest {
 
     @Test
     void aNonLoopbackAddressNeedsAuthenticationOrInsecure() throws Exception {
-        store = Store.open(dir.resolve("data"), false);
-        engine = new StudyEngine(store, new GatewayServerTest.RandomOnly());
+        gateway = new TestGateway(dir, new TestGateway.RandomOnly());
         StartupException e = assertThrows(StartupException.class,
-                () -> GatewayServer.start(engine, "0.0.0.0", 0, GatewayServer.Settings.LOOPBACK));
+                () -> GatewayServer.start(gateway.engine, "0.0.0.0", 0, GatewayServer.Settings.LOOPBACK));
         assertTrue(e.getMessage().startsWith("refusing to serve on 0.0.0.0"), e.getMessage());
-        server = GatewayServer.start(engine, "0.0.0.0", 0, new GatewayServer.Settings(null, null, true, Limits.DEFAULT, Quotas.DEFAULT, Set.of()));
-        assertTrue(server.port() > 0);
+        gateway.serve("0.0.0.0", new GatewayServer.Settings(null, null, true, Limits.DEFAULT, Quotas.DEFAULT, Set.of()));
+        assertTrue(gateway.port() > 0);
     }
 
     // ---------------------------------------------------------------- authentication, tenants, quotas
@@ -418,15 +390,15 @@ class GatewayHardeningTest {
         SelfSignedCertificate serverCert = SelfSignedCertificate.create(dir, "server");
         SelfSignedCertificate clientCert = SelfSignedCertificate.create(dir, "client");
         start(settings(null, new GatewayServer.Tls(serverCert.cert(), serverCert.key(), clientCert.cert()), Limits.DEFAULT, Quotas.DEFAULT, Set.of()));
-        ManagedChannel trusted = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+        ManagedChannel trusted = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())
                 .sslContext(GrpcSslContexts.forClient().trustManager(serverCert.cert().toFile())
                         .keyManager(clientCert.cert().toFile(), clientCert.key().toFile()).build()).build();
-        channels.add(trusted);
+        gateway.track(trusted);
         stub(trusted, null).createStudy(study("tls", 1));
         // Without a client certificate the handshake fails.
-        ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+        ManagedChannel anonymous = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port())
                 .sslContext(GrpcSslContexts.forClient().trustManager(serverCert.cert().toFile()).build()).build();
-        channels.add(anonymous);
+        gateway.track(anonymous);
         fails(Status.Code.UNAVAILABLE, () -> stub(anonymous, null).listStudies(ListStudiesRequest.getDefaultInstance()));
         // Plaintext against a TLS port fails too.
         fails(Status.Code.UNAVAILABLE, () -> stub(plaintext(), null).listStudies(ListStudiesRequest.getDefaultInstance()));
@@ -441,9 +413,8 @@ class GatewayHardeningTest {
         String bob = TokenFile.add(tokens, "bob", Role.USER, null);
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        GatewayServerTest.RandomOnly plugins = new GatewayServerTest.RandomOnly();
-        store = Store.open(dir.resolve("data"), false);
-        engine = new StudyEngine(store, new io.hypatia.engine.Plugins() {
+        TestGateway.RandomOnly plugins = new TestGateway.RandomOnly();
+        gateway = new TestGateway(dir, new io.hypatia.engine.Plugins() {
             @Override
             public java.util.Optional<Resolved<io.hypatia.api.sampler.Sampler>> sampler(String name, String range) {
                 if (!name.equals("slow")) {
@@ -475,14 +446,13 @@ class GatewayHardeningTest {
                 return plugins.list();
             }
         });
-        server = GatewayServer.start(engine, "127.0.0.1", 0,
-                settings(tokens, null, Limits.parse("max_calls_per_tenant=1"), Quotas.DEFAULT, Set.of()));
+        gateway.serve("127.0.0.1", settings(tokens, null, Limits.parse("max_calls_per_tenant=1"), Quotas.DEFAULT, Set.of()));
         ManagedChannel c = plaintext();
         stub(c, alice).createStudy(study("s", 1).toBuilder()
                 .setSampler(io.hypatia.grpc.v1.PluginSelection.newBuilder().setName("slow")).build());
         stub(c, bob).createStudy(study("s", 1));
         // Alice's ask holds her only slot inside the slow sampler.
-        var pending = HypatiaServiceGrpc.newFutureStub(c).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(alice)))
+        var pending = HypatiaServiceGrpc.newFutureStub(c).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestGateway.bearer(alice)))
                 .ask(AskRequest.newBuilder().setStudy("s").build());
         entered.await();
         StatusRuntimeException busy = fails(Status.Code.RESOURCE_EXHAUSTED, () -> stub(c, alice).listStudies(ListStudiesRequest.getDefaultInstance()));
@@ -492,11 +462,5 @@ class GatewayHardeningTest {
         assertEquals(1, pending.get(30, TimeUnit.SECONDS).getTrialsCount());
         // The slot is free again once the call has finished.
         assertEquals(1, stub(c, alice).listStudies(ListStudiesRequest.getDefaultInstance()).getStudiesCount());
-    }
-
-    private static Metadata bearer(String token) {
-        Metadata m = new Metadata();
-        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return m;
     }
 }

@@ -4,17 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.hypatia.api.benchmark.Benchmark;
-import io.hypatia.api.sampler.Sampler;
-import io.hypatia.api.scheduler.Scheduler;
-import io.hypatia.engine.PluginInfo;
-import io.hypatia.engine.Plugins;
-import io.hypatia.engine.StudyEngine;
-import io.hypatia.engine.store.Store;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.CreateStudyRequest;
 import io.hypatia.grpc.v1.Direction;
@@ -32,8 +23,6 @@ import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.Value;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,32 +33,22 @@ class GatewayServerTest {
     @TempDir
     Path dir;
 
-    private Store store;
-    private RandomOnly plugins;
-    private StudyEngine engine;
-    private GatewayServer server;
-    private ManagedChannel channel;
+    private TestGateway gateway;
+    private TestGateway.RandomOnly plugins;
 
     @BeforeEach
     void start() throws Exception {
-        store = Store.open(dir, false);
-        plugins = new RandomOnly();
-        engine = new StudyEngine(store, plugins);
-        server = GatewayServer.start(engine, "127.0.0.1", 0);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        plugins = new TestGateway.RandomOnly();
+        gateway = new TestGateway(dir, plugins).serve("127.0.0.1", GatewayServer.Settings.LOOPBACK);
     }
 
     @AfterEach
     void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.close();
-        engine.close();
-        store.close();
+        gateway.close();
     }
 
     private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub() {
-        // generous: the first call also connects, which took 6 s once at load average 55
-        return HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return gateway.as(null);
     }
 
     @Test
@@ -170,32 +149,5 @@ class GatewayServerTest {
     void unexpectedExceptionsBecomeInternal() {
         assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new IllegalStateException("boom")).getCode());
         assertEquals(Status.Code.INTERNAL, HypatiaGrpcService.toStatus(new NoClassDefFoundError("gone")).getCode());
-    }
-
-    /** Only a uniform random sampler, as the random bundle would provide. */
-    static final class RandomOnly implements Plugins {
-        private final Sampler random = ctx -> ctx.space().sampleUniform(ctx.random());
-        /** False while the test has "removed" the random bundle. */
-        volatile boolean loaded = true;
-
-        @Override
-        public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
-            return loaded && name.equals("random") ? Optional.of(new Resolved<>(random, "test-random@1.0.0")) : Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Scheduler>> scheduler(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Benchmark>> benchmark(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<PluginInfo> list() {
-            return List.of(new PluginInfo("sampler", "random", "test", "1.0.0", "ACTIVE", "uniform"));
-        }
     }
 }

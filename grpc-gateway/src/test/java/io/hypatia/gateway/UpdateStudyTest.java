@@ -1,20 +1,12 @@
 package io.hypatia.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
-import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.security.Quotas;
 import io.hypatia.engine.security.Role;
 import io.hypatia.engine.security.TokenFile;
-import io.hypatia.engine.store.Store;
 import io.hypatia.grpc.v1.CreateStudyRequest;
 import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.Fidelity;
@@ -29,7 +21,6 @@ import io.hypatia.grpc.v1.UpdateStudyRequest;
 import io.hypatia.grpc.v1.UpdateStudyResponse;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UpdateStudyTest {
     @TempDir
     Path dir;
-    private Store store;
-    private StudyEngine engine;
-    private GatewayServer server;
-    private ManagedChannel channel;
+    private TestGateway gateway;
     private String alice;
     private String bob;
     private String admin;
@@ -53,29 +41,16 @@ class UpdateStudyTest {
         alice = TokenFile.add(tokens, "alice", Role.USER, null);
         bob = TokenFile.add(tokens, "bob", Role.USER, null);
         admin = TokenFile.add(tokens, "ops", Role.ADMIN, null);
-        store = Store.open(dir.resolve("data"), false);
-        engine = new StudyEngine(store, new GatewayServerTest.RandomOnly());
-        server = GatewayServer.start(engine, "127.0.0.1", 0,
-                new GatewayServer.Settings(tokens, null, false, Limits.DEFAULT, Quotas.DEFAULT, Set.of()));
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        gateway = TestGateway.serving(dir, TestGateway.settings(tokens, null, Limits.DEFAULT, Quotas.DEFAULT, Set.of()));
     }
 
     @AfterEach
     void stop() throws Exception {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.close();
-        engine.close();
-        store.close();
+        gateway.close();
     }
 
     private HypatiaServiceGrpc.HypatiaServiceBlockingStub as(String token) {
-        var s = HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-        if (token == null) {
-            return s;
-        }
-        Metadata m = new Metadata();
-        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return s.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+        return gateway.as(token);
     }
 
     private static CreateStudyRequest study(String name, boolean fidelity) {
@@ -94,9 +69,7 @@ class UpdateStudyTest {
     }
 
     private static String fails(Status.Code code, org.junit.jupiter.api.function.Executable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-        assertEquals(code, e.getStatus().getCode(), () -> "status " + e.getStatus());
-        return e.getStatus().getDescription();
+        return TestGateway.fails(code, call).getStatus().getDescription();
     }
 
     @Test

@@ -33,12 +33,14 @@ final class AskPath {
     private final TrialLifecycle lifecycle;
     private final PluginCalls pluginCalls;
     private final ReportPath reportPath;
+    private final AskRequests askRequests;
 
     AskPath(Studies studies, TrialLifecycle lifecycle, PluginCalls pluginCalls, ReportPath reportPath) {
         this.studies = studies;
         this.lifecycle = lifecycle;
         this.pluginCalls = pluginCalls;
         this.reportPath = reportPath;
+        this.askRequests = new AskRequests(studies);
     }
 
     /**
@@ -53,7 +55,7 @@ final class AskPath {
         String askId = TrialLifecycle.requestId(requestId);
         StudyState s = studies.require(studyName);
         if (!askId.isEmpty()) {
-            List<Asked> earlier = replay(s, askId);
+            List<Asked> earlier = askRequests.replay(s, askId);
             if (earlier != null) {
                 return earlier;
             }
@@ -70,7 +72,7 @@ final class AskPath {
         synchronized (s.askLock) {
             if (!askId.isEmpty()) {
                 // A retry that raced with the first ask waited on the lock: answer it the same trials.
-                List<Asked> earlier = replay(s, askId);
+                List<Asked> earlier = askRequests.replay(s, askId);
                 if (earlier != null) {
                     return earlier;
                 }
@@ -79,7 +81,7 @@ final class AskPath {
                 // A queued, promoted or cloned trial is handed out at once; otherwise this takes what the sampler needs.
                 Step step = guard.call(s, () -> {
                     TrialLifecycle.requireLive(s);
-                    if (answeredElsewhere(s, askId, out)) {
+                    if (askRequests.answeredElsewhere(s, askId, out)) {
                         return null;
                     }
                     TrialRecord t = nextWaiting(s);
@@ -118,7 +120,7 @@ final class AskPath {
                     }
                     step = guard.call(s, () -> {
                         TrialLifecycle.requireLive(s);
-                        if (answeredElsewhere(s, askId, out)) {
+                        if (askRequests.answeredElsewhere(s, askId, out)) {
                             return null;
                         }
                         // The trial's number is the study's size now; with one gateway that is the number its
@@ -129,16 +131,13 @@ final class AskPath {
                     });
                 }
                 if (step == null) {
-                    return replay(s, askId); // nothing was handed out: another gateway answered this request
+                    return askRequests.replay(s, askId); // nothing was handed out: another gateway answered this request
                 }
                 out.add(step.asked());
                 saves.add(step.saved());
             }
             if (!askId.isEmpty()) {
-                synchronized (s) { // the cache only: the trials carry the id in the store
-                    askRequests(s).put(askId, new AskRecord(out.stream().map(a -> a.info().trial().id()).toList(),
-                            CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))));
-                }
+                AskRequests.remember(s, askId, out, saves);
             }
         }
         saves.forEach(TrialLifecycle::await);
@@ -149,64 +148,10 @@ final class AskPath {
     private record Step(Asked asked, CompletableFuture<Void> saved, List<Trial> history, double budget) {
     }
 
-    /**
-     * With a shared store: whether another gateway handed out trials for this request id while
-     * this one had not yet handed out any (then this ask answers as that one did).
-     */
-    private boolean answeredElsewhere(StudyState s, String askId, List<Asked> out) {
-        return studies.shared() != null && !askId.isEmpty() && out.isEmpty() && askRequests(s).containsKey(askId);
-    }
-
-    /** Trial attribute holding the request id of the ask that last handed the trial out. */
-    static final String ASK_REQUEST_ID = "ask_request_id";
-
-    /** The trials an ask with a request id handed out, and when that hand-out became durable. */
-    record AskRecord(List<Long> trialIds, CompletableFuture<Void> durable) {
-    }
-
-    private static Map<String, AskRecord> askRequests(StudyState s) {
-        if (s.askRequests == null) {
-            Map<String, List<Long>> ids = new HashMap<>();
-            for (TrialRecord t : s.trials) {
-                String id = t.attributes.get(ASK_REQUEST_ID);
-                if (id != null) {
-                    ids.computeIfAbsent(id, k -> new ArrayList<>()).add(t.id);
-                }
-            }
-            s.askRequests = new HashMap<>();
-            ids.forEach((id, trials) -> s.askRequests.put(id, new AskRecord(trials, CompletableFuture.completedFuture(null))));
-        }
-        return s.askRequests;
-    }
-
-    /** The answer to an earlier ask with {@code askId} (trials in their current state), or null if there was none. */
-    private List<Asked> replay(StudyState s, String askId) {
-        AskRecord earlier = studies.guard().call(s, () -> {
-            TrialLifecycle.requireLive(s);
-            return askRequests(s).get(askId);
-        });
-        if (earlier == null) {
-            return null;
-        }
-        TrialLifecycle.await(earlier.durable());
-        return studies.guard().call(s, () -> {
-            List<Asked> out = new ArrayList<>();
-            for (long id : earlier.trialIds()) {
-                TrialRecord t = s.byId.get(id);
-                if (t != null) {
-                    boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
-                    out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
-                            resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
-                }
-            }
-            return out;
-        });
-    }
-
     /** Hands {@code t} out (see below), marked with the ask's request id, and queues its row. */
     private Step handOut(StudyState s, TrialRecord t, HandOut handOut, String worker, String askId) {
         if (!askId.isEmpty()) {
-            t.attributes.put(ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
+            t.attributes.put(AskRequests.ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
         }
         Asked asked = handOut(s, t, handOut, worker);
         return new Step(asked, lifecycle.save(s, t), null, 0);

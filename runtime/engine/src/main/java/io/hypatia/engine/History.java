@@ -32,7 +32,7 @@ final class History {
     private final TreeSet<Integer> waiting = new TreeSet<>();
     private final TreeSet<Integer> running = new TreeSet<>();
     private final Map<TrialState, Integer> counts = new EnumMap<>(TrialState.class);
-    /** The best trials so far; each COMPLETE trial is offered once (its values never change after). */
+    /** The best trials so far; each COMPLETE trial is offered once (its values never change while it stays COMPLETE). */
     private final ParetoFront best;
     private final BitSet offered = new BitSet();
     /** Told +1 / -1 when a trial starts or stops RUNNING (the tenant's running-trials count). */
@@ -65,6 +65,17 @@ final class History {
         TrialState before = states[i];
         if (before == t.state) {
             return;
+        }
+        if (before == TrialState.COMPLETE && offered.get(i)) {
+            // Reopened by a raise of the max budget (Iterative Deepening): its value at the old
+            // max is no result any more, so the front is rebuilt without it (once per continued trial).
+            offered.clear(i);
+            best.clear();
+            for (TrialRecord r : records) {
+                if (offered.get(r.number)) {
+                    best.offer(r);
+                }
+            }
         }
         if (t.state == TrialState.COMPLETE && !offered.get(i) && feasible(t)) {
             offered.set(i);

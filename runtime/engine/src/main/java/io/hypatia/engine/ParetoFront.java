@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * A study's best trials, kept up to date as trials complete: the single best for one objective
  * (the earliest-numbered on a tie), the non-dominated set for several (equal points all stay).
- * A completed trial's values never change, so offering each one once is enough and a GetBestTrials
- * costs the size of the front, not of the study. Guarded by the owning study's lock.
+ * A completed trial's values never change while it stays COMPLETE, so offering each one once is
+ * enough and a GetBestTrials costs the size of the front, not of the study (a trial reopened by a
+ * raise of the max budget empties the front, which the owner refills). Guarded by the owning study's lock.
  */
 final class ParetoFront {
     private final List<Objective> objectives;
@@ -43,6 +44,10 @@ final class ParetoFront {
         }
         front.removeIf(member -> dominates(t.values, member.values, objectives));
         front.add(t);
+    }
+
+    void clear() {
+        front.clear();
     }
 
     /** The best trials in creation order. */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,18 +138,6 @@ final class SharedStudyGuard implements StudyGuard {
         changed.values().forEach(TrialRecord::changed);
         // The scheduler's incremental state did not see what other gateways did: it rebuilds from the history.
         s.schedulerMemory.clear();
-        if (s.askRequests != null) {
-            for (TrialRecord t : changed.values()) {
-                String askId = t.attributes.get(AskPath.ASK_REQUEST_ID);
-                if (askId != null) {
-                    AskPath.AskRecord known = s.askRequests.get(askId);
-                    if (known == null || !known.trialIds().contains(t.id)) {
-                        List<Long> ids = new ArrayList<>(known == null ? List.of() : known.trialIds());
-                        ids.add(t.id);
-                        s.askRequests.put(askId, new AskPath.AskRecord(ids, java.util.concurrent.CompletableFuture.completedFuture(null)));
-                    }
-                }
-            }
-        }
+        AskRequests.learn(s, changed.values());
     }
 }

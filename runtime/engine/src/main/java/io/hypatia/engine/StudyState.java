@@ -35,10 +35,10 @@ final class StudyState {
     /** Serialises trial creation (ask, enqueue) without blocking tells while a sampler runs. */
     final Object askLock = new Object();
     /**
-     * Asks by client request id (see AskPath): the trials each handed out and when that became
+     * Asks by client request id (see AskRequests): the trials each handed out and when that became
      * durable. Null until first needed, then rebuilt from the trials' ask_request_id attributes.
      */
-    Map<String, AskPath.AskRecord> askRequests;
+    Map<String, AskRequests.AskRecord> askRequests;
     boolean deleted;
     /**
      * With a shared store: the study version (in the database) the trials held here reflect; -1

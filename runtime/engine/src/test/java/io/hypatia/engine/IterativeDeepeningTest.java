@@ -46,8 +46,12 @@ class IterativeDeepeningTest extends EngineTestBase {
     }
 
     private void create(String name, String scheduler) {
+        create(name, scheduler, Map.of("eta", "3"));
+    }
+
+    private void create(String name, String scheduler, Map<String, String> settings) {
         StudySpec s = StudySpec.of(name, SPACE, LOSS, new PluginRef("random", "", Map.of("seed", "7")));
-        engine.createStudy(new StudySpec(s.name(), s.space(), s.objectives(), s.sampler(), new PluginRef(scheduler, "", Map.of("eta", "3")),
+        engine.createStudy(new StudySpec(s.name(), s.space(), s.objectives(), s.sampler(), new PluginRef(scheduler, "", settings),
                 new Fidelity("epoch", 1, 9), s.leaseMillis(), s.onLeaseExpired(), s.maxAttempts(),
                 s.samplerTimeoutMillis(), s.schedulerTimeoutMillis()));
     }
@@ -201,6 +205,82 @@ class IterativeDeepeningTest extends EngineTestBase {
             List<Double> curve = t.trial().intermediates().stream().map(IntermediateValue::step).toList();
             assertEquals(new TreeSet<>(curve).size(), curve.size());
         }
+    }
+
+    @Test
+    void ashaStoppingPausesTheTopTrialsStillRunningAtTheRaiseAndResumesThemToTheNewMax() throws Exception {
+        create("s", "asha", Map.of("eta", "3", "type", "stopping"));
+        for (int i = 0; i < 30; i++) {
+            work("s");
+        }
+        // Trials handed out with budget 9 and trained to step 8 (the stopping rule may stop some at 1 or 3).
+        List<Asked> running = new ArrayList<>();
+        for (int i = 0; i < 300 && running.size() < 8; i++) {
+            Asked a = engine.ask("s", 1, "w").get(0);
+            assertEquals(9.0, a.info().trial().budget());
+            if (train(a, 1, 8) == Decision.CONTINUE) {
+                running.add(a);
+            }
+        }
+        assertEquals(8, running.size(), "eight trials survived to step 8");
+        StudyEngine.BudgetRaised raised = engine.raiseMaxBudget("s", 27);
+        Set<Long> toResume = new HashSet<>(raised.continued().stream().map(t -> t.trial().id()).toList());
+        assertFalse(toResume.isEmpty());
+        // A reopened trial's value at 9 is no result any more: the best trial is another, COMPLETE one.
+        List<TrialInfo> best = engine.bestTrials("s");
+        assertEquals(1, best.size());
+        assertEquals(TrialState.COMPLETE, best.get(0).trial().state());
+        assertFalse(toResume.contains(best.get(0).trial().id()));
+
+        // At step 9, their last under the budget they were given: the top floor(n/3) of rung 9 pause, the others finish.
+        int pausedRunning = 0;
+        for (Asked a : running) {
+            long id = a.info().trial().id();
+            Decision d = train(a, 9, 9);
+            List<TrialInfo> at9 = engine.listTrials("s", Set.of()).stream()
+                    .filter(t -> t.trial().intermediates().stream().anyMatch(v -> v.step() == 9)).toList();
+            long better = at9.stream().filter(t -> valueAt(t, 9) < loss(a, 9)).count();
+            boolean inTop = (better + 1) * 3 <= at9.size();
+            assertEquals(inTop ? Decision.PAUSE : Decision.CONTINUE, d, "trial " + id + " ranked " + (better + 1) + " of " + at9.size());
+            if (d == Decision.PAUSE) {
+                assertEquals(TrialState.PAUSED, engine.getTrial("s", id).trial().state());
+                toResume.add(id);
+                pausedRunning++;
+            } else {
+                engine.tell("s", id, Outcome.complete(List.of(loss(a, 9))), "", a.attempt(), "ckpt-" + id + "-9");
+                assertEquals(TrialState.COMPLETE, engine.getTrial("s", id).trial().state());
+            }
+        }
+        assertTrue(pausedRunning > 0, "at least one running trial was in the top third at 9");
+        System.out.println("ASHA stopping 9 -> 27: " + raised.continued().size() + " complete trials reopened, "
+                + pausedRunning + " of " + running.size() + " running trials paused at 9");
+
+        restart(); // the paused trials wait in rung 9 after a rebuild too
+        Set<Long> resumed = new HashSet<>();
+        for (int i = 0; i < toResume.size(); i++) {
+            Asked a = work("s");
+            long id = a.info().trial().id();
+            assertTrue(toResume.contains(id), "ask " + i + " handed out trial " + id + " instead of a paused one");
+            assertEquals(HandOut.PROMOTED, a.handOut());
+            assertTrue(a.resumed());
+            assertEquals(9.0, a.resumeStep());
+            assertEquals("ckpt-" + id + "-9", a.checkpoint());
+            assertEquals(27.0, a.info().trial().budget());
+            resumed.add(id);
+        }
+        assertEquals(toResume, resumed);
+        assertNeverPromotedTwiceNorTrainedTwice("s");
+    }
+
+    /** Reports steps {@code from..to} of a hand-out with a checkpoint each; the last decision (CONTINUE if none). */
+    private Decision train(Asked a, double from, double to) {
+        long id = a.info().trial().id();
+        Decision d = Decision.CONTINUE;
+        for (double step = from; step <= to && d == Decision.CONTINUE; step++) {
+            trained.computeIfAbsent(id, k -> new ArrayList<>()).add(step);
+            d = engine.report(a.info().study(), id, step, loss(a, step), a.attempt(), "ckpt-" + id + "-" + (int) step).decision();
+        }
+        return d;
     }
 
     @Test

@@ -29,7 +29,7 @@ public final class BenchCommand {
                                      [--time-budget T] [--reference NAME] [--at-epochs LIST]
                    hypatia bench eval-server --benchmark NAME [--seed S] [--benchmark-data DIR]
                    hypatia bench testpoints --out FILE [--seeds N]
-                   hypatia bench deepen --benchmark NAME [--seeds N] [--small-max R] [--phase1 T1] [--phase2 T2]
+                   hypatia bench deepen --benchmark NAME [--seeds N] [--budgets R1,R2,...] [--raise-at T1,...] [--time T]
                    hypatia bench report-latency [--running N] [--reports M] [--scheduler SPEC]
                                      [--mode in-process,service] [--max-step S] [--out FILE] [--no-fsync]
 

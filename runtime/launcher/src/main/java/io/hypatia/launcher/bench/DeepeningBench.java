@@ -11,38 +11,44 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code hypatia bench deepen}: Iterative Deepening Hyperband (Brandt et al. 2023) against
- * starting over. Both variants first run asynchronous Hyperband with the max budget too small
- * ({@code --small-max}) for {@code --phase1} simulated seconds. Then the deepened study has its
- * max budget raised to the benchmark's full max and goes on (its best finished trials continue
- * from their checkpoints), while the other variant starts a new Hyperband study at the full max
- * from scratch; each gets {@code --phase2} more simulated seconds. Scores count only evaluations
- * at the full max (what a user would deploy). Reported per seed: each variant's best score at
- * the end, and the simulated time and epochs (phase 1 included) the deepened study needed to
- * reach the restarted study's final score: the total cost of the same result.
+ * {@code hypatia bench deepen}: Iterative Deepening Hyperband (Brandt et al. 2023) in simulated
+ * time. Asynchronous Hyperband (random sampler) starts with a max budget that is too small and
+ * has it raised one or more times while it runs, up to the benchmark's max (<b>deepened</b>: its
+ * best finished trials continue from their checkpoints). It is compared over the same total time
+ * with the two things a user could do instead: start a new study at each larger max budget
+ * (<b>restarted</b>), or run one study at the benchmark's max from the start (<b>full</b>: the
+ * budget known in advance). Scores count only evaluations at the benchmark's max (what a user
+ * would deploy). Reported per seed: each variant's best score at the end and the simulated time
+ * and epochs each needed to reach the full study's final score.
  */
 final class DeepeningBench {
     static final String USAGE = """
             usage: hypatia bench deepen --benchmark NAME [--seeds N|A..B|LIST] [--workers W] [--eta E]
-                                        [--small-max R] [--phase1 T1] [--phase2 T2] [--step-size D]
-                                        [--benchmark-data DIR] [--out FILE]
+                                        [--budgets R1,R2,...] [--raise-at T1,T2,...] [--time T]
+                                        [--step-size D] [--benchmark-data DIR] [--out FILE]
 
-            Iterative Deepening Hyperband against starting over, in simulated time: Hyperband (random
-            sampler, eta E, default 3) at max budget R (default: the benchmark's max / E) for T1
-            simulated seconds (default 2400); then either the max budget is raised to the benchmark's
-            max and the study goes on (deepened), or a new study at the full max starts from scratch
-            (restarted); T2 more seconds each (default 4800). W workers (default 4). Prints, per seed,
-            the best score at the full max of each variant and the time and epochs (phase 1 included)
-            the deepened study needed to reach the restarted one's final score; writes them to FILE
-            (default deepen.csv).
+            Iterative Deepening Hyperband against starting over and against knowing the max budget, in
+            simulated time (T seconds in all, default 7200; W workers, default 4; Hyperband eta E,
+            default 3). The deepened study starts at max budget R1 and is raised to R2, ... at the
+            times T1, T2, ... (defaults: R = max/E^2, max/E, max, i.e. raised twice, at equal
+            intervals); the last budget must be the benchmark's max. The restarted variant starts a
+            new study at each raise instead; the full variant runs at the benchmark's max from the
+            start. Prints, per seed, each variant's best score at the max and the time and epochs
+            each needed to reach the full study's final score, then the medians; writes them to FILE
+            (default deepen.csv). --small-max R --phase1 T1 --phase2 T2 mean --budgets R,max
+            --raise-at T1 --time T1+T2 (one raise).
             """;
-    static final java.util.Set<String> OPTIONS = java.util.Set.of("benchmark", "seeds", "workers", "eta", "small-max", "phase1",
-            "phase2", "step-size", "benchmark-data", "out", "deploy-dir", "system-dir");
+    static final java.util.Set<String> OPTIONS = java.util.Set.of("benchmark", "seeds", "workers", "eta", "budgets", "raise-at",
+            "time", "small-max", "phase1", "phase2", "step-size", "benchmark-data", "out", "deploy-dir", "system-dir");
+
+    /** The variants, in the order of the CSV columns. */
+    enum Variant { DEEPENED, RESTARTED, FULL }
 
     private final Plugins plugins;
     private final PrintStream log;
@@ -52,11 +58,14 @@ final class DeepeningBench {
         this.log = log;
     }
 
-    /** What one variant reached: its rows after phase 1, on a clock and epoch count that include phase 1. */
-    record Curve(List<double[]> points, double phase1Epochs) {
-        /** Best loss at the full max by the end. */
+    /** A variant's progress: points (total simulated time, total epochs, best loss at the full max so far). */
+    record Curve(List<double[]> points) {
         double finalLoss() {
             return points.isEmpty() ? Double.POSITIVE_INFINITY : points.get(points.size() - 1)[2];
+        }
+
+        double totalEpochs() {
+            return points.isEmpty() ? 0 : points.get(points.size() - 1)[1];
         }
 
         /** The first (time, epochs) at which the best loss is at most {@code target}, or null. */
@@ -70,79 +79,127 @@ final class DeepeningBench {
         }
     }
 
-    /** One seed's comparison. */
-    record Outcome(long seed, Curve deepened, Curve restarted, int continued) {
-    }
-
-    Outcome runSeed(Benchmark benchmark, String name, long seed, int workers, double eta, double smallMax, double phase1,
-                    double phase2, double stepSize) {
-        Benchmark instance = benchmark.instance(seed);
-        Fidelity full = instance.fidelity().orElseThrow(() -> new BenchException("benchmark " + name + " has no fidelity"));
-        Direction direction = instance.objectives().get(0).direction();
-        OptimizerSpec hyperband = new OptimizerSpec("random+hyperband", PluginRef.of("random"),
-                new PluginRef("hyperband", "", Map.of("eta", Double.toString(eta))));
-
-        // Deepened: one study, raised to the full max at the end of phase 1.
-        int[] continued = new int[1];
-        List<EvaluationRow> deepRows;
-        try (EngineBackend backend = new EngineBackend(plugins)) {
-            String study = "deepen-" + seed;
-            StudySpec created = Simulator.studySpec(study, instance, hyperband, seed);
-            StudySpec small = new StudySpec(study, created.space(), created.objectives(), created.sampler(), created.scheduler(),
-                    new Fidelity(full.name(), full.min(), smallMax), created.leaseMillis(), created.onLeaseExpired(),
-                    created.maxAttempts(), created.samplerTimeoutMillis(), created.schedulerTimeoutMillis());
-            StudyBackend.Study s = backend.create(small);
-            Simulator.Run run = new Simulator.Run("deepened", name, seed, instance, true, workers, Integer.MAX_VALUE,
-                    phase1 + phase2, stepSize);
-            deepRows = new Simulator(run, s, Simulator.Dispatcher.SEQUENTIAL, () -> 0)
-                    .raising(List.of(new Simulator.Raise(phase1, full.max())),
-                            max -> continued[0] = backend.engine().raiseMaxBudget(study, max).continued().size())
-                    .simulate();
-        }
-        double phase1Epochs = 0;
-        for (EvaluationRow r : deepRows) {
-            if (r.simTime() <= phase1) {
-                phase1Epochs = r.epochs();
+    /** The schedule of max budgets: {@code budgets[0]} from time 0, {@code budgets[i]} from {@code raiseAt[i-1]}, until {@code end}. */
+    record Schedule(double[] budgets, double[] raiseAt, double end) {
+        Schedule {
+            if (budgets.length < 2 || raiseAt.length != budgets.length - 1) {
+                throw new BenchException("--budgets needs at least two values and --raise-at one time per raise (" + (budgets.length - 1)
+                        + "), got " + raiseAt.length);
+            }
+            for (int i = 1; i < budgets.length; i++) {
+                if (!(budgets[i] > budgets[i - 1])) {
+                    throw new BenchException("--budgets must increase, got " + Arrays.toString(budgets));
+                }
+            }
+            for (int i = 0; i < raiseAt.length; i++) {
+                if (!(raiseAt[i] > (i == 0 ? 0 : raiseAt[i - 1])) || !(raiseAt[i] < end)) {
+                    throw new BenchException("--raise-at must increase and lie in (0, --time " + end + "), got " + Arrays.toString(raiseAt));
+                }
             }
         }
-        Curve deepened = curve(deepRows, full.max(), direction, phase1, 0, phase1Epochs, phase1);
 
-        // Restarted: phase 1 as above (the same run up to the raise), then a new study at the full max.
-        List<EvaluationRow> scratchRows;
-        try (EngineBackend backend = new EngineBackend(plugins)) {
-            OptimizerSpec reseeded = new OptimizerSpec(hyperband.label(), new PluginRef("random", "",
-                    Map.of("seed", Long.toString(seed * 7919 + 1))), hyperband.scheduler());
-            StudyBackend.Study s = backend.create(Simulator.studySpec("restart-" + seed, instance, reseeded, seed));
-            Simulator.Run run = new Simulator.Run("restarted", name, seed, instance, true, workers, Integer.MAX_VALUE,
-                    phase2, stepSize);
-            scratchRows = new Simulator(run, s, Simulator.Dispatcher.SEQUENTIAL, () -> 0).simulate();
+        double start(int phase) {
+            return phase == 0 ? 0 : raiseAt[phase - 1];
         }
-        Curve restarted = curve(scratchRows, full.max(), direction, 0, phase1, phase1Epochs, 0);
-        return new Outcome(seed, deepened, restarted, continued[0]);
+
+        double end(int phase) {
+            return phase == raiseAt.length ? end : raiseAt[phase];
+        }
+    }
+
+    /** One seed's comparison; {@code continued} counts the trials reopened over all raises. */
+    record Outcome(long seed, Curve deepened, Curve restarted, Curve full, int continued) {
+        Curve curve(Variant v) {
+            return switch (v) {
+                case DEEPENED -> deepened;
+                case RESTARTED -> restarted;
+                case FULL -> full;
+            };
+        }
+    }
+
+    Outcome runSeed(Benchmark benchmark, String name, long seed, int workers, double eta, Schedule schedule, double stepSize) {
+        Benchmark instance = benchmark.instance(seed);
+        Fidelity fidelity = instance.fidelity().orElseThrow(() -> new BenchException("benchmark " + name + " has no fidelity"));
+        double fullMax = schedule.budgets()[schedule.budgets().length - 1];
+        if (Math.abs(fullMax - fidelity.max()) > 1e-9 * fidelity.max() || schedule.budgets()[0] < fidelity.min()) {
+            throw new BenchException("--budgets must lie in the fidelity [" + text(fidelity.min()) + ", " + text(fidelity.max())
+                    + "] and end at its max, got " + Arrays.toString(schedule.budgets()));
+        }
+        Direction direction = instance.objectives().get(0).direction();
+
+        // Deepened: one study, raised at each --raise-at time.
+        int[] continued = new int[1];
+        Curve deepened;
+        try (EngineBackend backend = new EngineBackend(plugins)) {
+            String study = "deepen-" + seed;
+            StudyBackend.Study s = backend.create(spec(study, instance, fidelity, schedule.budgets()[0], seed, eta, 0));
+            List<Simulator.Raise> raises = new ArrayList<>();
+            for (int i = 0; i < schedule.raiseAt().length; i++) {
+                raises.add(new Simulator.Raise(schedule.raiseAt()[i], schedule.budgets()[i + 1]));
+            }
+            Simulator.Run run = new Simulator.Run("deepened", name, seed, instance, true, workers, Integer.MAX_VALUE, schedule.end(), stepSize);
+            List<EvaluationRow> rows = new Simulator(run, s, Simulator.Dispatcher.SEQUENTIAL, () -> 0)
+                    .raising(raises, max -> continued[0] += backend.engine().raiseMaxBudget(study, max).continued().size())
+                    .simulate();
+            deepened = curve(List.of(rows), List.of(0.0), fullMax, direction);
+        }
+
+        // Restarted: a new study (new sampler seed) at each max budget, for that phase's time.
+        List<List<EvaluationRow>> phases = new ArrayList<>();
+        List<Double> starts = new ArrayList<>();
+        for (int p = 0; p < schedule.budgets().length; p++) {
+            try (EngineBackend backend = new EngineBackend(plugins)) {
+                StudyBackend.Study s = backend.create(spec("restart-" + seed + "-" + p, instance, fidelity, schedule.budgets()[p], seed, eta,
+                        seed * 7919 + p + 1));
+                Simulator.Run run = new Simulator.Run("restarted", name, seed, instance, true, workers, Integer.MAX_VALUE,
+                        schedule.end(p) - schedule.start(p), stepSize);
+                phases.add(new Simulator(run, s, Simulator.Dispatcher.SEQUENTIAL, () -> 0).simulate());
+                starts.add(schedule.start(p));
+            }
+        }
+        Curve restarted = curve(phases, starts, fullMax, direction);
+
+        // Full: the benchmark's max from the start.
+        Curve full;
+        try (EngineBackend backend = new EngineBackend(plugins)) {
+            StudyBackend.Study s = backend.create(spec("full-" + seed, instance, fidelity, fullMax, seed, eta, seed * 7919 + 101));
+            Simulator.Run run = new Simulator.Run("full", name, seed, instance, true, workers, Integer.MAX_VALUE, schedule.end(), stepSize);
+            full = curve(List.of(new Simulator(run, s, Simulator.Dispatcher.SEQUENTIAL, () -> 0).simulate()), List.of(0.0), fullMax, direction);
+        }
+        return new Outcome(seed, deepened, restarted, full, continued[0]);
+    }
+
+    /** Hyperband (random sampler, seeded by {@code samplerSeed} when not 0) on {@code instance} at max budget {@code max}. */
+    private static StudySpec spec(String study, Benchmark instance, Fidelity fidelity, double max, long seed, double eta, long samplerSeed) {
+        OptimizerSpec hyperband = new OptimizerSpec("random+hyperband",
+                samplerSeed == 0 ? PluginRef.of("random") : new PluginRef("random", "", Map.of("seed", Long.toString(samplerSeed))),
+                new PluginRef("hyperband", "", Map.of("eta", Double.toString(eta))));
+        StudySpec created = Simulator.studySpec(study, instance, hyperband, seed);
+        return new StudySpec(study, created.space(), created.objectives(), created.sampler(), created.scheduler(),
+                new Fidelity(fidelity.name(), fidelity.min(), max), created.leaseMillis(), created.onLeaseExpired(),
+                created.maxAttempts(), created.samplerTimeoutMillis(), created.schedulerTimeoutMillis());
     }
 
     /**
-     * The best loss at the full max over the rows after {@code from}, as points (total time,
-     * total epochs, best loss); {@code timeShift}/{@code epochShift} add phase 1 to a run that
-     * did not include it.
+     * The best loss at the full max over runs laid end to end (each starting at its
+     * {@code starts} time; epochs add up), as points (total time, total epochs, best loss).
      */
-    private static Curve curve(List<EvaluationRow> rows, double fullMax, Direction direction, double from, double timeShift,
-                               double epochShift, double phase1) {
+    static Curve curve(List<List<EvaluationRow>> runs, List<Double> starts, double fullMax, Direction direction) {
         List<double[]> points = new ArrayList<>();
-        double best = Double.POSITIVE_INFINITY;
-        double epochsAtFrom = 0;
-        for (EvaluationRow r : rows) {
-            if (r.simTime() <= from) {
-                epochsAtFrom = r.epochs();
-                continue;
+        double best = Double.POSITIVE_INFINITY, epochsBefore = 0;
+        for (int k = 0; k < runs.size(); k++) {
+            double last = 0;
+            for (EvaluationRow r : runs.get(k)) {
+                if (r.resource() >= fullMax * (1 - 1e-9)) {
+                    best = Math.min(best, direction.toLoss(r.values().get(0)));
+                }
+                points.add(new double[] {r.simTime() + starts.get(k), r.epochs() + epochsBefore, best});
+                last = r.epochs();
             }
-            if (r.resource() >= fullMax * (1 - 1e-9)) {
-                best = Math.min(best, direction.toLoss(r.values().get(0)));
-            }
-            double epochs = from > 0 ? r.epochs() : r.epochs() + epochShift;
-            points.add(new double[] {r.simTime() + timeShift, epochs, best});
+            epochsBefore += last;
         }
-        return new Curve(points, from > 0 ? epochsAtFrom : epochShift);
+        return new Curve(points);
     }
 
     static int run(CliOptions cli) throws Exception {
@@ -154,8 +211,6 @@ final class DeepeningBench {
         List<Long> seeds = BenchPlan.parseSeeds(cli.has("seeds") ? cli.get("seeds") : "5");
         int workers = (int) number(cli, "workers", 4);
         double eta = number(cli, "eta", 3);
-        double phase1 = number(cli, "phase1", 2400);
-        double phase2 = number(cli, "phase2", 4800);
         double stepSize = number(cli, "step-size", 1);
         Path out = Path.of(cli.has("out") ? cli.get("out") : "deepen.csv");
         String data = cli.has("benchmark-data") ? cli.get("benchmark-data") : System.getenv("HYPATIA_BENCHMARK_DATA");
@@ -165,71 +220,109 @@ final class DeepeningBench {
                     + "' is loaded; loaded benchmarks: " + BenchRunner.loaded(server.plugins(), "benchmark")
                     + (data == null ? " (tabular and YAHPO benchmarks need --benchmark-data DIR)" : ""))).service();
             Fidelity full = b.instance(seeds.get(0)).fidelity().orElseThrow(() -> new BenchException(name + " has no fidelity"));
-            double smallMax = number(cli, "small-max", full.max() / eta);
+            Schedule schedule = schedule(cli, full.max(), eta);
             DeepeningBench bench = new DeepeningBench(server.plugins(), System.out);
+            System.out.printf(Locale.ROOT, "%s: max budget %s, raised at %s s, %.0f s in all, %d workers, Hyperband eta %s%n", name,
+                    join(schedule.budgets()), join(schedule.raiseAt()), schedule.end(), workers, text(eta));
             List<Outcome> outcomes = new ArrayList<>();
             for (long seed : seeds) {
-                Outcome o = bench.runSeed(b, name, seed, workers, eta, smallMax, phase1, phase2, stepSize);
+                Outcome o = bench.runSeed(b, name, seed, workers, eta, schedule, stepSize);
                 outcomes.add(o);
-                bench.print(o, phase1 + phase2);
+                bench.print(o);
             }
-            bench.summary(outcomes, name, workers, eta, smallMax, full.max(), phase1, phase2, out);
+            bench.summary(outcomes, name, out);
             return 0;
         } finally {
             BenchCommand.deleteTree(dataDir);
         }
     }
 
-    private void print(Outcome o, double end) {
-        double target = o.restarted().finalLoss();
-        double[] reach = o.deepened().reach(target);
-        double scratchEpochs = o.restarted().points().isEmpty() ? 0 : o.restarted().points().get(o.restarted().points().size() - 1)[1];
-        log.printf(Locale.ROOT, "seed %d: continued %d; final best loss at the full max: deepened %.4f, restarted %.4f; "
-                        + "deepened reaches the restarted result at %s s, %s epochs (restarted: %.0f s, %.0f epochs)%n",
-                o.seed(), o.continued(), o.deepened().finalLoss(), target,
-                reach == null ? "never" : String.format(Locale.ROOT, "%.0f", reach[0]),
-                reach == null ? "-" : String.format(Locale.ROOT, "%.0f", reach[1]), end, scratchEpochs);
+    /** --budgets/--raise-at/--time, or the one-raise form --small-max/--phase1/--phase2. */
+    private static Schedule schedule(CliOptions cli, double max, double eta) {
+        if (cli.has("small-max") || cli.has("phase1") || cli.has("phase2")) {
+            if (cli.has("budgets") || cli.has("raise-at") || cli.has("time")) {
+                throw new BenchException("give either --budgets/--raise-at/--time or --small-max/--phase1/--phase2, not both");
+            }
+            double phase1 = number(cli, "phase1", 2400);
+            return new Schedule(new double[] {number(cli, "small-max", max / eta), max}, new double[] {phase1},
+                    phase1 + number(cli, "phase2", 4800));
+        }
+        double end = number(cli, "time", 7200);
+        double[] budgets = cli.has("budgets") ? numbers(cli, "budgets") : new double[] {max / (eta * eta), max / eta, max};
+        double[] raiseAt = new double[budgets.length - 1];
+        if (cli.has("raise-at")) {
+            raiseAt = numbers(cli, "raise-at");
+        } else {
+            for (int i = 0; i < raiseAt.length; i++) {
+                raiseAt[i] = end * (i + 1) / budgets.length;
+            }
+        }
+        return new Schedule(budgets, raiseAt, end);
     }
 
-    private void summary(List<Outcome> outcomes, String name, int workers, double eta, double smallMax, double fullMax,
-                         double phase1, double phase2, Path out) throws IOException {
-        double end = phase1 + phase2;
-        StringBuilder csv = new StringBuilder("benchmark,seed,continued,deepened_final_loss,restarted_final_loss,"
-                + "deepened_time_to_restarted_result,deepened_epochs_to_restarted_result,restarted_time,restarted_epochs,"
-                + "phase1_epochs\n");
-        List<Double> timeRatios = new ArrayList<>(), epochRatios = new ArrayList<>();
-        int reached = 0, better = 0;
+    private void print(Outcome o) {
+        double target = o.full().finalLoss();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "seed %d: continued %d; best loss at the max:", o.seed(), o.continued()));
+        for (Variant v : Variant.values()) {
+            Curve c = o.curve(v);
+            double[] reach = c.reach(target);
+            line.append(String.format(Locale.ROOT, " %s %.4f (the full study's %.4f at %s, %.0f epochs in all)", v.name().toLowerCase(Locale.ROOT),
+                    c.finalLoss(), target, reach == null ? "never" : String.format(Locale.ROOT, "%.0f s, %.0f epochs", reach[0], reach[1]),
+                    c.totalEpochs()));
+            line.append(v == Variant.FULL ? "" : ";");
+        }
+        log.println(line);
+    }
+
+    private void summary(List<Outcome> outcomes, String name, Path out) throws IOException {
+        StringBuilder csv = new StringBuilder("benchmark,seed,variant,continued,final_loss,total_epochs,time_to_full_result,epochs_to_full_result\n");
         for (Outcome o : outcomes) {
-            double target = o.restarted().finalLoss();
-            double[] reach = o.deepened().reach(target);
-            List<double[]> rp = o.restarted().points();
-            double scratchEpochs = rp.isEmpty() ? o.restarted().phase1Epochs() : rp.get(rp.size() - 1)[1];
-            if (reach != null) {
-                reached++;
-                timeRatios.add(reach[0] / end);
-                epochRatios.add(reach[1] / scratchEpochs);
+            double target = o.full().finalLoss();
+            for (Variant v : Variant.values()) {
+                Curve c = o.curve(v);
+                double[] reach = c.reach(target);
+                csv.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%.6g,%.1f,%s,%s%n", name, o.seed(), v.name().toLowerCase(Locale.ROOT),
+                        v == Variant.DEEPENED ? o.continued() : 0, c.finalLoss(), c.totalEpochs(),
+                        reach == null ? "" : String.format(Locale.ROOT, "%.1f", reach[0]),
+                        reach == null ? "" : String.format(Locale.ROOT, "%.1f", reach[1])));
             }
-            if (o.deepened().finalLoss() <= target) {
-                better++;
-            }
-            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.6g,%.6g,%s,%s,%.1f,%.1f,%.1f%n", name, o.seed(), o.continued(),
-                    o.deepened().finalLoss(), target, reach == null ? "" : String.format(Locale.ROOT, "%.1f", reach[0]),
-                    reach == null ? "" : String.format(Locale.ROOT, "%.1f", reach[1]), end, scratchEpochs, o.deepened().phase1Epochs()));
         }
         Files.writeString(out, csv.toString());
-        log.printf(Locale.ROOT, "%s, %d workers, hyperband eta %s, max budget %s raised to %s at %.0f s, %.0f s more: "
-                        + "deepened reached the restarted result in %d of %d seeds (at least as good at the end in %d); "
-                        + "median total time to it %.2f and total epochs %.2f of the restarted run's%n",
-                name, workers, text(eta), text(smallMax), text(fullMax), phase1, phase2, reached, outcomes.size(), better,
-                median(timeRatios), median(epochRatios));
+        for (Variant v : List.of(Variant.DEEPENED, Variant.RESTARTED)) {
+            int reached = 0, atLeastAsGood = 0;
+            List<Double> epochRatios = new ArrayList<>(), saved = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                double target = o.full().finalLoss();
+                double[] mine = o.curve(v).reach(target), theirs = o.full().reach(target);
+                if (o.curve(v).finalLoss() <= target) {
+                    atLeastAsGood++;
+                }
+                if (mine != null && theirs != null) {
+                    reached++;
+                    epochRatios.add(mine[1] / theirs[1]);
+                    saved.add(theirs[1] - mine[1]);
+                }
+            }
+            log.printf(Locale.ROOT, "%s %s: reached the full study's final result in %d of %d seeds (at least as good at the end in %d); "
+                            + "median epochs to it %.2f of the full study's (%.0f epochs saved)%n",
+                    name, v.name().toLowerCase(Locale.ROOT), reached, outcomes.size(), atLeastAsGood, median(epochRatios), median(saved));
+        }
         log.println("wrote " + out);
     }
 
-    private static String text(double v) {
+    private static String join(double[] xs) {
+        StringBuilder b = new StringBuilder();
+        for (double x : xs) {
+            b.append(b.length() == 0 ? "" : ", ").append(text(x));
+        }
+        return b.toString();
+    }
+
+    static String text(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         if (xs.isEmpty()) {
             return Double.NaN;
         }
@@ -237,18 +330,28 @@ final class DeepeningBench {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
-    private static double number(CliOptions cli, String key, double fallback) {
-        if (!cli.has(key)) {
-            return fallback;
+    private static double[] numbers(CliOptions cli, String key) {
+        String[] parts = cli.get(key).split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = positive(key, parts[i], cli.get(key));
         }
+        return out;
+    }
+
+    private static double number(CliOptions cli, String key, double fallback) {
+        return cli.has(key) ? positive(key, cli.get(key), cli.get(key)) : fallback;
+    }
+
+    private static double positive(String key, String text, String whole) {
         try {
-            double v = Double.parseDouble(cli.get(key).trim());
+            double v = Double.parseDouble(text.trim());
             if (!(v > 0) || !Double.isFinite(v)) {
-                throw new BenchException("--" + key + " must be a positive number, got '" + cli.get(key) + "'");
+                throw new BenchException("--" + key + " must hold positive numbers, got '" + whole + "'");
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new BenchException("--" + key + " must be a number, got '" + cli.get(key) + "'");
+            throw new BenchException("--" + key + " must hold numbers, got '" + whole + "'");
         }
     }
 }

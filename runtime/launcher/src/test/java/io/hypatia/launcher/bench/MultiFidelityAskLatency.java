@@ -13,6 +13,7 @@ import io.hypatia.api.study.Objective;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.sampler.dehb.internal.DehbSampler;
+import io.hypatia.sampler.mobster.internal.MobsterSampler;
 import io.hypatia.sampler.tpe.internal.TpeSampler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Ask latency of the model-based multi-fidelity samplers (DEHB, TPE in BOHB mode) on a history
+ * Ask latency of the model-based multi-fidelity samplers (DEHB, TPE in BOHB mode, MOBSTER) on a history
  * shaped like asynchronous Hyperband's on an LCBench-like space (7 parameters, epochs 1-81, eta 3):
  * each trial reported every epoch up to its budget (1, 3, 9, 27 or 81; a third of the trials at
  * each level go on to the next). For every history size it times {@code reps} suggestions and
@@ -36,9 +37,13 @@ import java.util.SplittableRandom;
  * the wall time includes waiting for a core) and writes them as CSV. Not a test; run (from the repository root,
  * after {@code mvn -B -ntp -o -q -pl runtime/launcher -am test-compile}):
  * <pre>
- * java -cp "runtime/launcher/target/test-classes:sampler-bundles/dehb/target/classes:sampler-bundles/tpe/target/classes:sampler-bundles/support/target/classes:api-bundles/api/target/classes" \
- *     io.hypatia.launcher.bench.MultiFidelityAskLatency 1000,5000 100 mf-ask-latency.csv
+ * java -cp "runtime/launcher/target/test-classes:sampler-bundles/dehb/target/classes:sampler-bundles/tpe/target/classes:sampler-bundles/mobster/target/classes:sampler-bundles/gp-model/target/classes:sampler-bundles/support/target/classes:api-bundles/api/target/classes:$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar" \
+ *     io.hypatia.launcher.bench.MultiFidelityAskLatency 1000,5000 100 mf-ask-latency.csv [dehb,tpe-bohb,mobster,mobster-cold]
  * </pre>
+ * MOBSTER keeps a cache of hyper-parameter fits, so repeating one history would time only cache
+ * hits: {@code mobster} is asked with a history that grows by one trial per ask (n, n+1, ...), so
+ * its refits count at about the rate a study sees them, and {@code mobster-cold} with a fresh
+ * instance per ask (a refit every time, the worst case).
  */
 public final class MultiFidelityAskLatency {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -57,33 +62,44 @@ public final class MultiFidelityAskLatency {
                 new IntParameter("max_units", 64, 1024, 1, true, null), new FloatParameter("max_dropout", 0, 1, false));
         SearchSpace space = SearchSpace.of(params);
         List<Objective> objectives = List.of(new Objective("val_err", Direction.MINIMIZE));
+        List<String> names = List.of((args.length > 3 ? args[3] : "dehb,tpe-bohb,mobster,mobster-cold").split(","));
         Map<String, Sampler> samplers = Map.of(
                 "dehb", new DehbSampler(),
-                "tpe-bohb", new TpeSampler());
+                "tpe-bohb", new TpeSampler(),
+                "mobster", new MobsterSampler());
         Map<String, Map<String, String>> configs = Map.of(
                 "dehb", Map.of(),
-                "tpe-bohb", Map.of("fidelity_rungs", "auto"));
+                "tpe-bohb", Map.of("fidelity_rungs", "auto"),
+                "mobster", Map.of());
+        // mobster-cold: the mobster sampler, a fresh instance per ask
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out))) {
             csv.println("sampler,observations,intermediate_values,repetitions,median_ms,p99_ms,max_ms,cpu_median_ms,cpu_p99_ms");
-            System.out.printf("%-9s %12s %13s %10s %10s %10s %11s %11s%n", "sampler", "observations", "intermediates", "median_ms", "p99_ms",
+            System.out.printf("%-12s %12s %13s %10s %10s %10s %11s %11s%n", "sampler", "observations", "intermediates", "median_ms", "p99_ms",
                     "max_ms", "cpu_med_ms", "cpu_p99_ms");
             for (int n : sizes) {
-                List<Trial> history = history(space, n);
+                List<Trial> grown = history(space, n + 120 + reps); // its first n trials are history(space, n)
+                List<Trial> history = grown.subList(0, n);
                 long values = history.stream().mapToLong(t -> t.intermediates().size()).sum();
-                for (String name : List.of("dehb", "tpe-bohb")) {
-                    Sampler sampler = samplers.get(name);
+                for (String name : names) {
+                    boolean cold = name.equals("mobster-cold");
+                    boolean growing = name.startsWith("mobster");
+                    Sampler sampler = samplers.get(cold ? "mobster" : name);
+                    Map<String, String> config = configs.get(cold ? "mobster" : name);
                     long sink = 0;
                     for (int i = 0; i < Math.min(20, reps); i++) { // warm-up
-                        sink += sampler.suggest(new SamplerContext("s", space, objectives, history, n + i, 1, configs.get(name), 1)).hashCode();
+                        List<Trial> seen = growing ? grown.subList(0, n + i) : history;
+                        sink += sampler.suggest(new SamplerContext("s", space, objectives, seen, seen.size(), 1, config, 1)).hashCode();
                     }
                     double[] ms = new double[reps];
                     double[] cpu = new double[reps];
                     for (int i = 0; i < reps; i++) {
                         double budget = LEVELS[i % 3];
-                        SamplerContext ctx = new SamplerContext("s", space, objectives, history, n + 100 + i, 1, configs.get(name), budget);
+                        List<Trial> seen = growing ? grown.subList(0, n + 100 + i) : history;
+                        SamplerContext ctx = new SamplerContext("s", space, objectives, seen, n + 100 + i, 1, config, budget);
+                        Sampler asked = cold ? new MobsterSampler() : sampler;
                         long c0 = THREADS.getCurrentThreadCpuTime();
                         long t0 = System.nanoTime();
-                        sink += sampler.suggest(ctx).hashCode();
+                        sink += asked.suggest(ctx).hashCode();
                         ms[i] = (System.nanoTime() - t0) / 1e6;
                         cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
                     }
@@ -92,7 +108,7 @@ public final class MultiFidelityAskLatency {
                     int p99 = Math.min(reps - 1, (int) Math.ceil(reps * 0.99) - 1);
                     csv.printf(Locale.ROOT, "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f%n", name, n, values, reps, ms[reps / 2], ms[p99],
                             ms[reps - 1], cpu[reps / 2], cpu[p99]);
-                    System.out.printf(Locale.ROOT, "%-9s %12d %13d %10.3f %10.3f %10.3f %11.3f %11.3f%s%n", name, n, values,
+                    System.out.printf(Locale.ROOT, "%-12s %12d %13d %10.3f %10.3f %10.3f %11.3f %11.3f%s%n", name, n, values,
                             ms[reps / 2], ms[p99], ms[reps - 1], cpu[reps / 2], cpu[p99], sink == 42 ? " " : "");
                 }
             }

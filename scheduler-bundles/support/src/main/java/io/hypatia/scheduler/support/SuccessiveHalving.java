@@ -314,6 +314,18 @@ public final class SuccessiveHalving {
         if (k == br.top()) {
             return Verdict.of(Decision.CONTINUE, k, where + "; reached the max resource " + Texts.number(br.level(k)));
         }
+        if (options.type() == Type.STOPPING && trial.budget() <= br.level(k)) {
+            // Handed out before a raise of the max resource, so this rung is where it ends. Like
+            // the trials that were complete at the raise (see continuations), the top floor(n/eta)
+            // wait here to be resumed to the new max; the others finish at their budget.
+            if (promotable(rung, trial.number())) {
+                rung.markWaiting(trial.number());
+                return Verdict.of(Decision.PAUSE, k, where + ", in the " + top() + " at its budget (the max resource before a raise)"
+                        + "; paused until resumed to " + Texts.number(options.maxResource()));
+            }
+            return Verdict.of(Decision.CONTINUE, k, where + ", not in the " + top() + "; finishes at its budget "
+                    + Texts.number(trial.budget()) + " (the max resource before a raise)");
+        }
         if (options.type() == Type.STOPPING) {
             return rank * options.eta() < n
                     ? Verdict.of(Decision.CONTINUE, k, where + ", in the " + top())
@@ -332,7 +344,8 @@ public final class SuccessiveHalving {
      */
     public Optional<Promotion> promote(SchedulerContext context) {
         // With type=stopping no trial pauses at a rung; only the trials continued after a raise
-        // of the max resource wait there, and they are resumed to the new max resource.
+        // of the max resource wait there, each judged in the top when it paused (see onReport and
+        // continuations), and they are resumed to the new max resource however the rung grew since.
         while (true) {
             Bracket bestBracket = null;
             int bestRung = -1;
@@ -340,7 +353,7 @@ public final class SuccessiveHalving {
             for (Bracket br : brackets) {
                 for (int k = br.top() - 1; k >= 0; k--) {
                     Optional<Rung.Entry> e = br.rungs[k].bestWaiting();
-                    if (e.isPresent() && promotable(br.rungs[k], e.get())) {
+                    if (e.isPresent() && (options.type() == Type.STOPPING || promotable(br.rungs[k], e.get().number()))) {
                         if (best == null || br.level(k + 1) > bestBracket.level(bestRung + 1)) {
                             bestBracket = br;
                             bestRung = k;
@@ -393,7 +406,7 @@ public final class SuccessiveHalving {
                 }
                 Rung rung = br.rungs[k];
                 for (Rung.Entry e : rung.best(rung.size())) {
-                    if (!promotable(rung, e)) {
+                    if (!promotable(rung, e.number())) {
                         break;
                     }
                     Trial t = context.trials().get(e.number());
@@ -409,11 +422,11 @@ public final class SuccessiveHalving {
     }
 
     /** In the top floor(n/eta) of its rung (or its top k). */
-    private boolean promotable(Rung rung, Rung.Entry e) {
+    private boolean promotable(Rung rung, int number) {
         if (options.topK() > 0) {
-            return rung.rank(e.number()) < options.topK();
+            return rung.rank(number) < options.topK();
         }
-        return (rung.rank(e.number()) + 1) * options.eta() <= rung.size() * (1 + 1e-12);
+        return (rung.rank(number) + 1) * options.eta() <= rung.size() * (1 + 1e-12);
     }
 
     private String top() {

@@ -1,5 +1,7 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.LogEi;
 import java.util.List;
 
 /**

@@ -1,5 +1,9 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.Lbfgs;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
+import io.hypatia.sampler.gp.model.SpaceEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

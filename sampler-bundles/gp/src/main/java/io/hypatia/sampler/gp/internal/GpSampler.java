@@ -1,5 +1,10 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.Cholesky;
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
+import io.hypatia.sampler.gp.model.ModelCache;
+import io.hypatia.sampler.gp.model.SpaceEncoding;
 import io.hypatia.api.Configurable;
 import io.hypatia.api.PluginProperties;
 import io.hypatia.api.Settings;

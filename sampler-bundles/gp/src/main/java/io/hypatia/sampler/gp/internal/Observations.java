@@ -1,5 +1,6 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.SpaceEncoding;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.study.Objective;

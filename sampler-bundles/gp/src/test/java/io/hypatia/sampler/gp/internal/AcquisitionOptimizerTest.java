@@ -1,5 +1,8 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.Hyperparameters;
+import io.hypatia.sampler.gp.model.Lbfgs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

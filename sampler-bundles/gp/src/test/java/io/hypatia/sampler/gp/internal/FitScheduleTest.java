@@ -1,5 +1,9 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.Cholesky;
+import io.hypatia.sampler.gp.model.FitSchedule;
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.Hyperparameters;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

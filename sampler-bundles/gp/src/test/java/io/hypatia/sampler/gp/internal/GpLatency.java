@@ -1,5 +1,7 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.FitSchedule;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;

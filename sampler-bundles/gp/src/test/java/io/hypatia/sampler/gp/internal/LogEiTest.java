@@ -1,5 +1,6 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.LogEi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,10 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.Cholesky;
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.Hyperparameters;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
+import io.hypatia.sampler.gp.model.Matern52;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

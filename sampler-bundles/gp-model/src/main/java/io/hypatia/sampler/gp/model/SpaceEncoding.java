@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.Config;
@@ -26,13 +26,13 @@ import java.util.Map;
  * vector of the configuration that would really be suggested (Garrido-Merchán and
  * Hernández-Lobato 2020: evaluate the acquisition at the rounded point).
  */
-final class SpaceEncoding {
+public final class SpaceEncoding {
     private final SearchSpace space;
     private final List<Parameter> parameters;
     private final int[] offset;
     private final int dims;
 
-    SpaceEncoding(SearchSpace space) {
+    public SpaceEncoding(SearchSpace space) {
         this.space = space;
         this.parameters = space.parameters();
         this.offset = new int[parameters.size()];
@@ -49,16 +49,16 @@ final class SpaceEncoding {
     }
 
     /** Number of feature dimensions. */
-    int dims() {
+    public int dims() {
         return dims;
     }
 
     /** Number of parameters (the dimension of the per-parameter unit cube). */
-    int parameterCount() {
+    public int parameterCount() {
         return parameters.size();
     }
 
-    double[] encode(Config config) {
+    public double[] encode(Config config) {
         double[] x = new double[dims];
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -78,7 +78,7 @@ final class SpaceEncoding {
         return x;
     }
 
-    Config decode(double[] x) {
+    public Config decode(double[] x) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -101,7 +101,7 @@ final class SpaceEncoding {
     }
 
     /** The feature vector of the configuration {@code x} decodes to. */
-    double[] snap(double[] x) {
+    public double[] snap(double[] x) {
         return encode(decode(x));
     }
 
@@ -109,7 +109,7 @@ final class SpaceEncoding {
      * The configuration for a point of the per-parameter unit cube (one coordinate per parameter,
      * used only when the parameter is active): the same map as {@link SearchSpace#sampleUniform}.
      */
-    Config fromUnitCube(double[] u) {
+    public Config fromUnitCube(double[] u) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -124,7 +124,7 @@ final class SpaceEncoding {
      * The per-parameter unit coordinates of {@code config}; an inactive parameter gets
      * {@code Double.NaN}.
      */
-    double[] toUnitCube(Config config) {
+    public double[] toUnitCube(Config config) {
         double[] u = new double[parameters.size()];
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
@@ -134,7 +134,7 @@ final class SpaceEncoding {
         return u;
     }
 
-    boolean isCategorical(int parameter) {
+    public boolean isCategorical(int parameter) {
         return parameters.get(parameter) instanceof CategoricalParameter;
     }
 
@@ -143,7 +143,7 @@ final class SpaceEncoding {
      * {@code x}: those of active float, int and ordinal parameters (ints and ordinals are relaxed
      * and rounded afterwards). One-hot blocks and inactive parameters stay fixed.
      */
-    int[] continuousDims(double[] x) {
+    public int[] continuousDims(double[] x) {
         Config c = decode(x);
         List<Integer> free = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -160,7 +160,7 @@ final class SpaceEncoding {
      * categorical parameter, as feature vectors (children that become active start at the low
      * end of their range or their first choice).
      */
-    List<double[]> categoricalNeighbours(double[] x) {
+    public List<double[]> categoricalNeighbours(double[] x) {
         Config c = decode(x);
         List<double[]> out = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 /**
  * Cholesky factor {@code K + jitter I = L L^T} of a symmetric positive (semi-)definite matrix,
@@ -10,15 +10,15 @@ package io.hypatia.sampler.gp.internal;
  * (Rasmussen and Williams 2006, section A.4 and the remark on adding a small multiple of the
  * identity).
  */
-final class Cholesky {
-    static final double FIRST_JITTER = 1e-10;
-    static final double LAST_JITTER = 1e-2;
+public final class Cholesky {
+    public static final double FIRST_JITTER = 1e-10;
+    public static final double LAST_JITTER = 1e-2;
 
-    final int n;
+    public final int n;
     /** Lower-triangular factor, row-major n x n. */
-    final double[] l;
+    public final double[] l;
     /** The jitter that was added to the diagonal (0 when none was needed). */
-    final double jitter;
+    public final double jitter;
 
     private Cholesky(int n, double[] l, double jitter) {
         this.n = n;
@@ -30,7 +30,7 @@ final class Cholesky {
      * Factorises {@code a} (row-major n x n, only the lower triangle is read), escalating jitter
      * as needed; returns null when even the largest jitter does not make it positive definite.
      */
-    static Cholesky factor(double[] a, int n) {
+    public static Cholesky factor(double[] a, int n) {
         double[] l = new double[n * n];
         if (decompose(a, n, 0, l)) {
             return new Cholesky(n, l, 0);
@@ -75,7 +75,7 @@ final class Cholesky {
      * not vectorise a floating-point reduction, and a single accumulator is bound by the latency of
      * the add (about 4x slower on the O(n^3) loops here).
      */
-    static double dot(double[] x, int xo, double[] y, int yo, int len) {
+    public static double dot(double[] x, int xo, double[] y, int yo, int len) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int k = 0;
         for (; k + 3 < len; k += 4) {
@@ -91,7 +91,7 @@ final class Cholesky {
     }
 
     /** Solves {@code L v = b} in place. */
-    void solveLowerInPlace(double[] b) {
+    public void solveLowerInPlace(double[] b) {
         for (int i = 0; i < n; i++) {
             int ri = i * n;
             b[i] = (b[i] - dot(l, ri, b, 0, i)) / l[ri + i];
@@ -104,7 +104,7 @@ final class Cholesky {
      * memory once per call instead of once per right-hand side (the difference between ~0.1 s and
      * ~1 s for 2,000 candidates at n = 1,000).
      */
-    void solveLowerInPlace(double[][] b, int count) {
+    public void solveLowerInPlace(double[][] b, int count) {
         for (int i = 0; i < n; i++) {
             int ri = i * n;
             double lii = l[ri + i];
@@ -133,7 +133,7 @@ final class Cholesky {
     }
 
     /** Solves {@code L^T x = v} in place (column-oriented so rows of L are read contiguously). */
-    void solveUpperInPlace(double[] v) {
+    public void solveUpperInPlace(double[] v) {
         for (int i = n - 1; i >= 0; i--) {
             int ri = i * n;
             double xi = v[i] / l[ri + i];
@@ -145,7 +145,7 @@ final class Cholesky {
     }
 
     /** Solves {@code (L L^T) x = b}, returning a new array. */
-    double[] solve(double[] b) {
+    public double[] solve(double[] b) {
         double[] x = b.clone();
         solveLowerInPlace(x);
         solveUpperInPlace(x);
@@ -153,7 +153,7 @@ final class Cholesky {
     }
 
     /** log det(L L^T). */
-    double logDeterminant() {
+    public double logDeterminant() {
         double s = 0;
         for (int i = 0; i < n; i++) {
             s += Math.log(l[i * n + i]);
@@ -162,7 +162,7 @@ final class Cholesky {
     }
 
     /** The full inverse {@code (L L^T)^-1}, row-major and symmetric. */
-    double[] inverse() {
+    public double[] inverse() {
         // m = (L^-1)^T stored row-major, i.e. m[j][k] = (L^-1)[k][j], upper triangular.
         double[] m = new double[n * n];
         for (int j = 0; j < n; j++) {
@@ -193,7 +193,7 @@ final class Cholesky {
      * block {@code d} (p x p), returns the factor of {@code [[A, c^T], [c, d]]} in O(n^2 p)
      * instead of refactorising from scratch; null when the extension is not positive definite.
      */
-    Cholesky extend(double[] c, double[] d, int p) {
+    public Cholesky extend(double[] c, double[] d, int p) {
         int m = n + p;
         double[] a = new double[m * m];
         for (int i = 0; i < n; i++) {

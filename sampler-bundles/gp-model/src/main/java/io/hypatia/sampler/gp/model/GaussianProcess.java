@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import java.util.Arrays;
 
@@ -8,14 +8,14 @@ import java.util.Arrays;
  * {@code K = K_f + noise I}; predictive mean {@code k*^T alpha} and latent variance
  * {@code k** - |L^-1 k*|^2}. Immutable and safe to share between threads.
  */
-final class GaussianProcess {
+public final class GaussianProcess {
     /** Predictive variances are floored at this fraction of the signal variance. */
-    static final double MIN_VARIANCE_FRACTION = 1e-12;
+    public static final double MIN_VARIANCE_FRACTION = 1e-12;
     private static final int BLOCK = 32;
 
-    final int n;
-    final int d;
-    final Hyperparameters hyper;
+    public final int n;
+    public final int d;
+    public final Hyperparameters hyper;
     private final double[] x;
     private final double[] xs;
     private final double[] y;
@@ -70,7 +70,7 @@ final class GaussianProcess {
      * Returns this posterior itself when it has at most {@code m} observations. Batched
      * ({@link #predictMany}) and bound ({@link #predictBounds}) predictions stay exact.
      */
-    GaussianProcess localVariance(double[] point, int m) {
+    public GaussianProcess localVariance(double[] point, int m) {
         if (n <= m || localRows != null) {
             return this;
         }
@@ -102,12 +102,12 @@ final class GaussianProcess {
      *
      * @throws IllegalStateException when the kernel matrix cannot be factorised even with jitter
      */
-    static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper) {
+    public static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper) {
         return condition(x, d, y, hyper, factor(x, d, hyper));
     }
 
     /** As {@link #condition(double[], int, double[], Hyperparameters)} with the factor of its kernel matrix already computed. */
-    static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper, Cholesky chol) {
+    public static GaussianProcess condition(double[] x, int d, double[] y, Hyperparameters hyper, Cholesky chol) {
         return new GaussianProcess(d, x.clone(), y.clone(), hyper, chol);
     }
 
@@ -116,7 +116,7 @@ final class GaussianProcess {
      *
      * @throws IllegalStateException when it cannot be factorised even with jitter
      */
-    static Cholesky factor(double[] x, int d, Hyperparameters hyper) {
+    public static Cholesky factor(double[] x, int d, Hyperparameters hyper) {
         int n = x.length / d;
         Cholesky c = Cholesky.factor(kernelMatrix(Matern52.scale(x, d, hyper.lengthscales()), n, d, hyper), n);
         if (c == null) {
@@ -130,7 +130,7 @@ final class GaussianProcess {
      * noise variance {@code noiseVariance} (O(n^2 p) for p new rows); null when the extended
      * matrix is not positive definite.
      */
-    static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper, double noiseVariance) {
+    public static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper, double noiseVariance) {
         int n = x.length / d, p = fx.length / d;
         double s2 = hyper.signalVariance();
         double[] xs = Matern52.scale(x, d, hyper.lengthscales());
@@ -150,12 +150,12 @@ final class GaussianProcess {
     }
 
     /** {@link #extendFactor(Cholesky, double[], double[], int, Hyperparameters, double)} with the fitted noise. */
-    static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper) {
+    public static Cholesky extendFactor(Cholesky chol, double[] x, double[] fx, int d, Hyperparameters hyper) {
         return extendFactor(chol, x, fx, d, hyper, hyper.noiseVariance());
     }
 
     /** K_f + noise I for scaled inputs (full symmetric matrix). */
-    static double[] kernelMatrix(double[] xs, int n, int d, Hyperparameters hyper) {
+    public static double[] kernelMatrix(double[] xs, int n, int d, Hyperparameters hyper) {
         double s2 = hyper.signalVariance();
         double[] k = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -173,7 +173,7 @@ final class GaussianProcess {
      * The posterior after also observing {@code fy} at the points {@code fx} with the same
      * hyper-parameters; the Cholesky factor is extended by blocks (O(n^2 p)) rather than recomputed.
      */
-    GaussianProcess withObservations(double[] fx, double[] fy) {
+    public GaussianProcess withObservations(double[] fx, double[] fy) {
         return withObservations(fx, fy, hyper.noiseVariance());
     }
 
@@ -185,7 +185,7 @@ final class GaussianProcess {
      * (with the fitted noise, a point whose variance is already below the noise level would hardly
      * change and could be suggested again).
      */
-    GaussianProcess withObservations(double[] fx, double[] fy, double noiseVariance) {
+    public GaussianProcess withObservations(double[] fx, double[] fy, double noiseVariance) {
         int p = fy.length;
         if (p == 0) {
             return this;
@@ -207,7 +207,7 @@ final class GaussianProcess {
     }
 
     /** Posterior mean at {@code point}. */
-    double mean(double[] point) {
+    public double mean(double[] point) {
         double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double m = 0;
@@ -218,7 +218,7 @@ final class GaussianProcess {
     }
 
     /** Writes the posterior mean and latent (noise-free) variance at {@code point} into {@code out}. */
-    void predict(double[] point, double[] out) {
+    public void predict(double[] point, double[] out) {
         if (localRows != null) {
             predictWithGradient(point, new int[0], out, new double[0], new double[0]);
             return;
@@ -244,7 +244,7 @@ final class GaussianProcess {
      * Posterior means and latent variances at the rows of {@code points} (row-major, {@code d}
      * columns), in blocks of {@value #BLOCK} so that the triangular solves share each pass over L.
      */
-    void predictMany(double[] points, double[] mean, double[] var) {
+    public void predictMany(double[] points, double[] mean, double[] var) {
         int m = mean.length;
         double s2 = hyper.signalVariance();
         double[] ps = Matern52.scale(points, d, hyper.lengthscales());
@@ -281,7 +281,7 @@ final class GaussianProcess {
      * diagonal (noise, fantasy noise and jitter) the full factor was computed with. A tiny
      * relative slack covers rounding.
      */
-    void predictBounds(double[] points, int m, double[] mean, double[] varUpper) {
+    public void predictBounds(double[] points, int m, double[] mean, double[] varUpper) {
         int count = mean.length;
         double s2 = hyper.signalVariance();
         double floor = MIN_VARIANCE_FRACTION * s2;
@@ -355,7 +355,7 @@ final class GaussianProcess {
      * input dimensions listed in {@code free}: {@code dMean[j]} and {@code dVar[j]} for
      * dimension {@code free[j]}.
      */
-    void predictWithGradient(double[] point, int[] free, double[] out, double[] dMean, double[] dVar) {
+    public void predictWithGradient(double[] point, int[] free, double[] out, double[] dMean, double[] dVar) {
         double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double[] ls = hyper.lengthscales();

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 /**
  * A small box-constrained limited-memory BFGS minimiser (Nocedal and Wright 2006, algorithm 7.4
@@ -10,20 +10,20 @@ package io.hypatia.sampler.gp.internal;
  * L-BFGS-B (no generalised Cauchy point), but robust for the smooth, low-dimensional problems
  * here: GP hyper-parameters in log space and acquisition maximisation in the unit cube.
  */
-final class Lbfgs {
+public final class Lbfgs {
 
     /** A differentiable objective: returns f(x) and writes the gradient; non-finite means "infeasible". */
-    interface Objective {
+    public interface Objective {
         double evaluate(double[] x, double[] gradient);
     }
 
-    record Result(double[] x, double value, int evaluations) {
+    public record Result(double[] x, double value, int evaluations) {
     }
 
     private Lbfgs() {
     }
 
-    static Result minimise(Objective f, double[] start, double[] lower, double[] upper, int maxIterations,
+    public static Result minimise(Objective f, double[] start, double[] lower, double[] upper, int maxIterations,
                            double relativeTolerance) {
         final int memory = 7;
         int n = start.length;
@@ -166,7 +166,7 @@ final class Lbfgs {
         }
     }
 
-    static void project(double[] x, double[] lower, double[] upper) {
+    public static void project(double[] x, double[] lower, double[] upper) {
         for (int i = 0; i < x.length; i++) {
             x[i] = Math.min(upper[i], Math.max(lower[i], x[i]));
         }

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import org.apache.commons.math3.special.Erf;
 
@@ -21,7 +21,7 @@ import org.apache.commons.math3.special.Erf;
  * erfcx(t) = exp(t²) erfc(t) is computed from commons-math3's erfc where that is representable and
  * from its asymptotic series beyond.
  */
-final class LogEi {
+public final class LogEi {
     private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
     private static final double LOG_SQRT_HALF_PI = 0.5 * Math.log(Math.PI / 2);
     private static final double SQRT2 = Math.sqrt(2);
@@ -33,7 +33,7 @@ final class LogEi {
     }
 
     /** log h(z), h(z) = φ(z) + zΦ(z); finite for every finite z. */
-    static double logH(double z) {
+    public static double logH(double z) {
         if (z > -1) {
             return Math.log(Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) + z * normalCdf(z));
         }
@@ -55,12 +55,12 @@ final class LogEi {
     }
 
     /** d log h / dz = Φ(z) / h(z), evaluated in log space. */
-    static double dLogH(double z) {
+    public static double dLogH(double z) {
         return Math.exp(logNormalCdf(z) - logH(z));
     }
 
     /** log Φ(u) without underflow. */
-    static double logNormalCdf(double u) {
+    public static double logNormalCdf(double u) {
         double t = -u / SQRT2;
         if (t > 5) {
             return Math.log(erfcx(t)) - t * t - Math.log(2);
@@ -72,16 +72,16 @@ final class LogEi {
     }
 
     /** d log Φ / du = φ(u) / Φ(u). */
-    static double dLogNormalCdf(double u) {
+    public static double dLogNormalCdf(double u) {
         return Math.exp(-0.5 * u * u - LOG_SQRT_2PI - logNormalCdf(u));
     }
 
-    static double normalCdf(double u) {
+    public static double normalCdf(double u) {
         return 0.5 * Erf.erfc(-u / SQRT2);
     }
 
     /** exp(t²) erfc(t) for t ≥ 0. */
-    static double erfcx(double t) {
+    public static double erfcx(double t) {
         if (t < 26) {
             return Math.exp(t * t) * Erf.erfc(t);
         }
@@ -96,7 +96,7 @@ final class LogEi {
     }
 
     /** log(1 - exp(a)) for a < 0 (Mächler 2012). */
-    static double log1mexp(double a) {
+    public static double log1mexp(double a) {
         return a > -Math.log(2) ? Math.log(-Math.expm1(a)) : Math.log1p(-Math.exp(a));
     }
 }

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import java.util.SplittableRandom;
 
@@ -20,14 +20,14 @@ import java.util.SplittableRandom;
  * factorisable on noise-free objectives, the ceiling stops the "all noise" explanation.</li>
  * </ul>
  */
-final class MarginalLikelihood {
-    static final double MIN_LENGTHSCALE = 1e-2;
-    static final double MAX_LENGTHSCALE = 1e2;
-    static final double MIN_SIGNAL = 1e-2;
-    static final double MAX_SIGNAL = 1e2;
-    static final double MIN_NOISE = 1e-6;
-    static final double MAX_NOISE = 1.0;
-    static final double PRIOR_LOG_NOISE = Math.log(1e-2);
+public final class MarginalLikelihood {
+    public static final double MIN_LENGTHSCALE = 1e-2;
+    public static final double MAX_LENGTHSCALE = 1e2;
+    public static final double MIN_SIGNAL = 1e-2;
+    public static final double MAX_SIGNAL = 1e2;
+    public static final double MIN_NOISE = 1e-6;
+    public static final double MAX_NOISE = 1.0;
+    public static final double PRIOR_LOG_NOISE = Math.log(1e-2);
     private static final double SD_LOG_LENGTHSCALE = 1.0;
     private static final double SD_LOG_SIGNAL = 1.5;
     private static final double SD_LOG_NOISE = 2.0;
@@ -43,7 +43,7 @@ final class MarginalLikelihood {
     private final double[] upper;
 
     /** {@code x} row-major with {@code d} columns, {@code y} standardised. */
-    MarginalLikelihood(double[] x, int d, double[] y) {
+    public MarginalLikelihood(double[] x, int d, double[] y) {
         this.x = x;
         this.y = y;
         this.n = y.length;
@@ -70,7 +70,7 @@ final class MarginalLikelihood {
     }
 
     /** The centre of the hyper-prior, the first start of every fit. */
-    double[] priorCentre() {
+    public double[] priorCentre() {
         return priorMean.clone();
     }
 
@@ -78,7 +78,7 @@ final class MarginalLikelihood {
      * Negative log marginal likelihood plus negative log hyper-prior (up to a constant) at
      * {@code theta}; writes the gradient. Returns +inf when K cannot be factorised.
      */
-    double evaluate(double[] theta, double[] gradient) {
+    public double evaluate(double[] theta, double[] gradient) {
         double[] ls = new double[d];
         for (int j = 0; j < d; j++) {
             ls[j] = Math.exp(theta[j]);
@@ -144,7 +144,7 @@ final class MarginalLikelihood {
      * Minimises from the prior centre and {@code restarts - 1} draws from the prior; returns the
      * best hyper-parameters found.
      */
-    Hyperparameters fit(int restarts, SplittableRandom random, int maxIterations) {
+    public Hyperparameters fit(int restarts, SplittableRandom random, int maxIterations) {
         double[] best = null;
         double bestValue = Double.POSITIVE_INFINITY;
         for (int r = 0; r < restarts; r++) {
@@ -167,7 +167,7 @@ final class MarginalLikelihood {
         return Hyperparameters.fromLog(best);
     }
 
-    static double gaussian(SplittableRandom random) {
+    public static double gaussian(SplittableRandom random) {
         // Box-Muller from the splittable stream so results are reproducible everywhere.
         double u1 = random.nextDouble(), u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);

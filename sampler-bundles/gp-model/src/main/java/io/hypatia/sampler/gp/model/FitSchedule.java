@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 /**
  * When the kernel hyper-parameters are refitted. Refitting costs O(restarts x iterations x m^3)
@@ -13,21 +13,21 @@ package io.hypatia.sampler.gp.internal;
  * observations before it, so a cold cache (a restarted service, another replica) computes the
  * same hyper-parameters as a warm one.
  */
-final class FitSchedule {
+public final class FitSchedule {
     /** Observations up to which every ask refits. */
-    static final int EVERY_TRIAL = 50;
+    public static final int EVERY_TRIAL = 50;
 
     private FitSchedule() {
     }
 
     /** Number of leading observations the hyper-parameters for {@code n} observations are fitted on. */
-    static int fitPoint(int n) {
+    public static int fitPoint(int n) {
         int step = step(n);
         return n - n % step;
     }
 
     /** Refit interval at {@code n} observations: 1 below {@value #EVERY_TRIAL}, then doubling with n. */
-    static int step(int n) {
+    public static int step(int n) {
         int step = 1;
         for (int bound = EVERY_TRIAL; n >= bound && step < 32; bound *= 2) {
             step *= 2;

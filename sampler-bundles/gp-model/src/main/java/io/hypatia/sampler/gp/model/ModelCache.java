@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,12 +12,12 @@ import java.util.function.Supplier;
  * caches: a miss recomputes the same thing from the history. Thread-safe; bounded (least
  * recently used entries are dropped).
  */
-final class ModelCache {
+public final class ModelCache {
     private static final int FITS = 16;
     private static final int FACTORS = 8;
 
     /** The data a hyper-parameter fit depends on; {@code role} is -1 for the objective, j for constraint j. */
-    record FitKey(long seed, int restarts, int maxFit, int role, double[] x, double[] y) {
+    public record FitKey(long seed, int restarts, int maxFit, int role, double[] x, double[] y) {
         @Override
         public boolean equals(Object o) {
             return o instanceof FitKey k && k.seed == seed && k.restarts == restarts && k.maxFit == maxFit && k.role == role
@@ -37,7 +37,7 @@ final class ModelCache {
     private final Map<FitKey, Hyperparameters> fits = lru(FITS);
     private final Map<Hyperparameters, Factor> factors = lru(FACTORS);
 
-    Hyperparameters fit(FitKey key, Supplier<Hyperparameters> compute) {
+    public Hyperparameters fit(FitKey key, Supplier<Hyperparameters> compute) {
         synchronized (fits) {
             Hyperparameters h = fits.get(key);
             if (h != null) {
@@ -57,7 +57,7 @@ final class ModelCache {
      *
      * @throws IllegalStateException when the kernel matrix cannot be factorised even with jitter
      */
-    Cholesky factor(double[] x, int d, Hyperparameters hyper) {
+    public Cholesky factor(double[] x, int d, Hyperparameters hyper) {
         Factor cached;
         synchronized (factors) {
             cached = factors.get(hyper);

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 import java.util.Arrays;
 
@@ -8,18 +8,18 @@ import java.util.Arrays;
  * Optimisers work on the logarithms ({@link #toLog()}), which keeps every value positive and
  * makes the marginal likelihood much better conditioned (Rasmussen and Williams 2006, 5.4.1).
  */
-record Hyperparameters(double[] lengthscales, double signalVariance, double noiseVariance) {
+public record Hyperparameters(double[] lengthscales, double signalVariance, double noiseVariance) {
 
-    Hyperparameters {
+    public Hyperparameters {
         lengthscales = lengthscales.clone();
     }
 
-    int dims() {
+    public int dims() {
         return lengthscales.length;
     }
 
     /** {@code [log l_1, ..., log l_D, log signalVariance, log noiseVariance]}. */
-    double[] toLog() {
+    public double[] toLog() {
         int d = lengthscales.length;
         double[] t = new double[d + 2];
         for (int i = 0; i < d; i++) {
@@ -30,7 +30,7 @@ record Hyperparameters(double[] lengthscales, double signalVariance, double nois
         return t;
     }
 
-    static Hyperparameters fromLog(double[] t) {
+    public static Hyperparameters fromLog(double[] t) {
         int d = t.length - 2;
         double[] ls = new double[d];
         for (int i = 0; i < d; i++) {

@@ -1,4 +1,4 @@
-package io.hypatia.sampler.gp.internal;
+package io.hypatia.sampler.gp.model;
 
 /**
  * The Matérn covariance with smoothness 5/2 (Rasmussen and Williams 2006, eq. 4.17) with
@@ -9,26 +9,26 @@ package io.hypatia.sampler.gp.internal;
  * has no singularity at r = 0, which is what the gradients of the marginal likelihood (with
  * respect to log lengthscales) and of the acquisition (with respect to the inputs) use.
  */
-final class Matern52 {
-    static final double SQRT5 = Math.sqrt(5);
+public final class Matern52 {
+    public static final double SQRT5 = Math.sqrt(5);
 
     private Matern52() {
     }
 
     /** k(r) for signal variance {@code s2}. */
-    static double value(double r, double s2) {
+    public static double value(double r, double s2) {
         double sr = SQRT5 * r;
         return s2 * (1 + sr + sr * sr / 3) * Math.exp(-sr);
     }
 
     /** q(r) = -(dk/dr) / r. */
-    static double q(double r, double s2) {
+    public static double q(double r, double s2) {
         double sr = SQRT5 * r;
         return 5.0 / 3.0 * s2 * (1 + sr) * Math.exp(-sr);
     }
 
     /** Inputs divided by their lengthscales (row-major, {@code d} columns). */
-    static double[] scale(double[] x, int d, double[] lengthscales) {
+    public static double[] scale(double[] x, int d, double[] lengthscales) {
         double[] s = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             s[i] = x[i] / lengthscales[i % d];
@@ -37,7 +37,7 @@ final class Matern52 {
     }
 
     /** Distance between row {@code i} of {@code a} and row {@code j} of {@code b} (already scaled). */
-    static double distance(double[] a, int i, double[] b, int j, int d) {
+    public static double distance(double[] a, int i, double[] b, int j, int d) {
         double s = 0;
         int ai = i * d, bj = j * d;
         for (int k = 0; k < d; k++) {

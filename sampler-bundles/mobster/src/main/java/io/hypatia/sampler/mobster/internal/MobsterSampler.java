@@ -1,0 +1,278 @@
+package io.hypatia.sampler.mobster.internal;
+
+import io.hypatia.api.Configurable;
+import io.hypatia.api.PluginConfig;
+import io.hypatia.api.PluginProperties;
+import io.hypatia.api.Settings;
+import io.hypatia.api.sampler.Sampler;
+import io.hypatia.api.sampler.SamplerContext;
+import io.hypatia.api.space.Config;
+import io.hypatia.api.space.SearchSpace;
+import io.hypatia.sampler.gp.model.GaussianProcess;
+import io.hypatia.sampler.gp.model.Hyperparameters;
+import io.hypatia.sampler.gp.model.LogEi;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
+import io.hypatia.sampler.gp.model.ModelCache;
+import io.hypatia.sampler.gp.model.Outputs;
+import io.hypatia.sampler.gp.model.SpaceEncoding;
+import io.hypatia.sampler.mobster.internal.ResourceData.Point;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.random.SobolSequenceGenerator;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * MOBSTER-style model-based asynchronous multi-fidelity search (Klein, Tiao, Lienart, Archambeau
+ * and Seeger, "Model-based Asynchronous Hyperparameter and Neural Architecture Search", 2020) as a
+ * sampler. The scheduler ({@code asha} with {@code type=promotion} or {@code type=stopping}, or
+ * {@code hyperband}) decides budgets, stops and promotions exactly as with random search; this
+ * sampler only replaces the uniform draw of a new trial's configuration. Nothing couples the two
+ * but the study's reports, which the sampler reads from its context, as BOHB's TPE mode does.
+ *
+ * <p>For each suggestion:
+ * <ol>
+ * <li>read the observations (configuration, resource, loss) from the trials' intermediate reports,
+ * one per trial and resource level ({@link ResourceData});</li>
+ * <li>pick the target level: the highest one that {@code min_points} trials reached (the paper
+ * follows BOHB here); until one has, or for a {@code random_fraction} of suggestions, draw
+ * uniformly at random;</li>
+ * <li>fit a GP with a Matérn-5/2 ARD kernel over the joint input (configuration features, log
+ * resource scaled to [0, 1]) to all observations (the paper's joint kernel; at most
+ * {@code max_points}, those at and above the target first), hyper-parameters by MAP on a stable
+ * subset of at most {@code max_fit_points} settled observations, cached by that subset;</li>
+ * <li>fantasise the running trials at the target resource by the posterior mean (kriging believer,
+ * as MOBSTER handles pending evaluations), so that parallel workers are sent to different places;</li>
+ * <li>return the configuration with the largest expected improvement at the target resource over
+ * the best loss observed there, among {@code n_candidates} scrambled-Sobol and local candidates.</li>
+ * </ol>
+ * Every random choice derives from the study seed and the trial number or from the data, so a
+ * suggestion is a function of (seed, trial number, history) whether or not the cache is warm.
+ * Acts on the first objective.
+ */
+@Component(service = Sampler.class, property = {
+        PluginProperties.NAME + "=mobster",
+        PluginProperties.DESCRIPTION + "=MOBSTER: GP over (config, log resource), EI at the highest level with enough data;"
+                + " pair with the asha or hyperband scheduler"})
+public class MobsterSampler implements Sampler, Configurable {
+    private static final int FIT_ITERATIONS = 40;
+    private static final double FANTASY_NOISE = 1e-6;
+    private static final int LOCAL_SEEDS = 5;
+
+    /** Hyper-parameter fits (keyed by their exact data) and kernel factors; a cache only. */
+    private final ModelCache models = new ModelCache();
+
+    @Override
+    public Settings settings() {
+        return MobsterSettings.SETTINGS;
+    }
+
+    @Override
+    public void check(SearchSpace space, PluginConfig config) {
+        MobsterSettings.of(config); // resource_levels and max_fit_points <= max_points, naming the key
+    }
+
+    @Override
+    public Config suggest(SamplerContext context) {
+        MobsterSettings settings = MobsterSettings.parse(context.config());
+        SplittableRandom random = context.random();
+        SearchSpace space = context.space();
+        if (context.objectives().isEmpty() || random.split().nextDouble() < settings.randomFraction()) {
+            return space.sampleUniform(context.random());
+        }
+        SpaceEncoding enc = new SpaceEncoding(space);
+        ResourceData data = ResourceData.from(context.trials(), enc, context.objectives().get(0).direction(), settings);
+        int target = data.targetLevel(settings.minPoints(space));
+        if (target < 0) {
+            return space.sampleUniform(context.random()); // random until a level has enough data
+        }
+        double[] best = new JointModel(enc, data, target, settings, context.seed(), models).maximiseEi(random);
+        return space.validate(enc.decode(best));
+    }
+
+    /** The GP over (configuration, resource) for one suggestion, and EI at the target resource. */
+    static final class JointModel {
+        private final SpaceEncoding enc;
+        private final int d;
+        private final GaussianProcess gp;
+        private final double incumbent;
+        private final double targetCoordinate;
+        /** Feature vectors of the best configurations observed at the target level, best first. */
+        private final List<double[]> good;
+        private final int candidates;
+
+        JointModel(SpaceEncoding enc, ResourceData data, int target, MobsterSettings settings, long seed, ModelCache cache) {
+            this.enc = enc;
+            this.d = enc.dims() + 1;
+            this.candidates = settings.candidates();
+            List<Point> points = Subsample.posterior(data.points, target, settings.maxPoints());
+            int n = points.size();
+            double[] x = new double[n * d];
+            double[] loss = new double[n];
+            for (int i = 0; i < n; i++) {
+                Point p = points.get(i);
+                System.arraycopy(p.features(), 0, x, i * d, d - 1);
+                x[i * d + d - 1] = data.resourceCoordinate(p.step());
+                loss[i] = p.loss();
+            }
+            double[] ys = Outputs.centreOnWorst(Outputs.standardise(loss));
+            Hyperparameters h = hyperparameters(Subsample.fit(points, settings.maxFitPoints()), data, settings, seed, cache);
+            GaussianProcess posterior = GaussianProcess.condition(x, d, ys, h, cache.factor(x, d, h));
+
+            double targetStep = data.targetStep(target);
+            this.targetCoordinate = data.resourceCoordinate(targetStep);
+            double inc = Double.POSITIVE_INFINITY;
+            List<Integer> atTarget = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Point p = points.get(i);
+                if (p.level() == target && p.reached()) {
+                    inc = Math.min(inc, ys[i]);
+                    atTarget.add(i);
+                }
+            }
+            atTarget.sort(Comparator.comparingDouble(i -> ys[i]));
+            this.good = atTarget.stream().limit(LOCAL_SEEDS).map(i -> points.get(i).features()).toList();
+            if (!data.pending.isEmpty()) {
+                // kriging believer at the target resource
+                double[] fx = new double[data.pending.size() * d];
+                double[] fy = new double[data.pending.size()];
+                for (int i = 0; i < fy.length; i++) {
+                    double[] row = joint(data.pending.get(i));
+                    System.arraycopy(row, 0, fx, i * d, d);
+                    fy[i] = posterior.mean(row);
+                }
+                posterior = posterior.withObservations(fx, fy, FANTASY_NOISE * h.signalVariance());
+                for (double f : fy) {
+                    inc = Math.min(inc, f);
+                }
+            }
+            this.gp = posterior;
+            this.incumbent = inc;
+        }
+
+        /** MAP hyper-parameters on the fit subset, cached by exactly that data; restarts seeded by it. */
+        private static Hyperparameters hyperparameters(List<Point> fit, ResourceData data, MobsterSettings settings, long seed,
+                                                       ModelCache cache) {
+            int d = fit.isEmpty() ? 1 : fit.get(0).features().length + 1;
+            double[] fx = new double[fit.size() * d];
+            double[] fy = new double[fit.size()];
+            for (int i = 0; i < fit.size(); i++) {
+                Point p = fit.get(i);
+                System.arraycopy(p.features(), 0, fx, i * d, d - 1);
+                fx[i * d + d - 1] = data.resourceCoordinate(p.step());
+                fy[i] = p.loss();
+            }
+            return cache.fit(new ModelCache.FitKey(seed, settings.restarts(), settings.maxFitPoints(), -2, fx, fy), () -> {
+                long hash = 1125899906842597L;
+                for (double v : fx) {
+                    hash = 31 * hash + Double.doubleToLongBits(v);
+                }
+                for (double v : fy) {
+                    hash = 31 * hash + Double.doubleToLongBits(v);
+                }
+                SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ hash);
+                return new MarginalLikelihood(fx, d, Outputs.centreOnWorst(Outputs.standardise(fy)))
+                        .fit(settings.restarts(), random, FIT_ITERATIONS);
+            });
+        }
+
+        /** The GP input for configuration features {@code features} at the target resource. */
+        double[] joint(double[] features) {
+            double[] row = Arrays.copyOf(features, d);
+            row[d - 1] = targetCoordinate;
+            return row;
+        }
+
+        /** log EI at the target resource of each row of {@code features} (configuration features only). */
+        double[] logEi(List<double[]> features) {
+            int m = features.size();
+            double[] rows = new double[m * d];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(joint(features.get(i)), 0, rows, i * d, d);
+            }
+            double[] mean = new double[m];
+            double[] var = new double[m];
+            gp.predictMany(rows, mean, var);
+            double[] out = new double[m];
+            for (int i = 0; i < m; i++) {
+                double sd = Math.sqrt(var[i]);
+                out[i] = LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+            }
+            return out;
+        }
+
+        /**
+         * The configuration features with the largest EI among {@code n_candidates}: three quarters
+         * scrambled Sobol points of the per-parameter unit cube, one quarter Gaussian steps around the
+         * best configurations at the target level; then one round of smaller steps around the five
+         * best candidates.
+         */
+        double[] maximiseEi(SplittableRandom random) {
+            int p = enc.parameterCount();
+            int local = good.isEmpty() ? 0 : candidates / 4;
+            List<double[]> cands = new ArrayList<>(candidates);
+            double[] shift = new double[p];
+            for (int j = 0; j < p; j++) {
+                shift[j] = random.nextDouble();
+            }
+            SobolSequenceGenerator sobol = p <= 1000 ? new SobolSequenceGenerator(p) : null;
+            for (int i = 0; i < candidates - local; i++) {
+                double[] u = sobol != null ? sobol.nextVector() : new double[p];
+                for (int j = 0; j < p; j++) {
+                    double v = sobol != null ? u[j] + shift[j] : random.nextDouble();
+                    u[j] = v - Math.floor(v);
+                }
+                cands.add(enc.encode(enc.fromUnitCube(u)));
+            }
+            List<double[]> seeds = good.stream().map(f -> enc.toUnitCube(enc.decode(f))).toList();
+            for (int i = 0; i < local; i++) {
+                cands.add(perturb(seeds.get(i % seeds.size()), (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1, random));
+            }
+            double[] scores = logEi(cands);
+            Integer[] order = new Integer[cands.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
+            double[] best = cands.get(order[0]);
+            double bestScore = scores[order[0]];
+            List<double[]> refine = new ArrayList<>();
+            for (int r = 0; r < Math.min(LOCAL_SEEDS, order.length); r++) {
+                double[] u = enc.toUnitCube(enc.decode(cands.get(order[r])));
+                for (int k = 0; k < 8; k++) {
+                    refine.add(perturb(u, 0.01, random));
+                }
+            }
+            double[] refined = logEi(refine);
+            for (int i = 0; i < refined.length; i++) {
+                if (refined[i] > bestScore) {
+                    bestScore = refined[i];
+                    best = refine.get(i);
+                }
+            }
+            return best;
+        }
+
+        /** Gaussian steps of size {@code step} in the unit cube; categoricals and inactive parameters sometimes redrawn. */
+        private double[] perturb(double[] unit, double step, SplittableRandom random) {
+            int p = unit.length;
+            double[] u = unit.clone();
+            for (int j = 0; j < p; j++) {
+                if (Double.isNaN(u[j]) || (enc.isCategorical(j) && random.nextDouble() < 1.0 / p)) {
+                    u[j] = random.nextDouble();
+                } else if (!enc.isCategorical(j)) {
+                    u[j] = reflect(u[j] + step * MarginalLikelihood.gaussian(random));
+                }
+            }
+            return enc.encode(enc.fromUnitCube(u));
+        }
+
+        private static double reflect(double v) {
+            double m = v - 2 * Math.floor(v / 2);
+            double r = m <= 1 ? m : 2 - m;
+            return Math.min(r, Math.nextDown(1.0));
+        }
+    }
+}

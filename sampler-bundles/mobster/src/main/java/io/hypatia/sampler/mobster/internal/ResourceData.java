@@ -1,0 +1,166 @@
+package io.hypatia.sampler.mobster.internal;
+
+import io.hypatia.api.study.Direction;
+import io.hypatia.api.study.IntermediateValue;
+import io.hypatia.api.study.Trial;
+import io.hypatia.api.study.TrialState;
+import io.hypatia.sampler.gp.model.SpaceEncoding;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The (configuration, resource, loss) observations MOBSTER's GP is fitted on, read from the trials'
+ * intermediate reports. A trainer may report at every epoch; keeping every report would make the
+ * data grow with the epochs trained, so the resource axis is cut into levels (the scheduler's rung
+ * levels: {@code resource_levels}, or the smallest reported step times powers of {@code eta}) and a
+ * trial contributes its latest report in each level's interval {@code (level_{k-1}, level_k]}: at
+ * most one point per trial and rung, at the rung itself for a trial that got there. A trial
+ * <em>reached</em> level k when it reported at {@code level_k} or beyond, or completed there (the
+ * top level holds the trials trained to the maximum resource).
+ *
+ * <p>WAITING and RUNNING trials are also kept as pending configurations (they will report at the
+ * target level if they get there; the sampler fantasises their outcome there).
+ */
+final class ResourceData {
+    /** One observation: trial {@code number}'s latest report in level {@code level}'s interval. */
+    record Point(int number, int level, double step, double loss, boolean reached, boolean frozen, double[] features) {
+    }
+
+    final List<Point> points;
+    final List<double[]> pending;
+    /** Trials that reached each level (index = level). */
+    final int[] reached;
+    /** Smallest and largest step in the data (the resource axis is normalised between them, in log scale). */
+    final double minStep;
+    final double maxStep;
+
+    private ResourceData(List<Point> points, List<double[]> pending, int[] reached, double minStep, double maxStep) {
+        this.points = points;
+        this.pending = pending;
+        this.reached = reached;
+        this.minStep = minStep;
+        this.maxStep = maxStep;
+    }
+
+    static ResourceData from(List<Trial> trials, SpaceEncoding enc, Direction direction, MobsterSettings settings) {
+        double minStep = Double.POSITIVE_INFINITY;
+        for (Trial t : trials) {
+            for (IntermediateValue v : t.intermediates()) {
+                if (v.step() > 0 && v.step() < minStep && Double.isFinite(v.value())) {
+                    minStep = v.step();
+                }
+            }
+            if (t.state() == TrialState.COMPLETE && t.budget() > 0 && t.budget() < minStep) {
+                minStep = t.budget();
+            }
+        }
+        List<Point> points = new ArrayList<>();
+        List<double[]> pending = new ArrayList<>();
+        int top = -1;
+        double maxStep = 0;
+        for (Trial t : trials) {
+            if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
+                pending.add(enc.encode(t.config()));
+            }
+            if (Double.isInfinite(minStep)) {
+                continue;
+            }
+            // level -> the latest report in its interval
+            Map<Integer, IntermediateValue> latest = new HashMap<>();
+            double lastStep = 0;
+            for (IntermediateValue v : t.intermediates()) {
+                if (!(v.step() > 0) || !Double.isFinite(v.value())) {
+                    continue;
+                }
+                latest.merge(level(v.step(), minStep, settings), v, (a, b) -> b.step() >= a.step() ? b : a);
+                lastStep = Math.max(lastStep, v.step());
+            }
+            boolean complete = t.state() == TrialState.COMPLETE;
+            if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
+                latest.put(level(t.budget(), minStep, settings), new IntermediateValue(t.budget(), t.values().get(0)));
+                lastStep = t.budget();
+            }
+            if (latest.isEmpty()) {
+                continue;
+            }
+            boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
+            double[] x = enc.encode(t.config());
+            for (Map.Entry<Integer, IntermediateValue> e : latest.entrySet()) {
+                int k = e.getKey();
+                IntermediateValue v = e.getValue();
+                boolean reached = v.step() >= levelValue(k, minStep, settings) * (1 - 1e-9)
+                        || (complete && v.step() == lastStep);
+                // a point is final once the trial got past its level or stopped; a running trial's
+                // point in its current interval moves with every report
+                boolean frozen = reached || finished || lastStep > v.step();
+                points.add(new Point(t.number(), k, v.step(), direction.toLoss(v.value()), reached, frozen, x));
+                top = Math.max(top, k);
+                maxStep = Math.max(maxStep, v.step());
+            }
+        }
+        int[] reached = new int[top + 1];
+        for (Point p : points) {
+            if (p.reached) {
+                reached[p.level]++;
+            }
+        }
+        points.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
+        return new ResourceData(points, pending, reached, minStep, maxStep);
+    }
+
+    /** Index of the level whose interval {@code (level_{k-1}, level_k]} holds {@code step}. */
+    static int level(double step, double minStep, MobsterSettings settings) {
+        double[] levels = settings.levels();
+        if (levels == null) {
+            int k = (int) Math.ceil(Math.log(step / minStep) / Math.log(settings.eta()) - 1e-9);
+            return Math.max(0, k);
+        }
+        for (int k = 0; k < levels.length; k++) {
+            if (step <= levels[k] * (1 + 1e-9)) {
+                return k;
+            }
+        }
+        return levels.length; // above the last listed level: the maximum resource's own level
+    }
+
+    /** The resource of level {@code k} (infinite for the level above an explicit list). */
+    static double levelValue(int k, double minStep, MobsterSettings settings) {
+        double[] levels = settings.levels();
+        if (levels == null) {
+            return minStep * Math.pow(settings.eta(), k);
+        }
+        return k < levels.length ? levels[k] : Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * The level EI targets: the highest one that at least {@code minPoints} trials reached (BOHB's
+     * rule, which MOBSTER follows), or -1 when none has.
+     */
+    int targetLevel(int minPoints) {
+        for (int k = reached.length - 1; k >= 0; k--) {
+            if (reached[k] >= minPoints) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The resource EI is taken at for level {@code k}: the largest step a trial reached it with. */
+    double targetStep(int k) {
+        double r = 0;
+        for (Point p : points) {
+            if (p.level == k && p.reached) {
+                r = Math.max(r, p.step);
+            }
+        }
+        return r;
+    }
+
+    /** The resource coordinate of the GP input: log step scaled to [0, 1] over the data's steps. */
+    double resourceCoordinate(double step) {
+        return maxStep > minStep ? Math.log(step / minStep) / Math.log(maxStep / minStep) : 0;
+    }
+}

@@ -1,0 +1,85 @@
+package io.hypatia.sampler.mobster.internal;
+
+import io.hypatia.sampler.mobster.internal.ResourceData.Point;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Caps the data so that an ask stays cheap however long the study runs: the posterior's cost grows
+ * with the cube of its observations, the hyper-parameter fit's with the cube of its subset times
+ * the optimiser's iterations.
+ *
+ * <p>Random parts of a subsample are "bottom-k by hash": the points whose hash of (trial number,
+ * level) is smallest. Unlike a fresh random draw this is stable as the data grow (a new point
+ * enters only when its hash is small enough), so the hyper-parameter subset, and with it the cached
+ * fit, changes rarely; and it is a function of the data alone, as a restarted service needs.
+ */
+final class Subsample {
+    private Subsample() {
+    }
+
+    /**
+     * At most {@code max} points for the posterior: all when there are that few; else those at and
+     * above the target level first (up to two thirds of {@code max}), then the lower levels; within
+     * each group the best quarter by loss and a stable random sample of the rest.
+     */
+    static List<Point> posterior(List<Point> points, int target, int max) {
+        if (points.size() <= max) {
+            return points;
+        }
+        List<Point> high = new ArrayList<>();
+        List<Point> low = new ArrayList<>();
+        for (Point p : points) {
+            (p.level() >= target ? high : low).add(p);
+        }
+        List<Point> keep = new ArrayList<>(choose(high, Math.min(high.size(), 2 * max / 3)));
+        keep.addAll(choose(low, max - keep.size()));
+        keep.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
+        return keep;
+    }
+
+    /**
+     * The hyper-parameter subset: the settled points (a running trial's latest report moves with
+     * every epoch) of {@code points}, at most {@code max} of them, a stable random sample; all
+     * points when fewer than ten are settled.
+     */
+    static List<Point> fit(List<Point> points, int max) {
+        List<Point> frozen = new ArrayList<>();
+        for (Point p : points) {
+            if (p.frozen()) {
+                frozen.add(p);
+            }
+        }
+        List<Point> pool = frozen.size() >= 10 ? frozen : points;
+        if (pool.size() <= max) {
+            return pool;
+        }
+        List<Point> sample = new ArrayList<>(pool);
+        sample.sort(Comparator.comparingLong(Subsample::hash));
+        sample = new ArrayList<>(sample.subList(0, max));
+        sample.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
+        return sample;
+    }
+
+    /** The best quarter of {@code k} by loss, then the smallest hashes among the rest. */
+    private static List<Point> choose(List<Point> group, int k) {
+        if (group.size() <= k) {
+            return group;
+        }
+        List<Point> byLoss = new ArrayList<>(group);
+        byLoss.sort(Comparator.comparingDouble(Point::loss).thenComparingInt(Point::number));
+        List<Point> out = new ArrayList<>(byLoss.subList(0, k / 4));
+        List<Point> rest = new ArrayList<>(byLoss.subList(k / 4, byLoss.size()));
+        rest.sort(Comparator.comparingLong(Subsample::hash));
+        out.addAll(rest.subList(0, k - out.size()));
+        return out;
+    }
+
+    static long hash(Point p) {
+        long z = p.number() * 0x9E3779B97F4A7C15L + p.level() * 0xD1B54A32D192ED03L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
