@@ -24,10 +24,16 @@ def _sampler(name, seed):
     raise SystemExit(f"--sampler: random or tpe, not {name!r}")
 
 
+def _storage(url):
+    # Optuna's defaults; a process holds one or two connections at a time, so N = 128 processes
+    # need a server with max_connections well above 256 (.ci/postgres starts one with 500)
+    return optuna.storages.RDBStorage(url)
+
+
 def _worker(args):
-    storage, study_name, sampler, seed, seconds = args
+    url, study_name, sampler, seed, seconds = args
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.load_study(study_name=study_name, storage=storage, sampler=_sampler(sampler, seed))
+    study = optuna.load_study(study_name=study_name, storage=_storage(url), sampler=_sampler(sampler, seed))
     asks, end = [], time.monotonic() + seconds
     while time.monotonic() < end:
         t0 = time.perf_counter()
@@ -50,7 +56,9 @@ def main():
     a = ap.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     name = f"load-{a.sampler}-{a.processes}-{time.time_ns()}"
-    optuna.create_study(study_name=name, storage=a.storage, direction="minimize")
+    storage = _storage(a.storage)
+    optuna.create_study(study_name=name, storage=storage, direction="minimize")
+    storage.engine.dispose()  # no connection of the parent's is inherited by the forked workers
     with mp.get_context("fork").Pool(a.processes) as pool:
         results = pool.map(_worker, [(a.storage, name, a.sampler, i, a.seconds) for i in range(a.processes)])
     asks = sorted(x for r in results for x in r)

@@ -23,6 +23,8 @@ warmup=${WARMUP:-2}
 clients=${CLIENTS:-1,8,32,128}
 samplers=${SAMPLERS:-random,tpe}
 out=${OUT:-bench-scale-out.csv}
+rows=${out%.csv}-legs.csv # every leg as it finishes (bench-rpc's columns), kept should a later leg fail
+rm -f "$rows"
 . bench/quiet/postgres.inc
 psql_admin "CREATE DATABASE hypatia_scale"
 psql_admin "CREATE DATABASE optuna_scale"
@@ -34,7 +36,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 bench() { # bench LABEL TARGET
   "$hypatia" bench-rpc --target "$2" --leg "$1" --clients "$clients" --sampler "$samplers" --seconds "$seconds" \
-    --warmup "$warmup" --csv "$work/bench-rpc.csv" > "$work/bench-rpc.out" 2>&1 || { cat "$work/bench-rpc.out" >&2; exit 1; }
+    --warmup "$warmup" --csv "$rows" > "$work/bench-rpc.out" 2>&1 || { cat "$work/bench-rpc.out" >&2; exit 1; }
   echo "  $1 done (load $(cut -d' ' -f1 /proc/loadavg))"
 }
 bench "hypatia embedded sqlite" "$embedded"
@@ -43,22 +45,23 @@ bench "hypatia postgresql 2 gateways" "$gw1,$gw2"
 bench "hypatia postgresql 3 gateways" "$gw1,$gw2,$gw3"
 stop_gateways # their connection pools leave room for Optuna's N connections
 storage=$(optuna_storage optuna_scale)
-: > "$work/optuna.csv"
 for s in ${samplers//,/ }; do
   for n in ${clients//,/ }; do
-    read -r tps p50 p99 < <(/usr/bin/python3 bench/optuna-load.py --storage "$storage" --processes "$n" \
-                              --seconds "$((seconds + warmup))" --sampler "$s")
-    echo "optuna 3.1 rdb postgresql,$s,$n,$tps,$p50,$p99" >> "$work/optuna.csv"
+    if read -r tps p50 p99 < <(/usr/bin/python3 bench/optuna-load.py --storage "$storage" --processes "$n" \
+                                 --seconds "$((seconds + warmup))" --sampler "$s" 2>"$work/optuna.err") && [ -n "$tps" ]; then
+      echo "$n,$((seconds + warmup)),$s,optuna 3.1 rdb postgresql,$tps,$p50,$p99,,,optuna" >> "$rows"
+    else
+      echo "  optuna $s N=$n failed: $(tail -1 "$work/optuna.err")" >&2
+    fi
   done
   echo "  optuna $s done (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$work/bench-rpc.csv" "$work/optuna.csv" "$out" <<'PY'
+/usr/bin/python3 - "$rows" "$out" <<'PY'
 import csv, sys
 rows = [(r["service"], r["sampler"], int(r["clients"]), float(r["round_trips_per_s"]), float(r["ask_p50_ms"]), float(r["ask_p99_ms"]))
         for r in csv.DictReader(open(sys.argv[1]))]
-rows += [(l, s, int(n), float(t), float(p50), float(p99)) for l, s, n, t, p50, p99 in csv.reader(open(sys.argv[2]))]
 print(f"\n{'leg':<32} {'sampler':<7} {'N':>4} {'trials/s':>9} {'ask_p50_ms':>10} {'ask_p99_ms':>10}")
 for r in rows:
     print(f"{r[0]:<32} {r[1]:<7} {r[2]:>4} {r[3]:>9.1f} {r[4]:>10.2f} {r[5]:>10.2f}")
@@ -73,9 +76,9 @@ for s in sorted({r[1] for r in rows}):
                   ("hypatia postgresql 1 gateway", "hypatia postgresql 2 gateways", "hypatia postgresql 3 gateways",
                    "hypatia embedded sqlite") if (leg, s, n) in by]
         print(f"{s} N={n}: hypatia/optuna throughput: " + ", ".join(ratios))
-with open(sys.argv[3], "w", newline="") as f:
+with open(sys.argv[2], "w", newline="") as f:
     w = csv.writer(f)
     w.writerow(["leg", "sampler", "clients", "trials_per_s", "ask_p50_ms", "ask_p99_ms"])
     w.writerows(rows)
-print(f"\nrows written to {sys.argv[3]}")
+print(f"\nrows written to {sys.argv[2]}")
 PY
