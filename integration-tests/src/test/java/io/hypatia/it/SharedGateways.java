@@ -4,15 +4,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.ListPluginsRequest;
+import io.hypatia.engine.store.PostgresStore;
+import io.hypatia.engine.store.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.Assume;
 
@@ -28,47 +26,26 @@ final class SharedGateways implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final Path work;
-    private final String admin, user, password, database;
+    private final TestPostgres.Database database;
 
-    private SharedGateways(Path work, String admin, String user, String password, String database) {
+    private SharedGateways(Path work, TestPostgres.Database database) {
         this.work = work;
-        this.admin = admin;
-        this.user = user;
-        this.password = password;
         this.database = database;
-    }
-
-    private static String setting(String name) {
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            String why = name + " is not set; start a test server with `eval \"$(.ci/postgres start /tmp/hypatia-pg)\"`";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(why + " (CI=true: PostgreSQL is required)");
-            }
-            Assume.assumeTrue(why, false);
-        }
-        return v;
     }
 
     /** Starts {@code count} gateways with these bundles (names without .jar) and waits until each serves. */
     static SharedGateways start(int count, String... bundles) throws Exception {
-        String server = setting("HYPATIA_TEST_PG_URL");
-        String user = setting("HYPATIA_TEST_PG_USER");
-        String password = System.getenv().getOrDefault("HYPATIA_TEST_PG_PASSWORD", "");
-        String database = "hypatia_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:" + server;
-        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        SharedGateways g = new SharedGateways(Files.createTempDirectory("hypatia-shared"), admin, user, password, database);
+        TestPostgres.Database database = TestPostgres.createDatabase(why -> Assume.assumeTrue(why, false));
+        PostgresStore.Credentials login = TestPostgres.credentials();
+        SharedGateways g = new SharedGateways(Files.createTempDirectory("hypatia-shared"), database);
         try {
-            String url = server.substring(0, server.lastIndexOf('/') + 1) + database;
+            String url = database.url();
             Path deploy = Files.createDirectories(g.work.resolve("deploy"));
             for (String jar : bundles) {
                 Files.copy(ServiceFixture.bundlesDir().resolve(jar + ".jar"), deploy.resolve(jar + ".jar"));
             }
             Path credentials = g.work.resolve("pg-credentials");
-            Files.writeString(credentials, "# the role the gateways connect as\nuser=" + user + "\npassword=" + password + "\n");
+            Files.writeString(credentials, "# the role the gateways connect as\nuser=" + login.user() + "\npassword=" + login.password() + "\n");
             for (int i = 0; i < count; i++) {
                 g.gateways.add(ChildService.start(g.work.resolve("data-" + i), deploy, "--port", "0", "--store", url,
                         "--store-credentials", credentials.toString()));
@@ -123,8 +100,6 @@ final class SharedGateways implements AutoCloseable {
             g.stop();
         }
         ServiceFixture.deleteTree(work);
-        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+        database.drop();
     }
 }

@@ -91,20 +91,12 @@ public class HotSwapIT {
 
     @Test
     public void samplerBundleIsReplacedByANewerVersionWhileAStudyRuns() throws Exception {
-        Path work = Files.createTempDirectory("hypatia-hotswap");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
-        Path v1 = withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0");
-        Path v2 = withVersion(randomJar, work.resolve("random-2.0.0.jar"), "2.0.0");
-        Files.copy(v1, deploy.resolve("random-1.0.0.jar"));
-
-        try (Store store = Store.open(work.resolve("data"), true);
-             OsgiPlugins plugins = new OsgiPlugins(context);
-             DeployWatcher watcher = new DeployWatcher(context, deploy).start(100);
-             StudyEngine engine = new StudyEngine(store, plugins);
-             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+        try (Service service = new Service(context, "hypatia-hotswap")) {
+            Path deploy = service.deploy;
+            Path v1 = service.randomJar("1.0.0");
+            Path v2 = service.randomJar("2.0.0");
+            Files.copy(v1, deploy.resolve("random-1.0.0.jar"));
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.start(100);
             waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
 
             createStudy(stub, "hot-swap");
@@ -124,29 +116,18 @@ public class HotSwapIT {
             load.stopAndCheck();
             assertTrue("the next ask is served by the new version", askAndTell(stub, "hot-swap").contains("@2.0.0"));
             assertEquals("no ask fell back to the engine's random sampling", 0,
-                    engine.getStudy("hot-swap").pluginFallbacks());
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                    service.engine.getStudy("hot-swap").pluginFallbacks());
         }
     }
 
     @Test
     public void anUpgradeThatCannotResolveLeavesTheOldVersionServingUnder16Clients() throws Exception {
-        Path work = Files.createTempDirectory("hypatia-bad-upgrade");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
-        Files.copy(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"), deploy.resolve("random.jar"));
-        // Built against an API 1.9 the runtime does not export: it cannot resolve here.
-        Path newer = builtForNewerApi(randomJar, work.resolve("random-2.0.0.jar"));
-
-        try (Store store = Store.open(work.resolve("data"), true);
-             OsgiPlugins plugins = new OsgiPlugins(context);
-             DeployWatcher watcher = new DeployWatcher(context, deploy);
-             StudyEngine engine = new StudyEngine(store, plugins);
-             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
-            plugins.watch(watcher);
-            watcher.start(100);
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+        try (Service service = new Service(context, "hypatia-bad-upgrade")) {
+            Path deploy = service.deploy;
+            Files.copy(service.randomJar("1.0.0"), deploy.resolve("random.jar"));
+            // Built against an API 1.9 the runtime does not export: it cannot resolve here.
+            Path newer = builtForNewerApi(randomBundle(), service.work.resolve("random-2.0.0.jar"));
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.start(100);
             waitFor(() -> versionsOf(stub, "random").equals(List.of("1.0.0")), "random 1.0.0 to be loaded");
             createStudy(stub, "bad-upgrade");
 
@@ -168,28 +149,17 @@ public class HotSwapIT {
             assertEquals("the old version still serves", List.of("1.0.0"), versionsOf(stub, "random"));
             assertTrue(askAndTell(stub, "bad-upgrade").contains("@1.0.0"));
             assertEquals("no ask fell back to the engine's random sampling", 0,
-                    engine.getStudy("bad-upgrade").pluginFallbacks());
+                    service.engine.getStudy("bad-upgrade").pluginFallbacks());
             System.out.println("bad upgrade under 16 clients: " + load.cycles.get() + " ask+tell cycles, 0 failed, 0 fallbacks");
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
     public void pluginJarsAreInstalledListedAndUninstalledThroughTheAdminRpcs() throws Exception {
-        Path work = Files.createTempDirectory("hypatia-admin");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
-        byte[] good = Files.readAllBytes(withVersion(randomJar, work.resolve("random-1.0.0.jar"), "1.0.0"));
-        byte[] unresolvable = Files.readAllBytes(builtForNewerApi(randomJar, work.resolve("random-2.0.0.jar")));
-        try (Store store = Store.open(work.resolve("data"), true);
-             OsgiPlugins plugins = new OsgiPlugins(context);
-             DeployWatcher watcher = new DeployWatcher(context, deploy);
-             StudyEngine engine = new StudyEngine(store, plugins);
-             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
-            plugins.watch(watcher);
-            watcher.start(60_000);
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+        try (Service service = new Service(context, "hypatia-admin")) {
+            byte[] good = Files.readAllBytes(service.randomJar("1.0.0"));
+            byte[] unresolvable = Files.readAllBytes(builtForNewerApi(randomBundle(), service.work.resolve("random-2.0.0.jar")));
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.start(60_000);
 
             var installed = stub.installPlugin(io.hypatia.grpc.v1.InstallPluginRequest.newBuilder().setFileName("random.jar")
                     .setJar(com.google.protobuf.ByteString.copyFrom(good)).build());
@@ -214,7 +184,6 @@ public class HotSwapIT {
             stub.uninstallPlugin(io.hypatia.grpc.v1.UninstallPluginRequest.newBuilder().setFileName("random.jar").build());
             assertEquals(List.of(), versionsOf(stub, "random"));
             assertEquals(List.of(), stub.listPluginJars(io.hypatia.grpc.v1.ListPluginJarsRequest.getDefaultInstance()).getJarsList());
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -226,22 +195,11 @@ public class HotSwapIT {
      */
     @Test
     public void aStudyPinnedByAVersionRangeKeepsItsOlderVersionUntilItIsGone() throws Exception {
-        Path work = Files.createTempDirectory("hypatia-pinned");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
-        Files.copy(withVersion(randomJar, work.resolve("random-3.0.0.jar"), "3.0.0"), deploy.resolve("random-3.0.0.jar"));
-        AtomicReference<StudyEngine> started = new AtomicReference<>();
-        try (Store store = Store.open(work.resolve("data"), true);
-             OsgiPlugins plugins = new OsgiPlugins(context);
-             DeployWatcher watcher = new DeployWatcher(context, deploy);
-             StudyEngine engine = new StudyEngine(store, plugins);
-             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
-            plugins.watch(watcher);
-            watcher.setPinned(new StudyPins(started::get));
-            started.set(engine);
-            watcher.start(100);
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+        try (Service service = new Service(context, "hypatia-pinned")) {
+            Path deploy = service.deploy;
+            Files.copy(service.randomJar("3.0.0"), deploy.resolve("random-3.0.0.jar"));
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.start(100);
+            DeployWatcher watcher = service.watcher;
             waitFor(() -> versionsOf(stub, "random").equals(List.of("3.0.0")), "random 3.0.0 to be loaded");
             createStudy(stub, "pinned", "[3.0,4)");
             createStudy(stub, "floating", "");
@@ -249,7 +207,7 @@ public class HotSwapIT {
             assertTrue(askAndTell(stub, "floating").contains("@3.0.0"));
 
             Path temp = deploy.resolve(".random-4.0.0.jar.part");
-            withVersion(randomJar, temp, "4.0.0");
+            withVersion(randomBundle(), temp, "4.0.0");
             Files.move(temp, deploy.resolve("random-4.0.0.jar"), StandardCopyOption.ATOMIC_MOVE);
             waitFor(() -> versionsOf(stub, "random").contains("4.0.0"), "random 4.0.0 to be loaded");
             watcher.scan(); // a reconcile of its own, whatever the poll timing: the pinned version must stay
@@ -269,11 +227,70 @@ public class HotSwapIT {
             assertTrue(Files.exists(deploy.resolve("random-3.0.0.jar.drained")));
             assertTrue(!Files.exists(deploy.resolve("random-3.0.0.jar")));
             assertTrue(askAndTell(stub, "floating").contains("@4.0.0"));
-            assertEquals("no ask fell back", 0, engine.getStudy("floating").pluginFallbacks() + engine.getStudy("new").pluginFallbacks());
+            assertEquals("no ask fell back", 0,
+                    service.engine.getStudy("floating").pluginFallbacks() + service.engine.getStudy("new").pluginFallbacks());
 
             Files.delete(deploy.resolve("random-4.0.0.jar"));
             waitFor(() -> versionsOf(stub, "random").isEmpty(), "random 4.0.0 to be uninstalled");
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The random sampler bundle built by the reactor. */
+    private static Path randomBundle() {
+        return Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
+    }
+
+    /**
+     * One test's service, wired as {@code hypatia serve} wires it: a temp folder with a deploy folder (filled
+     * before {@link #start}), a store, the plugins of the framework, a deploy watcher that keeps versions studies
+     * pin, the engine and the gateway on loopback, and one channel to it. Closed in reverse order.
+     */
+    private static final class Service implements AutoCloseable {
+        final BundleContext context;
+        final Path work;
+        final Path deploy;
+        Store store;
+        OsgiPlugins plugins;
+        DeployWatcher watcher;
+        StudyEngine engine;
+        GatewayServer gateway;
+        ManagedChannel channel;
+
+        Service(BundleContext context, String name) throws IOException {
+            this.context = context;
+            work = Files.createTempDirectory(name);
+            deploy = Files.createDirectories(work.resolve("deploy"));
+        }
+
+        /** A copy of the random bundle as {@code version}, outside the deploy folder. */
+        Path randomJar(String version) throws IOException {
+            return withVersion(randomBundle(), work.resolve("random-" + version + ".jar"), version);
+        }
+
+        /** Starts the service, the watcher polling every {@code pollMillis}, and answers a stub on its channel. */
+        HypatiaServiceGrpc.HypatiaServiceBlockingStub start(long pollMillis) throws Exception {
+            store = Store.open(work.resolve("data"), true);
+            plugins = new OsgiPlugins(context);
+            watcher = new DeployWatcher(context, deploy);
+            engine = new StudyEngine(store, plugins);
+            plugins.watch(watcher);
+            watcher.setPinned(new StudyPins(() -> engine));
+            watcher.start(pollMillis);
+            gateway = GatewayServer.start(engine, "127.0.0.1", 0);
+            channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
+            return HypatiaServiceGrpc.newBlockingStub(channel);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            for (AutoCloseable part : new AutoCloseable[] {gateway, engine, watcher, plugins, store}) {
+                if (part != null) {
+                    part.close();
+                }
+            }
         }
     }
 
@@ -282,6 +299,8 @@ public class HotSwapIT {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger cycles = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** The label of the sampler that served the latest ask. */
+        final AtomicReference<String> lastLabel = new AtomicReference<>("");
         final List<Thread> clients = new ArrayList<>();
 
         Load(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, int count) {
@@ -289,7 +308,7 @@ public class HotSwapIT {
                 Thread t = new Thread(() -> {
                     try {
                         while (!stop.get()) {
-                            askAndTell(stub, study);
+                            lastLabel.set(askAndTell(stub, study));
                             cycles.incrementAndGet();
                         }
                     } catch (Throwable e) {
@@ -304,7 +323,7 @@ public class HotSwapIT {
         void stopAndCheck() throws InterruptedException {
             stop.set(true);
             for (Thread t : clients) {
-                t.join(30_000);
+                t.join(60_000);
             }
             if (failure.get() != null) {
                 throw new AssertionError("an RPC failed during the swap", failure.get());
@@ -320,9 +339,6 @@ public class HotSwapIT {
      */
     @Test
     public void repeatedSwapsUnderCpuLoadNeverFallBack() throws Exception {
-        Path work = Files.createTempDirectory("hypatia-hotswap-load");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        Path randomJar = Path.of(System.getProperty("hypatia.it.bundles"), "hypatia-sampler-random.jar");
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> burners = new ArrayList<>();
         for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
@@ -336,57 +352,27 @@ public class HotSwapIT {
             t.start();
             burners.add(t);
         }
-        try (Store store = Store.open(work.resolve("data"), true);
-             OsgiPlugins plugins = new OsgiPlugins(context);
-             DeployWatcher watcher = new DeployWatcher(context, deploy).start(50);
-             StudyEngine engine = new StudyEngine(store, plugins);
-             GatewayServer gateway = GatewayServer.start(engine, "127.0.0.1", 0)) {
-            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gateway.port()).usePlaintext().build();
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
-            Files.copy(withVersion(randomJar, work.resolve("random-10.0.0.jar"), "10.0.0"), deploy.resolve("random-10.0.0.jar"));
+        try (Service service = new Service(context, "hypatia-hotswap-load")) {
+            Path deploy = service.deploy;
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = service.start(50);
+            Files.copy(service.randomJar("10.0.0"), deploy.resolve("random-10.0.0.jar"));
             waitFor(() -> versionsOf(stub, "random").contains("10.0.0"), "random 10.0.0 to be loaded");
-            stub.createStudy(CreateStudyRequest.newBuilder().setName("hot-swap")
-                    .setSearchSpace(SearchSpace.newBuilder()
-                            .addParams(Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(-5).setHigh(5))))
-                    .addObjectives(Objective.newBuilder().setName("loss").setDirection(Direction.MINIMIZE))
-                    .setSampler(PluginSelection.newBuilder().setName("random").putConfig("seed", "3"))
-                    .build());
-            AtomicInteger cycles = new AtomicInteger();
-            AtomicReference<String> lastLabel = new AtomicReference<>("");
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            AtomicBoolean clientsStop = new AtomicBoolean();
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        while (!clientsStop.get()) {
-                            lastLabel.set(askAndTell(stub, "hot-swap"));
-                            cycles.incrementAndGet();
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-                t.start();
-                clients.add(t);
-            }
+            createStudy(stub, "hot-swap");
+            Load load = new Load(stub, "hot-swap", 4);
+            AtomicInteger cycles = load.cycles;
+            AtomicReference<String> lastLabel = load.lastLabel;
+            AtomicReference<Throwable> failure = load.failure;
             for (int version = 11; version <= 18; version++) {
                 String v = version + ".0.0";
                 Path temp = deploy.resolve(".random-" + v + ".jar.part");
-                withVersion(randomJar, temp, v);
+                withVersion(randomBundle(), temp, v);
                 Files.move(temp, deploy.resolve("random-" + v + ".jar"), StandardCopyOption.ATOMIC_MOVE);
                 waitFor(() -> lastLabel.get().contains("@" + v) || failure.get() != null, "asks served by random " + v);
                 int at = cycles.get();
                 waitFor(() -> cycles.get() > at + 5 || failure.get() != null, "clients to go on after the swap to " + v);
             }
-            clientsStop.set(true);
-            for (Thread t : clients) {
-                t.join(60_000);
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("an RPC failed during the swaps", failure.get());
-            }
-            assertEquals("no ask fell back to the engine's random sampling", 0, engine.getStudy("hot-swap").pluginFallbacks());
+            load.stopAndCheck();
+            assertEquals("no ask fell back to the engine's random sampling", 0, service.engine.getStudy("hot-swap").pluginFallbacks());
             try (Stream<Path> jars = Files.list(deploy)) {
                 for (Path jar : jars.toList()) {
                     Files.delete(jar);
@@ -394,7 +380,6 @@ public class HotSwapIT {
             }
             waitFor(() -> versionsOf(stub, "random").stream().noneMatch(v -> Integer.parseInt(v.split("\\.")[0]) >= 10),
                     "the swapped bundles to be uninstalled");
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         } finally {
             stop.set(true);
         }

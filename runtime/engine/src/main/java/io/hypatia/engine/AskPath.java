@@ -69,7 +69,9 @@ final class AskPath {
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         StudyGuard guard = studies.guard();
+        guard.coming(s); // with a shared store, the open transaction waits for this ask rather than committing without it
         synchronized (s.askLock) {
+            guard.arrived(s);
             if (!askId.isEmpty()) {
                 // A retry that raced with the first ask waited on the lock: answer it the same trials.
                 List<Asked> earlier = askRequests.replay(s, askId);

@@ -9,6 +9,7 @@ import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.engine.store.Store;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -103,20 +104,31 @@ final class ReportPath {
             }
             t.changed();
             int seq = t.abandoned.size() + t.intermediates.size() - 1;
-            int reportAttempt = t.attempts;
-            CompletableFuture<Void> row = store.submit(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO intermediate_values (trial_id, seq, step, value, attempt, abandoned) VALUES (?, ?, ?, ?, ?, 0)")) {
-                    ps.setLong(1, trialId);
-                    ps.setInt(2, seq);
-                    ps.setDouble(3, step);
-                    ps.setDouble(4, value);
-                    ps.setInt(5, reportAttempt);
-                    ps.executeUpdate();
-                }
-            });
+            CompletableFuture<Void> row = store.submit(new IntermediateRow(trialId, seq, step, value, t.attempts));
             return new TrialLifecycle.Saved<>(CompletableFuture.allOf(row, lifecycle.save(s, t)), verdict);
         }).await();
+    }
+
+    /** A reported value's row. */
+    private record IntermediateRow(long trialId, int seq, double step, double value, int attempt) implements Store.StatementWrite {
+        @Override
+        public String sql() {
+            return "INSERT INTO intermediate_values (trial_id, seq, step, value, attempt, abandoned) VALUES (?, ?, ?, ?, ?, 0)";
+        }
+
+        @Override
+        public String table() {
+            return "intermediate_values";
+        }
+
+        @Override
+        public void bind(PreparedStatement ps) throws SQLException {
+            ps.setLong(1, trialId);
+            ps.setInt(2, seq);
+            ps.setDouble(3, step);
+            ps.setDouble(4, value);
+            ps.setInt(5, attempt);
+        }
     }
 
     /** The answer to a report repeated by a client retry: what the first one was answered. */

@@ -20,6 +20,7 @@ final class Studies {
     private final Store store;
     /** The shared store, or null when the embedded one (owned by this process) is used. */
     private final PostgresStore shared;
+    private final SharedListing listing;
     private final StudyGuard guard;
     private final PluginCalls pluginCalls;
     private final StudySpecCheck specCheck;
@@ -36,6 +37,7 @@ final class Studies {
         this.specCheck = new StudySpecCheck(pluginCalls);
         this.store = store;
         this.shared = store.shared() ? (PostgresStore) store : null;
+        this.listing = shared == null ? null : new SharedListing(shared);
         this.guard = guard;
         this.pluginCalls = pluginCalls;
     }
@@ -84,7 +86,7 @@ final class Studies {
 
     List<StudyInfo> list() {
         if (shared != null) {
-            syncWithStore();
+            return listShared();
         }
         return byName.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
     }
@@ -180,6 +182,29 @@ final class Studies {
         return raced != null ? raced : found;
     }
 
+    /**
+     * With a shared store: the listing from one query (rows and trial counts, not the studies' trials);
+     * learns the studies other gateways created and forgets those they deleted.
+     */
+    private List<StudyInfo> listShared() {
+        List<SharedListing.Row> rows = listing.read();
+        Map<String, Long> inStore = new java.util.HashMap<>();
+        rows.forEach(r -> inStore.put(r.name(), r.id()));
+        forgetDeleted(inStore);
+        List<StudyInfo> out = new java.util.ArrayList<>(rows.size());
+        for (SharedListing.Row r : rows) {
+            StudyState s = byName.get(r.name());
+            if (s == null) {
+                StudyState found = new StudyState(r.id(), r.spec(), r.createdAt(), tenantRunning(r.name()));
+                found.unread();
+                StudyState raced = byName.putIfAbsent(r.name(), found);
+                s = raced != null ? raced : found;
+            }
+            out.add(new StudyInfo(r.id(), r.spec(), r.createdAt(), r.counts(), s.id == r.id() ? s.pluginFallbacks.get() : 0));
+        }
+        return out;
+    }
+
     /** With a shared store: learns the studies other gateways created and forgets those they deleted. */
     private void syncWithStore() {
         Map<String, Long> inStore = new java.util.HashMap<>();
@@ -193,6 +218,12 @@ final class Studies {
         } catch (SQLException e) {
             throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
         }
+        forgetDeleted(inStore);
+        inStore.keySet().forEach(name -> require(name, true));
+    }
+
+    /** Drops the studies not in the store under their id (deleted, or deleted and created again, elsewhere). */
+    private void forgetDeleted(Map<String, Long> inStore) {
         for (StudyState s : List.copyOf(byName.values())) {
             Long id = inStore.get(s.spec.name());
             if (id == null || id != s.id) {
@@ -201,7 +232,6 @@ final class Studies {
                 }
             }
         }
-        inStore.keySet().forEach(name -> require(name, true));
     }
 
     /** Drops a study deleted through another gateway; hold its lock. */

@@ -18,6 +18,18 @@ interface StudyGuard {
     /** Runs {@code body} with study {@code s} held; re-entrant for the same study on one thread. */
     <T> T call(StudyState s, Supplier<T> body);
 
+    /**
+     * Says a call of study {@code s} is on its way (waiting for the study's ask lock), so a shared
+     * store's open transaction waits for it to join instead of committing without it. Every call
+     * must be followed by {@link #arrived} once the caller stops waiting.
+     */
+    default void coming(StudyState s) {
+    }
+
+    /** Ends a {@link #coming}; commits the shared store's open transaction when no other call is on its way. */
+    default void arrived(StudyState s) {
+    }
+
     default void run(StudyState s, Runnable body) {
         call(s, () -> {
             body.run();

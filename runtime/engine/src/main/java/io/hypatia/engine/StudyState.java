@@ -40,6 +40,8 @@ final class StudyState {
      */
     Map<String, AskRequests.AskRecord> askRequests;
     boolean deleted;
+    /** With a shared store: the calls joining the study's open transaction (see SharedStudyGuard). */
+    final SharedStudyGuard.Group group = new SharedStudyGuard.Group();
     /**
      * With a shared store: the study version (in the database) the trials held here reflect; -1
      * when nothing is held yet. Trials changed since are re-read before each guarded call.

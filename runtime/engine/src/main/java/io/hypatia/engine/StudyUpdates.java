@@ -98,7 +98,7 @@ final class StudyUpdates {
                         ps.executeUpdate();
                     }
                     for (TrialRow row : rows) {
-                        row.upsert(c);
+                        row.apply(c);
                     }
                 });
                 return new TrialLifecycle.Saved<>(saved, continued);

@@ -248,8 +248,7 @@ final class TrialLifecycle {
 
     /** Queues the trial's row; call under the study's guard, await after releasing it. */
     CompletableFuture<Void> save(StudyState s, TrialRecord t) {
-        TrialRow row = TrialRow.of(s.id, t);
-        return store.submit(row::upsert);
+        return store.submit(TrialRow.of(s.id, t));
     }
 
     /** Queues any other change to the store (in order with the trial rows). */

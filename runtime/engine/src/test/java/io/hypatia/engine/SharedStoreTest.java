@@ -103,6 +103,33 @@ class SharedStoreTest {
         assertEquals(0, b.ask("s", 1, "w").get(0).info().trial().number(), "the new study of that name starts afresh");
     }
 
+    /** A listing is one query on the store: specs and trial counts as the store has them, and no study's trials read. */
+    @Test
+    void aListingShowsEachStudysCountsAndCurrentSpecWithoutReadingTrials() {
+        a.createStudy(spec("m", "pause-at-1"));
+        a.createStudy(spec("flat", "none"));
+        List<Asked> asked = a.ask("flat", 3, "w");
+        a.tell("flat", asked.get(0).info().trial().id(), Outcome.complete(List.of(0.5)), "t1");
+        a.tell("flat", asked.get(1).info().trial().id(), Outcome.failed("oom"), "t2");
+        a.raiseMaxBudget("m", 27);
+
+        List<StudyInfo> listed = b.listStudies();
+        assertEquals(0, b.studiesInMemory(), "listing read no study's trials");
+        assertEquals(List.of("m", "flat"), listed.stream().map(i -> i.spec().name()).toList(), "by id");
+        assertEquals(27, listed.get(0).spec().fidelity().max(), "the spec another gateway changed");
+        assertEquals(a.getStudy("flat").trialCounts(), listed.get(1).trialCounts());
+        assertEquals(Map.of(TrialState.RUNNING, 1, TrialState.COMPLETE, 1, TrialState.FAILED, 1),
+                Map.copyOf(listed.get(1).trialCounts().entrySet().stream().filter(e -> e.getValue() > 0)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        assertEquals(a.getStudy("m").trialCounts(), listed.get(0).trialCounts());
+        assertEquals(a.listStudies().stream().map(i -> i.id() + " " + i.spec() + " " + i.trialCounts()).toList(),
+                listed.stream().map(i -> i.id() + " " + i.spec() + " " + i.trialCounts()).toList(), "both gateways list the same");
+
+        a.deleteStudy("flat");
+        assertEquals(List.of("m"), b.listStudies().stream().map(i -> i.spec().name()).toList());
+        assertEquals(0, b.ask("m", 1, "w").get(0).info().trial().number(), "a study first seen in a listing is used as usual");
+    }
+
     @Test
     void idempotentAsksTellsAndLeaseExpiryHoldAcrossGateways() {
         a.createStudy(spec("s", "none"));

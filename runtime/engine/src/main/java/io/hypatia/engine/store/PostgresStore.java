@@ -16,17 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import org.flywaydb.core.Flyway;
 
 /**
  * Studies and trials in a PostgreSQL database that several gateway processes share.
  *
- * <p>Serialisation per study lives in the database: {@link #inStudy} runs one transaction that
- * holds the study's advisory lock ({@code pg_advisory_xact_lock(study_id)}), hands the caller
+ * <p>Serialisation per study lives in the database: {@link #beginStudy} opens a transaction that
+ * holds the study's advisory lock ({@code pg_advisory_xact_lock(study_id)}) and tells the caller
  * the study's committed version (so it can refresh its cache with the trials changed since the
- * version it has), collects the caller's writes ({@link #submit} on the same thread), stamps
- * them with the next version and commits before returning. Tables are created and migrated on
+ * version it has); writes submitted in it are stamped with the next version, held, and sent in
+ * batches at {@link StudyTx#commit}. Tables are created and migrated on
  * open by Flyway (scripts in {@code io/hypatia/engine/store/postgresql}); connections come from
  * a HikariCP pool.
  */
@@ -36,6 +35,8 @@ public final class PostgresStore implements Store {
     private static final int DEFAULT_PORT = 5432;
     /** Flyway reports every step at INFO; only problems are worth a line in the service's log. */
     private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+    /** HikariCP (through SLF4J's java.util.logging binding) says "Starting..." and each connection at INFO: the same. */
+    private static final java.util.logging.Logger HIKARI_LOG = quiet("com.zaxxer.hikari");
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
@@ -132,31 +133,12 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** The work of one study transaction; runs holding the study's lock. */
-    @FunctionalInterface
-    public interface StudyWork<T> {
-        /**
-         * @param version the study's committed version, or -1 when the study no longer exists
-         */
-        T run(Connection connection, long version) throws SQLException;
-    }
-
     private record Pending(Write write, CompletableFuture<Void> done) {
-    }
-
-    /** The study transaction running on this thread, if any. */
-    private static final class Tx {
-        final Connection connection;
-        final List<Pending> writes = new ArrayList<>();
-
-        Tx(Connection connection) {
-            this.connection = connection;
-        }
     }
 
     private final Location location;
     private final HikariDataSource pool;
-    private final ThreadLocal<Tx> current = new ThreadLocal<>();
+    private final ThreadLocal<StudyTx> current = new ThreadLocal<>();
     private volatile CommitListener commitListener = (nanos, changes) -> { };
     private long nextTrialId;
     private long trialIdBlockEnd;
@@ -226,7 +208,7 @@ public final class PostgresStore implements Store {
      */
     @Override
     public CompletableFuture<Void> submit(Write write) {
-        Tx tx = current.get();
+        StudyTx tx = current.get();
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (tx != null) {
             tx.writes.add(new Pending(write, done));
@@ -266,7 +248,7 @@ public final class PostgresStore implements Store {
     }
 
     public <T> T withConnection(ConnectionWork<T> work) throws SQLException {
-        Tx tx = current.get();
+        StudyTx tx = current.get();
         if (tx != null) {
             return work.run(tx.connection);
         }
@@ -276,68 +258,211 @@ public final class PostgresStore implements Store {
     }
 
     /**
-     * Runs {@code work} in one transaction holding study {@code studyId}'s advisory lock, then
-     * applies the writes it submitted, stamped with the study's next version, and commits. After
-     * the commit {@code committedVersion} learns the study's version. Not re-entrant.
+     * Opens a transaction on study {@code studyId}: one round trip takes the study's advisory lock
+     * ({@code pg_advisory_xact_lock}), then bumps the study's version and sets it as the stamp the
+     * trials trigger puts on every row this transaction changes. A transaction that ends without
+     * writes rolls back, so reads leave the version alone. Not re-entrant on one thread.
      *
-     * @throws SQLException when the database fails; nothing of the transaction is then kept
+     * @throws SQLException when the database fails; nothing is then held
      */
-    public <T> T inStudy(long studyId, StudyWork<T> work, LongConsumer committedVersion) throws SQLException {
-        if (current.get() != null) {
-            throw new IllegalStateException("a study transaction is already open on this thread");
-        }
-        try (Connection c = pool.getConnection()) {
+    public StudyTx beginStudy(long studyId) throws SQLException {
+        Connection c = pool.getConnection();
+        try {
             c.setAutoCommit(false);
-            Tx tx = new Tx(c);
-            current.set(tx);
-            try {
-                long version = lockAndReadVersion(c, studyId);
-                T result = work.run(c, version);
-                long newVersion = version;
-                long start = System.nanoTime();
-                if (!tx.writes.isEmpty()) {
-                    newVersion = version + 1;
-                    try (Statement s = c.createStatement()) {
-                        // one round trip: the study's new version, and the stamp the trials trigger puts on changed rows
-                        s.execute("UPDATE studies SET version = " + newVersion + " WHERE study_id = " + studyId
-                                + "; SELECT set_config('hypatia.change_seq', '" + newVersion + "', true)");
-                    }
-                    for (Pending p : tx.writes) {
-                        p.write.apply(c);
+            long version = -1;
+            try (Statement s = c.createStatement()) {
+                // The UPDATE is a statement of its own after the lock: it sees every commit made before the lock was granted.
+                s.execute("SELECT pg_advisory_xact_lock(" + studyId + "); UPDATE studies SET version = version + 1 WHERE study_id = "
+                        + studyId + " RETURNING version - 1, set_config('hypatia.change_seq', version::text, true)");
+                if (!s.getMoreResults()) {
+                    throw new SQLException("no result for the study's version");
+                }
+                try (ResultSet rs = s.getResultSet()) {
+                    if (rs.next()) {
+                        version = rs.getLong(1);
                     }
                 }
-                c.commit();
-                if (!tx.writes.isEmpty()) {
-                    commitListener.committed(System.nanoTime() - start, tx.writes.size());
-                }
-                tx.writes.forEach(p -> p.done.complete(null));
-                committedVersion.accept(newVersion);
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is broken; the pool drops it
-                }
-                tx.writes.forEach(p -> p.done.completeExceptionally(e));
-                throw e;
-            } finally {
-                current.remove();
             }
+            return new StudyTx(c, version);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c, true);
+            throw e;
         }
     }
 
-    /** Takes the study's advisory lock, then reads its version (a statement of its own: it must see commits made before the lock was granted). */
-    private static long lockAndReadVersion(Connection c, long studyId) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_xact_lock(" + studyId + "); SELECT version FROM studies WHERE study_id = " + studyId);
-            if (!s.getMoreResults()) {
-                throw new SQLException("no result for the study's version");
+    private static void closeQuietly(Connection c, boolean rollback) {
+        try (c) {
+            if (rollback) {
+                c.rollback();
             }
-            try (ResultSet rs = s.getResultSet()) {
-                return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool drops it
+        }
+    }
+
+    /**
+     * One open study transaction (see {@link #beginStudy}). Several calls may run in it one after
+     * another, on any threads: {@link #enter} makes {@link #submit} on the calling thread join it.
+     * The writes are held until {@link #commit}, which sends those of one statement as one batch
+     * (one round trip each) and commits: concurrent calls of a study share its round trips.
+     */
+    public final class StudyTx {
+        private final Connection connection;
+        private final long version;
+        private final List<Pending> writes = new ArrayList<>();
+        private boolean ended;
+
+        private StudyTx(Connection connection, long version) {
+            this.connection = connection;
+            this.version = version;
+        }
+
+        /** The study's committed version when the lock was taken, or -1 when the study no longer exists. */
+        public long version() {
+            return version;
+        }
+
+        public Connection connection() {
+            return connection;
+        }
+
+        /** Submits and reads on this thread go to this transaction until {@link #exit}. */
+        public void enter() {
+            if (current.get() != null) {
+                throw new IllegalStateException("a study transaction is already open on this thread");
+            }
+            current.set(this);
+        }
+
+        public void exit() {
+            current.remove();
+        }
+
+        /** How many writes are held; {@link #discardFrom} takes back those submitted after this. */
+        public int mark() {
+            return writes.size();
+        }
+
+        /** Drops the writes submitted since {@code mark} (the call that made them was refused). */
+        public void discardFrom(int mark, Throwable why) {
+            List<Pending> dropped = writes.subList(mark, writes.size());
+            dropped.forEach(p -> p.done.completeExceptionally(why));
+            dropped.clear();
+        }
+
+        public boolean hasWrites() {
+            return !writes.isEmpty();
+        }
+
+        /**
+         * Applies the held writes in order (statements of one text in one batch where that keeps
+         * the order's effect, see {@link #applyBatched}) and commits; without writes rolls back. Completes the writes' futures, closes the connection
+         * and returns the study's version now.
+         */
+        public long commit() throws SQLException {
+            end();
+            long start = System.nanoTime();
+            try {
+                if (writes.isEmpty()) {
+                    connection.rollback(); // undoes the version bump: nothing changed
+                    closeQuietly(connection, false);
+                    return version;
+                }
+                applyBatched(connection, writes);
+                connection.commit();
+            } catch (SQLException | RuntimeException | Error e) {
+                fail(e);
+                throw e;
+            }
+            closeQuietly(connection, false);
+            commitListener.committed(System.nanoTime() - start, writes.size());
+            writes.forEach(p -> p.done.complete(null));
+            return version + 1;
+        }
+
+        /** Rolls back and fails every held write with {@code why}. */
+        public void rollback(Throwable why) {
+            if (!ended) {
+                end();
+                fail(why);
             }
         }
+
+        private void end() {
+            if (ended) {
+                throw new IllegalStateException("the study transaction has ended");
+            }
+            ended = true;
+        }
+
+        private void fail(Throwable why) {
+            closeQuietly(connection, true);
+            writes.forEach(p -> p.done.completeExceptionally(why));
+        }
+    }
+
+    /**
+     * Applies {@code writes} with the effect of applying them in order, sending {@link Store.StatementWrite}s
+     * of one text as one batch: a statement joins the open batch of its text when every batch opened
+     * after that one is on another table (so moving it ahead changes nothing); other writes run
+     * after the open batches.
+     */
+    static void applyBatched(Connection c, List<Pending> writes) throws SQLException {
+        List<Batch> open = new ArrayList<>();
+        for (Pending p : writes) {
+            if (!(p.write instanceof Store.StatementWrite st)) {
+                flush(c, open);
+                p.write.apply(c);
+                continue;
+            }
+            Batch joined = null;
+            for (int i = open.size() - 1; i >= 0; i--) {
+                Batch b = open.get(i);
+                if (b.sql.equals(st.sql())) {
+                    joined = b;
+                    break;
+                }
+                if (st.table() == null || st.table().equals(b.table)) {
+                    break; // it may not move ahead of this batch
+                }
+            }
+            if (joined == null) {
+                joined = new Batch(st.sql(), st.table());
+                open.add(joined);
+            }
+            joined.statements.add(st);
+        }
+        flush(c, open);
+    }
+
+    /** Statements of one text, applied in one round trip. */
+    private static final class Batch {
+        final String sql;
+        final String table;
+        final List<Store.StatementWrite> statements = new ArrayList<>();
+
+        Batch(String sql, String table) {
+            this.sql = sql;
+            this.table = table;
+        }
+    }
+
+    private static void flush(Connection c, List<Batch> open) throws SQLException {
+        for (Batch b : open) {
+            try (PreparedStatement ps = c.prepareStatement(b.sql)) {
+                if (b.statements.size() == 1) {
+                    b.statements.get(0).bind(ps);
+                    ps.executeUpdate();
+                    continue;
+                }
+                for (Store.StatementWrite st : b.statements) {
+                    st.bind(ps);
+                    ps.addBatch();
+                }
+                ps.executeBatch(); // one round trip for the whole batch
+            }
+        }
+        open.clear();
     }
 
     /** A new study id, never handed out before by any gateway. */

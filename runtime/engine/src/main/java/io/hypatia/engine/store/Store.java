@@ -21,6 +21,31 @@ public interface Store extends AutoCloseable {
         void apply(Connection connection) throws SQLException;
     }
 
+    /**
+     * A write that is one parameterised statement. A shared store sends the statements of one
+     * transaction that have the same text as one batch (one round trip), moving a statement ahead
+     * of writes to other tables where that gathers it with the others of its text.
+     */
+    interface StatementWrite extends Write {
+        String sql();
+
+        void bind(java.sql.PreparedStatement ps) throws SQLException;
+
+        /**
+         * The one table the statement changes, with no effect on others (no trigger writing
+         * elsewhere); null when that is not so, and then it is never moved.
+         */
+        String table();
+
+        @Override
+        default void apply(Connection connection) throws SQLException {
+            try (java.sql.PreparedStatement ps = connection.prepareStatement(sql())) {
+                bind(ps);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** Turns a result set into a value. */
     @FunctionalInterface
     interface RowReader<T> {
@@ -45,7 +70,7 @@ public interface Store extends AutoCloseable {
 
     /**
      * Applies a change; the future completes when it is committed (or fails with the cause).
-     * Inside a {@link PostgresStore#inStudy study transaction} the change joins that transaction.
+     * Inside a {@link PostgresStore#beginStudy study transaction} the change joins that transaction.
      */
     CompletableFuture<Void> submit(Write write);
 

@@ -6,7 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import org.junit.jupiter.api.Assertions;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code .ci/postgres start DIR} starts a private one and prints them. Without it a test is
  * skipped with that hint, except on CI ({@code CI=true}), where it fails.
  *
- * <p>Each test gets a fresh database of its own, dropped afterwards.
+ * <p>Each test gets a fresh database of its own, dropped afterwards. JUnit 5 tests call the methods
+ * without a {@code skip} argument; others (the JUnit 4 integration tests, through this module's test
+ * jar) pass their own way of skipping.
  */
 public final class TestPostgres {
     private TestPostgres() {
@@ -29,14 +31,23 @@ public final class TestPostgres {
 
     /** The server's location (its administrative database), or skip / fail when none is configured. */
     public static PostgresStore.Location server() {
+        return server(Assumptions::abort);
+    }
+
+    /**
+     * The server's location (its administrative database). When none is configured: fails on CI, and
+     * elsewhere hands {@code skip} the reason, which must end the test (skipping it).
+     */
+    public static PostgresStore.Location server(Consumer<String> skip) {
         String url = setting("HYPATIA_TEST_PG_URL");
         if (url == null || url.isBlank()) {
             String why = "HYPATIA_TEST_PG_URL is not set; start a test server with "
                     + "`eval \"$(.ci/postgres start /tmp/hypatia-pg)\"` to run the PostgreSQL store tests";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(why + " (CI=true: PostgreSQL is required)");
+                throw new AssertionError(why + " (CI=true: PostgreSQL is required)");
             }
-            Assumptions.abort(why);
+            skip.accept(why);
+            throw new IllegalStateException("skip did not end the test: " + why);
         }
         return PostgresStore.Location.parse(url);
     }
@@ -49,7 +60,12 @@ public final class TestPostgres {
 
     /** A new, empty database on the test server. */
     public static Database createDatabase() {
-        PostgresStore.Location server = server();
+        return createDatabase(Assumptions::abort);
+    }
+
+    /** A new, empty database on the test server; {@code skip} as in {@link #server(Consumer)}. */
+    public static Database createDatabase(Consumer<String> skip) {
+        PostgresStore.Location server = server(skip);
         String name = "hypatia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         admin(server, "CREATE DATABASE " + name);
         return new Database(new PostgresStore.Location(server.host(), server.port(), name), server);

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 public final class BenchCommand {
     static final String USAGE = """
-            usage: hypatia bench --optimizers LIST --benchmarks LIST [options]
+            usage: hypatia bench --optimizers LIST --benchmarks LIST [options] [--no-summary]
                    hypatia bench summarize PATH... [--out DIR] [--checkpoints LIST]
                                      [--time-budget T] [--reference NAME] [--at-epochs LIST]
                    hypatia bench eval-server --benchmark NAME [--seed S] [--benchmark-data DIR]
@@ -57,6 +57,9 @@ public final class BenchCommand {
               --parallel N          runs at once (default: the number of cores)
               --checkpoints LIST    also summarise after these trial counts, e.g. 50,100,200
               --out DIR             results folder (default bench-results)
+              --no-summary          write only evaluations.csv, not summary and plots (re-reading
+                                    millions of rows takes minutes); prints the `bench summarize`
+                                    command that writes them later
               --config FILE         a JSON object with the same keys (optimizers, benchmarks, seeds,
                                     trials, workers, max_time, ...); command-line options win
               --benchmark-data DIR  data of the tabular/YAHPO benchmarks (default $HYPATIA_BENCHMARK_DATA)
@@ -90,6 +93,9 @@ public final class BenchCommand {
             runtime/.../python/optuna_bench.py reads (run seeds 0..N, default 20).
             """;
 
+    /** Flag: write the evaluations only; {@code bench summarize} reads them later. */
+    static final String NO_SUMMARY = "no-summary";
+
     private BenchCommand() {
     }
 
@@ -121,7 +127,7 @@ public final class BenchCommand {
                     return testPoints(new CliOptions(args, 1, Set.of("out", "seeds", "deploy-dir", "system-dir"), Set.of(), false));
                 }
                 default -> {
-                    return runPlan(new CliOptions(args, 0, BenchPlan.OPTIONS, Set.of(), false));
+                    return runPlan(new CliOptions(args, 0, BenchPlan.OPTIONS, Set.of(NO_SUMMARY), false));
                 }
             }
         } catch (BenchException e) {
@@ -141,14 +147,20 @@ public final class BenchCommand {
             GrpcBackend grpc = plan.mode() == BenchPlan.Mode.SERVICE ? new GrpcBackend("127.0.0.1", server.port()) : null;
             try {
                 BenchRunner.Result result = new BenchRunner(plan, server.plugins(), grpc == null ? null : () -> grpc, System.out).run();
-                Summary summary = summarizeFiles(List.of(result.csv()), plan.checkpoints(), plan.out());
-                if (Double.isFinite(plan.maxTime())) {
-                    AnytimeTable table = new AnytimeTable(summary, plan.maxTime(), "random", List.of());
-                    table.write(plan.out());
-                    System.out.printf("%nanytime.md:%n%s", table.markdown());
+                if (cli.flag(NO_SUMMARY)) {
+                    System.out.printf("%n%d runs, %d evaluations, %.1f s wall time; evaluations in %s%nsummary skipped (--%s); "
+                            + "write it later with:%n  %s%n", result.runs(), result.rows(), result.wallSeconds(),
+                            result.csv().toAbsolutePath(), NO_SUMMARY, laterSummary(plan));
+                } else {
+                    Summary summary = summarizeFiles(List.of(result.csv()), plan.checkpoints(), plan.out());
+                    if (Double.isFinite(plan.maxTime())) {
+                        AnytimeTable table = new AnytimeTable(summary, plan.maxTime(), "random", List.of());
+                        table.write(plan.out());
+                        System.out.printf("%nanytime.md:%n%s", table.markdown());
+                    }
+                    System.out.printf("%n%s%d runs, %d evaluations, %.1f s wall time; results in %s%n", summary.text(), result.runs(),
+                            result.rows(), result.wallSeconds(), plan.out().toAbsolutePath());
                 }
-                System.out.printf("%n%s%d runs, %d evaluations, %.1f s wall time; results in %s%n", summary.text(), result.runs(),
-                        result.rows(), result.wallSeconds(), plan.out().toAbsolutePath());
                 result.warnings().forEach(w -> System.err.println("warning: " + w));
                 result.failures().forEach(f -> System.err.println("failed run: " + f));
                 return result.failures().isEmpty() ? 0 : 1;
@@ -160,6 +172,18 @@ public final class BenchCommand {
         } finally {
             deleteTree(dataDir);
         }
+    }
+
+    /** The {@code bench summarize} command that writes what a run with {@code --no-summary} left out. */
+    static String laterSummary(BenchPlan plan) {
+        StringBuilder b = new StringBuilder("hypatia bench summarize ").append(plan.out());
+        if (!plan.checkpoints().isEmpty()) {
+            b.append(" --checkpoints ").append(String.join(",", plan.checkpoints().stream().map(String::valueOf).toList()));
+        }
+        if (Double.isFinite(plan.maxTime())) {
+            b.append(" --time-budget ").append(EvaluationCsv.number(plan.maxTime()));
+        }
+        return b.toString();
     }
 
     private static int summarize(CliOptions cli) throws IOException {
@@ -223,12 +247,16 @@ public final class BenchCommand {
                 .mapToDouble(c -> c.simTime()[c.simTime().length - 1]).max().orElse(1);
     }
 
-    /** Reads the CSVs (a run may appear in one file only), writes summary and plots to {@code out}. */
+    /**
+     * Reads the CSVs (a run may appear in one file only), writes summary and plots to {@code out}. A long
+     * summary (millions of rows) says how far it got on standard error.
+     */
     static Summary summarizeFiles(List<Path> files, List<Integer> checkpoints, Path out) throws IOException {
+        SummaryProgress progress = new SummaryProgress(System.err, files);
         List<EvaluationRow> rows = new ArrayList<>();
         Map<List<Object>, Path> runFile = new HashMap<>();
         for (Path f : files) {
-            for (EvaluationRow r : EvaluationCsv.read(f)) {
+            for (EvaluationRow r : EvaluationCsv.read(f, progress::read)) {
                 Path previous = runFile.putIfAbsent(List.of(r.optimizer(), r.benchmark(), r.seed()), f);
                 if (previous != null && !previous.equals(f)) {
                     throw new BenchException("run " + r.optimizer() + " / " + r.benchmark() + " / seed " + r.seed()
@@ -240,9 +268,12 @@ public final class BenchCommand {
         if (rows.isEmpty()) {
             throw new BenchException("no evaluations in " + files);
         }
+        progress.phase("summarising " + rows.size() + " evaluations");
         Summary summary = Summary.of(rows, checkpoints);
         summary.write(out);
+        progress.phase("drawing plots");
         Plots.write(summary, out.resolve("plots"));
+        progress.done();
         return summary;
     }
 

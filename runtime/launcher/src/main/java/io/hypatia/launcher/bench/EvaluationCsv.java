@@ -71,6 +71,11 @@ public final class EvaluationCsv {
 
     /** Reads every row of one evaluation CSV; the header must name the expected columns. */
     public static List<EvaluationRow> read(Path file) {
+        return read(file, (f, bytes) -> { });
+    }
+
+    /** Reads every row of one evaluation CSV, telling {@code progress} the file and about how many of its bytes were read. */
+    static List<EvaluationRow> read(Path file, java.util.function.ObjLongConsumer<Path> progress) {
         List<EvaluationRow> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -80,8 +85,13 @@ public final class EvaluationCsv {
             }
             String line;
             int lineNumber = 1;
+            long bytes = header.length() + 1;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
+                bytes += line.length() + 1; // the CSV is ASCII (numbers, names)
+                if ((lineNumber & 0xFFFF) == 0) {
+                    progress.accept(file, bytes);
+                }
                 if (line.isBlank()) {
                     continue;
                 }

@@ -81,6 +81,54 @@ class SummaryTest {
         assertTrue(Files.readString(dir.resolve("out/summary.md")).contains("| f | random+median"));
     }
 
+    /** {@code bench --no-summary} prints a {@code bench summarize} command: it writes the summary, plots and anytime table. */
+    @Test
+    void theCommandPrintedForALaterSummaryWritesIt(@TempDir Path dir) throws IOException {
+        BenchPlan plan = BenchPlan.from(java.util.Map.of("optimizers", "random,random+asha", "benchmarks", "f",
+                "out", dir.resolve("run").toString(), "max-time", "12.5", "checkpoints", "2,3"));
+        Files.createDirectories(plan.out());
+        try (var w = Files.newBufferedWriter(plan.out().resolve("evaluations.csv"))) {
+            EvaluationCsv.writeHeader(w);
+            for (long seed = 1; seed <= 2; seed++) {
+                for (EvaluationRow r : run("random", "f", seed, 3, 2, 1)) {
+                    EvaluationCsv.write(w, r);
+                }
+                for (EvaluationRow r : run("random+asha", "f", seed, 2, 1, 0.5)) {
+                    EvaluationCsv.write(w, r);
+                }
+            }
+        }
+        String later = BenchCommand.laterSummary(plan);
+        assertEquals("hypatia bench summarize " + plan.out() + " --checkpoints 2,3 --time-budget 12.5", later);
+        String[] args = later.substring("hypatia bench ".length()).split(" ");
+        assertEquals(0, BenchCommand.run(args));
+        assertTrue(Files.readString(plan.out().resolve("summary.md")).contains("| f | random+asha"));
+        assertTrue(Files.readString(plan.out().resolve("anytime.md")).contains("random+asha"));
+        assertTrue(Files.size(plan.out().resolve("plots/f-vs-trials.svg")) > 1000);
+    }
+
+    @Test
+    void readingACsvReportsHowFarItGot(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("big.csv");
+        int rows = 200_000;
+        try (var w = Files.newBufferedWriter(csv)) {
+            EvaluationCsv.writeHeader(w);
+            double[] regrets = new double[rows];
+            java.util.Arrays.fill(regrets, 0.25);
+            for (EvaluationRow r : run("random", "f", 1, regrets)) {
+                EvaluationCsv.write(w, r);
+            }
+        }
+        List<Long> seen = new ArrayList<>();
+        assertEquals(rows, EvaluationCsv.read(csv, (file, bytes) -> seen.add(bytes)).size());
+        assertEquals(rows / 65_536, seen.size(), "every 65,536 lines");
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i) > seen.get(i - 1));
+        }
+        long size = Files.size(csv);
+        assertTrue(seen.get(seen.size() - 1) <= size && seen.get(seen.size() - 1) > size * 0.9, seen + " of " + size);
+    }
+
     @Test
     void anytimeTableMeasuresRegretAtTimeFractionsAndTheTimeToReachTheReference() {
         List<EvaluationRow> rows = new ArrayList<>();

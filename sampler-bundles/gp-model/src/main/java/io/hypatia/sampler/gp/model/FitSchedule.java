@@ -8,6 +8,8 @@ package io.hypatia.sampler.gp.model;
  * multiples of a step that doubles as the history doubles (2 up to 100, 4 up to 200, ..., 32
  * beyond 800): about 6% of asks refit, and between refits the model conditions on all
  * observations with the last fitted hyper-parameters (its Cholesky factor extended row by row).
+ * Beyond {@value #EVERY_TRIAL} observations most refits start from the previous fit's optimum
+ * and run a few iterations ({@link #coldStart}), a tenth of the cost of the restarts of a cold fit.
  *
  * <p>The fit point is a function of the observation count alone and the fit sees only the
  * observations before it, so a cold cache (a restarted service, another replica) computes the
@@ -24,6 +26,27 @@ public final class FitSchedule {
     public static int fitPoint(int n) {
         int step = step(n);
         return n - n % step;
+    }
+
+    /**
+     * Whether the fit at fit point {@code m} starts cold (the prior centre and random restarts)
+     * rather than from the hyper-parameters of the previous fit point ({@link #previous}): every
+     * fit point up to {@value #EVERY_TRIAL}, then {@value #EVERY_TRIAL} x 2^k up to 800 (100, 200,
+     * 400, 800) and every 800 beyond, so a chain of warm-started fits spans at most a doubling of
+     * the history (or 800 observations) and a cold cache recomputes at most one chain (25 short
+     * fits) to reach any fit point.
+     */
+    public static boolean coldStart(int m) {
+        if (m <= EVERY_TRIAL) {
+            return true;
+        }
+        int q = m / EVERY_TRIAL;
+        return m % EVERY_TRIAL == 0 && ((q & (q - 1)) == 0 || m % 800 == 0);
+    }
+
+    /** The fit point before fit point {@code m} (m > 1): where a warm-started fit at m starts from. */
+    public static int previous(int m) {
+        return fitPoint(m - 1);
     }
 
     /** Refit interval at {@code n} observations: 1 below {@value #EVERY_TRIAL}, then doubling with n. */

@@ -167,6 +167,16 @@ public final class MarginalLikelihood {
         return Hyperparameters.fromLog(best);
     }
 
+    /**
+     * Minimises from {@code start} only (log hyper-parameters, e.g. the previous fit's optimum on
+     * a slightly shorter history), for at most {@code maxIterations}; null when the start cannot
+     * be evaluated, so the caller can fall back to {@link #fit}.
+     */
+    public Hyperparameters fitFrom(double[] start, int maxIterations) {
+        Lbfgs.Result res = Lbfgs.minimise(this::evaluate, start, lower, upper, maxIterations, 1e-6);
+        return Double.isFinite(res.value()) ? Hyperparameters.fromLog(res.x()) : null;
+    }
+
     public static double gaussian(SplittableRandom random) {
         // Box-Muller from the splittable stream so results are reproducible everywhere.
         double u1 = random.nextDouble(), u2 = random.nextDouble();

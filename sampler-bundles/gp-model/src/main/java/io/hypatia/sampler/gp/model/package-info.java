@@ -11,5 +11,5 @@
  * {@link io.hypatia.sampler.gp.model.FitSchedule}). Immutable or thread-safe; no OSGi services.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.hypatia.sampler.gp.model;

@@ -42,6 +42,11 @@ final class Acquisition {
         return new Acquisition(objective.localVariance(point, m), incumbent, local);
     }
 
+    /** Observations (with fantasies) the objective's posterior conditions on. */
+    int observations() {
+        return objective.n;
+    }
+
     int dims() {
         return objective.d;
     }

@@ -39,6 +39,11 @@ final class AcquisitionOptimizer {
      * exactly before it is compared with the candidates.
      */
     static final int POLISH_NEIGHBOURS = 256;
+    /**
+     * Observations above which the polish uses the local view: building its factor costs m^3/6,
+     * which a polish of ~20 exact O(n^2) steps only repays beyond about 2m observations.
+     */
+    static final int LOCAL_POLISH_ABOVE = 2 * POLISH_NEIGHBOURS;
     /** Candidates scored exactly at a time (the blocked triangular solves share each pass over L). */
     private static final int SCREEN_BLOCK = 64;
     /** Log-acquisition differences below this (EI within about 10%) are ties (see {@link #interiorTieBreak}). */
@@ -222,7 +227,7 @@ final class AcquisitionOptimizer {
         double[] upper = new double[free.length];
         Arrays.fill(upper, 1);
         double[] full = start.clone();
-        Acquisition near = acq.local(start, POLISH_NEIGHBOURS);
+        Acquisition near = acq.observations() > LOCAL_POLISH_ABOVE ? acq.local(start, POLISH_NEIGHBOURS) : acq;
         Lbfgs.Objective negative = (z, g) -> {
             for (int j = 0; j < free.length; j++) {
                 full[free[j]] = z[j];

@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
  */
 final class Surrogates {
     private static final int FIT_ITERATIONS = 60;
+    /** Iterations of a fit that starts from the previous fit point's optimum (it is usually a few steps away). */
+    static final int WARM_ITERATIONS = 20;
 
     record ConstraintModel(GaussianProcess gp, double threshold) {
     }
@@ -81,15 +83,37 @@ final class Surrogates {
     /**
      * MAP hyper-parameters for the values {@code raw} at the rows of {@code x}, fitted on the
      * leading {@link FitSchedule#fitPoint} rows (standardised among themselves; at most
-     * {@code max_fit_points} of them, see {@link #fitSubset}). The random restarts draw from a
-     * stream seeded by the study seed and those rows, so the result is a function of them.
+     * {@code max_fit_points} of them, see {@link #fitSubset}).
      */
     private static Hyperparameters hyperparameters(double[] x, int d, double[] raw, int role, GpSettings settings, long seed,
                                                    ModelCache cache) {
-        int m = FitSchedule.fitPoint(raw.length);
+        return fitAt(FitSchedule.fitPoint(raw.length), x, d, raw, role, settings, seed, cache);
+    }
+
+    /**
+     * The fit on the leading {@code m} rows. At a {@link FitSchedule#coldStart cold} fit point the
+     * optimisation starts from the prior centre and random restarts drawn from a stream seeded by
+     * the study seed and those rows; elsewhere from the previous fit point's optimum (itself
+     * computed the same way, through the cache), for {@value #WARM_ITERATIONS} iterations. Either
+     * way the result is a function of the rows, so a cold cache computes the same fit.
+     */
+    private static Hyperparameters fitAt(int m, double[] x, int d, double[] raw, int role, GpSettings settings, long seed,
+                                         ModelCache cache) {
         double[] fx = Arrays.copyOf(x, m * d);
         double[] fy = Arrays.copyOf(raw, m);
         return cache.fit(new ModelCache.FitKey(seed, settings.restarts(), settings.maxFitPoints(), role, fx, fy), () -> {
+            double[] ys = role >= 0 ? standardise(fy) : centreOnWorst(standardise(fy));
+            // Constraints: the most recent rows; the objective: the best half and the most recent others.
+            int[] fitRows = role >= 0 ? IntStream.range(Math.max(0, m - settings.maxFitPoints()), m).toArray()
+                    : fitSubset(m, ys, settings.maxFitPoints());
+            MarginalLikelihood likelihood = new MarginalLikelihood(rows(fx, d, fitRows), d, pick(ys, fitRows));
+            if (!FitSchedule.coldStart(m)) {
+                Hyperparameters previous = fitAt(FitSchedule.previous(m), x, d, raw, role, settings, seed, cache);
+                Hyperparameters warm = likelihood.fitFrom(previous.toLog(), WARM_ITERATIONS);
+                if (warm != null) {
+                    return warm;
+                }
+            }
             long dataHash = 1125899906842597L + role;
             for (double v : fx) {
                 dataHash = 31 * dataHash + Double.doubleToLongBits(v);
@@ -98,11 +122,7 @@ final class Surrogates {
                 dataHash = 31 * dataHash + Double.doubleToLongBits(v);
             }
             SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ dataHash);
-            double[] ys = role >= 0 ? standardise(fy) : centreOnWorst(standardise(fy));
-            // Constraints: the most recent rows; the objective: the best half and the most recent others.
-            int[] fitRows = role >= 0 ? IntStream.range(Math.max(0, m - settings.maxFitPoints()), m).toArray()
-                    : fitSubset(m, ys, settings.maxFitPoints());
-            return new MarginalLikelihood(rows(fx, d, fitRows), d, pick(ys, fitRows)).fit(settings.restarts(), random, FIT_ITERATIONS);
+            return likelihood.fit(settings.restarts(), random, FIT_ITERATIONS);
         });
     }
 

@@ -7,18 +7,15 @@ import io.hypatia.api.scheduler.Verdict;
 import io.hypatia.api.study.Direction;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
-import io.hypatia.api.study.TrialState;
 import io.hypatia.scheduler.support.SchedulerSettings;
 import io.hypatia.scheduler.support.Texts;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * The median stopping rule of Golovin et al. ("Google Vizier", KDD 2017, section 3.2.2) at any
  * percentile: a trial is stopped at step s when its best value up to s is strictly worse than the
  * p-th percentile, counted from the best, of the running averages up to s of the completed
- * trials' reported values. p = 50 is the median rule; smaller p stops more.
+ * trials' reported values. p = 50 is the median rule; smaller p stops more. The completed trials'
+ * running averages are kept per step in the scheduler memory ({@link CompletedAverages}).
  */
 final class PercentileRule {
     static final String MIN_COMPLETED = "min_completed", WARMUP_STEPS = "warmup_steps", PERCENTILE = "percentile";
@@ -65,22 +62,8 @@ final class PercentileRule {
         }
         Direction direction = context.objectives().get(0).direction();
         double step = latest.step();
-        List<Double> runningAverages = new ArrayList<>();
-        for (Trial other : context.trials()) {
-            if (other.state() == TrialState.COMPLETE && other.id() != trial.id()) {
-                double sum = 0;
-                int n = 0;
-                for (IntermediateValue v : other.intermediates()) {
-                    if (v.step() <= step) {
-                        sum += direction.toLoss(v.value());
-                        n++;
-                    }
-                }
-                if (n > 0) {
-                    runningAverages.add(sum / n);
-                }
-            }
-        }
+        CompletedAverages.Sorted runningAverages = context.memory(CompletedAverages.class, CompletedAverages::rebuild)
+                .catchUp(context).at(step, trial.id());
         if (runningAverages.size() < minCompleted) {
             return Verdict.proceed();
         }
@@ -88,21 +71,11 @@ final class PercentileRule {
         for (IntermediateValue v : trial.intermediates()) {
             bestLoss = Math.min(bestLoss, direction.toLoss(v.value()));
         }
-        double cutoff = percentile(runningAverages, percentile);
+        double cutoff = runningAverages.percentile(percentile);
         return bestLoss > cutoff
                 ? Verdict.stop("best value so far is worse than the " + (percentile == 50 ? "median" : Texts.number(percentile) + "th percentile")
                         + " (" + (float) direction.toLoss(cutoff) + ") of the running averages of " + runningAverages.size()
                         + " completed trials at step " + Texts.number(step))
                 : Verdict.proceed();
-    }
-
-    /** The p-th percentile of {@code losses} (smallest first), linearly interpolated; p = 50 is the median. */
-    static double percentile(List<Double> losses, double p) {
-        List<Double> sorted = new ArrayList<>(losses);
-        Collections.sort(sorted);
-        double at = p / 100 * (sorted.size() - 1);
-        int lo = (int) Math.floor(at);
-        int hi = Math.min(sorted.size() - 1, lo + 1);
-        return sorted.get(lo) + (at - lo) * (sorted.get(hi) - sorted.get(lo));
     }
 }
