@@ -1,6 +1,10 @@
 // The C++ client over the generated hypatia.v1 stubs.
 #include "hypatia/client.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -138,6 +142,78 @@ class Decoder {
 
 // ------------------------------------------------------------------ transport
 
+// RPCs whose repetition gives the outcome of one call, so they are repeated after a lost
+// gateway: Ask and Tell carry request ids, a repeated Report (same step, value, attempt) is
+// answered as the first was, Heartbeat only extends a lease, the rest only read. Not repeated:
+// DeleteStudy, EnqueueTrial, UpdateStudy, and CreateStudy unless load_if_exists.
+bool is_idempotent(const std::string& method) {
+  static const std::set<std::string> idempotent = {"Ask", "Tell", "Report", "Heartbeat", "GetStudy", "ListStudies",
+                                                   "GetTrial", "ListTrials", "GetBestTrials", "ListPlugins",
+                                                   "ListPluginJars"};
+  return idempotent.count(method) > 0;
+}
+
+namespace {
+
+std::pair<std::string, int> split_host_port(const std::string& entry, const std::string& target) {
+  size_t b = entry.find_first_not_of(' '), e = entry.find_last_not_of(' ');
+  std::string a = b == std::string::npos ? "" : entry.substr(b, e - b + 1);
+  size_t colon = a.rfind(':');
+  std::string host = colon == std::string::npos ? "" : a.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port = colon == std::string::npos ? "" : a.substr(colon + 1);
+  bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (host.empty() || !digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    throw std::invalid_argument("target: '" + entry + "' in '" + target + "' is not host:port");
+  }
+  return {host, std::stoi(port)};
+}
+
+}  // namespace
+
+GatewayTarget gateway_target(const std::string& target) {
+  if (target.find_first_not_of(' ') == std::string::npos) {
+    throw std::invalid_argument("target: empty; give host:port or host1:port1,host2:port2");
+  }
+  std::string scheme = target.substr(0, target.find(':'));
+  static const std::set<std::string> schemes = {"ipv4", "ipv6", "dns", "unix", "unix-abstract", "vsock"};
+  if (target.find(',') == std::string::npos || schemes.count(scheme)) return {target, ""};
+  std::vector<std::pair<std::string, int>> entries;
+  for (size_t start = 0;;) {
+    size_t comma = target.find(',', start);
+    entries.push_back(split_host_port(target.substr(start, comma - start), target));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  std::vector<std::string> v4, v6;
+  for (const auto& [host, port] : entries) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+      throw std::invalid_argument("target: cannot resolve '" + host + "' of '" + target + "': " + gai_strerror(rc));
+    }
+    std::set<std::string> seen;
+    for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+      char ip[INET6_ADDRSTRLEN] = "";
+      if (a->ai_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr, ip, sizeof ip);
+        if (seen.insert(ip).second) v4.push_back(std::string(ip) + ":" + std::to_string(port));
+      } else if (a->ai_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr, ip, sizeof ip);
+        if (seen.insert(ip).second) v6.push_back("[" + std::string(ip) + "]:" + std::to_string(port));
+      }
+    }
+    freeaddrinfo(found);
+  }
+  // gRPC's list schemes take one address family: IPv4 where there is any, else IPv6
+  std::string list;
+  for (const auto& a : v4.empty() ? v6 : v4) list += (list.empty() ? "" : ",") + a;
+  const auto& [host, port] = entries.front();
+  std::string authority = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return {(v4.empty() ? "ipv6:" : "ipv4:") + list, authority};
+}
+
 // One channel and stub, shared by a client's studies, trials and heartbeat threads.
 class Connection {
  public:
@@ -150,7 +226,11 @@ class Connection {
     } else {
       creds = grpc::InsecureChannelCredentials();
     }
-    stub_ = v1::HypatiaService::NewStub(grpc::CreateChannel(target, creds));
+    GatewayTarget resolved = gateway_target(target);
+    grpc::ChannelArguments args;
+    args.SetLoadBalancingPolicyName("round_robin");
+    if (!resolved.authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, resolved.authority);
+    stub_ = v1::HypatiaService::NewStub(grpc::CreateCustomChannel(resolved.grpc_target, creds, args));
     if (options_.worker.empty()) {
       char host[256] = "host";
       gethostname(host, sizeof host - 1);
@@ -158,35 +238,47 @@ class Connection {
     }
   }
 
-  // Calls one RPC, retrying UNAVAILABLE with exponential backoff; throws Error.
+  // Calls one RPC; a repeatable one (is_idempotent, unless the caller says otherwise) is repeated
+  // after UNAVAILABLE or DEADLINE_EXCEEDED with exponential backoff, any other waits for a
+  // reachable gateway and is not repeated. Throws Error.
   template <typename Req, typename Resp>
   Resp call(const char* method,
             grpc::Status (v1::HypatiaService::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
-            const Req& request) {
+            const Req& request, std::optional<bool> repeatable = std::nullopt) {
+    bool idempotent = repeatable.value_or(is_idempotent(method));
     auto delay = std::chrono::milliseconds(100);
     for (int attempt = 0;; ++attempt) {
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+      if (!idempotent) ctx.set_wait_for_ready(true);
       if (!options_.token.empty()) ctx.AddMetadata("authorization", "Bearer " + options_.token);
       Resp response;
       grpc::Status status = (stub_.get()->*rpc)(&ctx, request, &response);
       if (status.ok()) return response;
-      if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.retries) {
+      bool lost = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                  status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      if (!idempotent || !lost || attempt >= options_.retries) {
         throw Error(status.error_code(), status.error_message(), method, field_of(status));
       }
-      std::this_thread::sleep_for(delay);
+      retried_.fetch_add(1);
+      // jitter, so the workers of a lost gateway do not all arrive at once
+      std::uniform_int_distribution<long> jitter(delay.count() / 2, delay.count());
+      thread_local std::mt19937 rng(std::random_device{}());
+      std::this_thread::sleep_for(std::chrono::milliseconds(jitter(rng)));
       delay = std::min(delay * 2, std::chrono::milliseconds(5000));
     }
   }
 
   const ClientOptions& options() const { return options_; }
+  int64_t retried_calls() const { return retried_.load(); }
 
  private:
   ClientOptions options_;
   std::unique_ptr<v1::HypatiaService::Stub> stub_;
+  std::atomic<int64_t> retried_{0};
 };
 
-#define HYPATIA_CALL(conn, Name, request) (conn)->call(#Name, &v1::HypatiaService::Stub::Name, request)
+#define HYPATIA_CALL(conn, Name, request, ...) (conn)->call(#Name, &v1::HypatiaService::Stub::Name, request, ##__VA_ARGS__)
 
 // ------------------------------------------------------------------ search space
 
@@ -243,6 +335,8 @@ SearchSpace& SearchSpace::add_ordinal(const std::string& name, std::vector<Value
 Client::Client(const std::string& target, ClientOptions options)
     : conn_(std::make_shared<Connection>(target, std::move(options))) {}
 
+int64_t Client::retried_calls() const { return conn_->retried_calls(); }
+
 Study Client::create_study(const std::string& name, const SearchSpace& space, const StudyOptions& options) {
   v1::CreateStudyRequest req;
   req.set_name(name);
@@ -264,7 +358,8 @@ Study Client::create_study(const std::string& name, const SearchSpace& space, co
   }
   req.set_lease_seconds(options.lease_seconds);
   try {
-    return Study(conn_, HYPATIA_CALL(conn_, CreateStudy, req).study());
+    // repeatable only when an existing study is welcome: a repeat then finds the first one's study
+    return Study(conn_, HYPATIA_CALL(conn_, CreateStudy, req, options.load_if_exists).study());
   } catch (const Error& e) {
     if (e.code() != grpc::StatusCode::ALREADY_EXISTS || !options.load_if_exists) throw;
     return load_study(name);

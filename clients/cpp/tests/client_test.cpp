@@ -306,6 +306,38 @@ int secure(const std::string& address, const std::string& token, const std::stri
 
 }  // namespace
 
+// Targets naming several gateways, and which calls are repeated (ClientFailoverIT kills a gateway under load).
+void targets_name_several_gateways(hypatia::Client&) {
+  hypatia::GatewayTarget t = hypatia::gateway_target("127.0.0.1:5001, 127.0.0.2:5002");
+  CHECK(t.grpc_target == "ipv4:127.0.0.1:5001,127.0.0.2:5002");
+  CHECK(t.authority == "127.0.0.1:5001");
+  CHECK(hypatia::gateway_target("[::1]:5001,[::1]:5002").grpc_target == "ipv6:[::1]:5001,[::1]:5002");
+  hypatia::GatewayTarget named = hypatia::gateway_target("localhost:5001,127.0.0.1:5002");
+  CHECK(named.grpc_target.rfind("ipv4:127.0.0.1:5001,", 0) == 0);
+  CHECK(named.authority == "localhost:5001");
+  for (const char* same : {"127.0.0.1:50051", "dns:///gateways.example:50051", "ipv4:10.0.0.1:1,10.0.0.2:1"}) {
+    CHECK(hypatia::gateway_target(same).grpc_target == same);
+    CHECK(hypatia::gateway_target(same).authority.empty());
+  }
+  bool refused = false;
+  try {
+    hypatia::Client bad("127.0.0.1,127.0.0.1:5");
+  } catch (const std::invalid_argument& e) {
+    refused = std::string(e.what()).find("'127.0.0.1' in") != std::string::npos;
+  }
+  CHECK(refused);
+  CHECK(hypatia::is_idempotent("Ask") && hypatia::is_idempotent("Tell") && hypatia::is_idempotent("Report"));
+  CHECK(!hypatia::is_idempotent("CreateStudy") && !hypatia::is_idempotent("DeleteStudy") &&
+        !hypatia::is_idempotent("EnqueueTrial") && !hypatia::is_idempotent("UpdateStudy"));
+  // a study listing through two addresses nobody listens on: repeated `retries` times, then UNAVAILABLE
+  hypatia::ClientOptions o;
+  o.retries = 2;
+  hypatia::Client nobody("127.0.0.1:1,127.0.0.1:1", o);
+  hypatia::Error e = expect_error([&] { nobody.list_studies(); });
+  CHECK(e.code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(nobody.retried_calls() == 2);
+}
+
 int main(int argc, char** argv) {
   if (argc == 5 && std::string(argv[1]) == "--secure") return secure(argv[2], argv[3], argv[4]);
   if (argc != 2) {
@@ -315,6 +347,7 @@ int main(int argc, char** argv) {
   target = argv[1];
   hypatia::Client client(target);
   const std::pair<const char*, void (*)(hypatia::Client&)> tests[] = {
+      {"targets_name_several_gateways", targets_name_several_gateways},
       {"typed_params_round_trip", typed_params_round_trip},
       {"studies_load_and_errors", studies_load_and_errors},
       {"median_rule_stops_a_bad_trial", median_rule_stops_a_bad_trial},

@@ -18,7 +18,7 @@
     study.optimize(objective, n_trials=50, n_workers=4)
     print(study.best_trial.params, study.best_value)
 """
-from .client import Client
+from .client import IDEMPOTENT, Client, channel_target
 from .errors import (AlreadyExists, FailedPrecondition, HypatiaError, InvalidArgument, NotFound, PermissionDenied,
                      ResourceExhausted, TrialPruned, Unauthenticated, Unavailable)
 from .space import Categorical, Float, Int, Ordinal
@@ -37,6 +37,6 @@ def load_study(name: str, *, target: str = "127.0.0.1:50051") -> Study:
     return Client(target).load_study(name)
 
 
-__all__ = ["AlreadyExists", "Categorical", "Client", "Decision", "FailedPrecondition", "Float", "FrozenTrial",
+__all__ = ["IDEMPOTENT", "AlreadyExists", "Categorical", "Client", "channel_target", "Decision", "FailedPrecondition", "Float", "FrozenTrial",
            "HypatiaError", "Int", "InvalidArgument", "NotFound", "Ordinal", "PermissionDenied", "ResourceExhausted",
            "Study", "Trial", "TrialPruned", "Unauthenticated", "Unavailable", "create_study", "load_study"]

@@ -19,6 +19,61 @@ _LEASE_POLICIES = {"requeue": pb.REQUEUE, "fail": pb.FAIL}
 
 Objectives = Union[str, Sequence[Union[str, Tuple[str, str]]], Mapping[str, str]]
 
+# RPCs whose repetition gives the outcome of one call, so they are repeated after a lost gateway:
+# Ask and Tell carry request ids, a repeated Report (same step, value, attempt) is answered as the
+# first was, Heartbeat only extends a lease, the rest only read. Not repeated: DeleteStudy,
+# EnqueueTrial, UpdateStudy, InstallPlugin, UninstallPlugin, and CreateStudy unless
+# load_if_exists (a repeat then finds the first one's study).
+IDEMPOTENT = frozenset({"Ask", "Tell", "Report", "Heartbeat", "GetStudy", "ListStudies", "GetTrial", "ListTrials",
+                        "GetBestTrials", "ListPlugins", "ListPluginJars"})
+# Failures that say nothing about the request: the gateway died, cannot be reached, or did not answer in time.
+_GATEWAY_LOSS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+def _split_host_port(address: str, target: str) -> Tuple[str, int]:
+    a = address.strip()
+    host, _, port = a.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"target: {address!r} in {target!r} is not host:port")
+    return host, int(port)
+
+
+def channel_target(target: str) -> Tuple[str, List[Tuple[str, Any]]]:
+    """The gRPC target and channel options for one or several gateways, spread round robin.
+
+    ``host:port`` and any target with a gRPC scheme (``dns:///name:port``, ``ipv4:a:p,b:p``,
+    ``ipv6:...``, ``unix:...``) pass through unchanged. A list ``host1:port1,host2:port2`` becomes
+    gRPC's ``ipv4:``/``ipv6:`` list; names in it are resolved once, here (use a ``dns:`` name with
+    several addresses for re-resolution). The channel authority is the first entry's, so TLS
+    checks the certificate against that name.
+    """
+    if not target or not target.strip():
+        raise ValueError("target: empty; give host:port or host1:port1,host2:port2")
+    options: List[Tuple[str, Any]] = [("grpc.lb_policy_name", "round_robin")]
+    if "," not in target or target.split(":", 1)[0] in ("ipv4", "ipv6", "dns", "unix", "unix-abstract", "vsock"):
+        return target, options
+    import ipaddress
+    v4, v6 = [], []
+    entries = [_split_host_port(a, target) for a in target.split(",")]
+    for host, port in entries:
+        try:
+            ips = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                ips = sorted({ipaddress.ip_address(info[4][0].split("%")[0])
+                              for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}, key=str)
+            except socket.gaierror as err:
+                raise ValueError(f"target: cannot resolve {host!r} of {target!r}: {err}") from None
+        for ip in ips:
+            (v4 if ip.version == 4 else v6).append(f"{ip}:{port}" if ip.version == 4 else f"[{ip}]:{port}")
+    # gRPC's list schemes take one address family: IPv4 where there is any, else IPv6
+    resolved = "ipv4:" + ",".join(v4) if v4 else "ipv6:" + ",".join(v6)
+    host, port = entries[0]
+    options.append(("grpc.default_authority", f"[{host}]:{port}" if ":" in host else f"{host}:{port}"))
+    return resolved, options
+
 
 def _direction(d: Any, field: str) -> int:
     key = d.lower() if isinstance(d, str) else None
@@ -59,18 +114,22 @@ def _objectives(objectives: Optional[Objectives], direction: Optional[str],
 
 
 class Client:
-    """A connection to one Hypatia service.
+    """A connection to a Hypatia service: one gateway, or several sharing a PostgreSQL store.
 
     Safe to create before forking worker processes: each process opens its own gRPC channel on
-    first use (a channel never crosses a fork). Calls that fail with UNAVAILABLE are retried
-    with exponential backoff (``retries`` times); Tell carries a request id, so a retried Tell
-    is applied once.
+    first use (a channel never crosses a fork). Calls are spread over the gateways round robin.
+    A call that may be repeated (``IDEMPOTENT``: Ask and Tell carry request ids, Report and
+    Heartbeat are answered alike when repeated, reads) and fails with UNAVAILABLE or
+    DEADLINE_EXCEEDED is repeated with exponential backoff (``retries`` times), on another
+    gateway once the lost one is out of the rotation. Other calls are not repeated; they wait
+    for a reachable gateway (up to ``timeout``) instead of failing fast.
 
     Args:
-        target: ``host:port`` of the service.
+        target: ``host:port`` of the service, or several gateways ``host1:port1,host2:port2``,
+            or any gRPC target (``dns:///name:port``, ``ipv4:a:p,b:p``); see ``channel_target``.
         worker: name recorded on the trials this client leases (default: host and pid).
         timeout: deadline of each call in seconds.
-        retries: retries of a call refused with UNAVAILABLE (0 disables).
+        retries: repeats of a repeatable call after UNAVAILABLE or DEADLINE_EXCEEDED (0 disables).
         token: a bearer token sent as ``authorization`` metadata on every call, for services
             that require one.
         tls: connect with TLS; ``root_certificates`` (PEM bytes) overrides the system roots.
@@ -85,6 +144,8 @@ class Client:
         if not isinstance(page_size, int) or page_size < 0:
             raise ValueError(f"page_size must be an int >= 0 (0: the service's default), not {page_size!r}")
         self.target = target
+        self._grpc_target, self._options = channel_target(target)  # a bad target is refused here
+        self.retried_calls = 0  # calls repeated after a lost gateway or a timeout, in this process
         self.page_size = page_size
         self.timeout = timeout
         self.retries = retries
@@ -108,25 +169,32 @@ class Client:
             if self._pid != os.getpid():  # first use, or a forked child: never reuse the parent's channel
                 if self._tls:
                     creds = grpc.ssl_channel_credentials(root_certificates=self._root_certificates)
-                    self._channel = grpc.secure_channel(self.target, creds)
+                    self._channel = grpc.secure_channel(self._grpc_target, creds, options=self._options)
                 else:
-                    self._channel = grpc.insecure_channel(self.target)
+                    self._channel = grpc.insecure_channel(self._grpc_target, options=self._options)
                 self._stub = pb_grpc.HypatiaServiceStub(self._channel)
                 self._pid = os.getpid()
             return self._stub
 
-    def call(self, method: str, request: Any) -> Any:
-        """Calls one RPC of hypatia.v1 by name, retrying on UNAVAILABLE; raises HypatiaError."""
+    def call(self, method: str, request: Any, idempotent: Optional[bool] = None) -> Any:
+        """Calls one RPC of hypatia.v1 by name; raises HypatiaError.
+
+        A repeatable call (``idempotent``, by default ``method in IDEMPOTENT``) is repeated after
+        UNAVAILABLE or DEADLINE_EXCEEDED; any other waits for a reachable gateway and is not repeated."""
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT
         metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
         delay = 0.1
         for attempt in range(self.retries + 1):
             try:
-                return getattr(self._service(), method)(request, timeout=self.timeout, metadata=metadata)
+                return getattr(self._service(), method)(request, timeout=self.timeout, metadata=metadata,
+                                                        wait_for_ready=None if idempotent else True)
             except grpc.RpcError as err:
                 error = HypatiaError.from_rpc_error(err, method)
-                if error.code != grpc.StatusCode.UNAVAILABLE or attempt == self.retries:
+                if not idempotent or error.code not in _GATEWAY_LOSS or attempt == self.retries:
                     raise error from None
-            time.sleep(delay * (0.5 + random.random()))  # jitter, so restarted workers do not stampede
+            self.retried_calls += 1
+            time.sleep(delay * (0.5 + random.random()))  # jitter, so the workers of a lost gateway do not stampede
             delay = min(delay * 2, 5.0)
         raise AssertionError("unreachable")
 
@@ -213,7 +281,8 @@ class Client:
             fname, fmin, fmax = fidelity
             req.fidelity.CopyFrom(pb.Fidelity(name=fname, min=float(fmin), max=float(fmax)))
         try:
-            return Study(self, self.call("CreateStudy", req).study)
+            # repeatable only when an existing study is welcome: a repeat then finds the first one's study
+            return Study(self, self.call("CreateStudy", req, idempotent=load_if_exists).study)
         except AlreadyExists:
             if not load_if_exists:
                 raise
@@ -252,4 +321,4 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-__all__ = ["Client", "to_value"]
+__all__ = ["Client", "IDEMPOTENT", "channel_target", "to_value"]

@@ -8,6 +8,7 @@ import math
 import os
 import pickle
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -488,6 +489,52 @@ def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class TargetTest(unittest.TestCase):
+    """Targets naming several gateways (no service needed; ClientFailoverIT kills one under load)."""
+
+    def test_an_address_list_becomes_grpc_s_ipv4_list_with_round_robin(self):
+        target, options = hp.channel_target("127.0.0.1:5001, 127.0.0.2:5002")
+        self.assertEqual("ipv4:127.0.0.1:5001,127.0.0.2:5002", target)
+        self.assertIn(("grpc.lb_policy_name", "round_robin"), options)
+        self.assertIn(("grpc.default_authority", "127.0.0.1:5001"), options)
+
+    def test_names_in_a_list_are_resolved_and_ipv6_is_bracketed(self):
+        self.assertEqual("ipv6:[::1]:5001,[::1]:5002", hp.channel_target("[::1]:5001,[::1]:5002")[0])
+        target, options = hp.channel_target("localhost:5001,127.0.0.1:5002")
+        self.assertTrue(target.startswith("ipv4:127.0.0.1:5001,"), target)
+        self.assertIn(("grpc.default_authority", "localhost:5001"), options)
+
+    def test_one_address_and_grpc_schemes_pass_through(self):
+        for t in ("127.0.0.1:50051", "dns:///gateways.example:50051", "ipv4:10.0.0.1:1,10.0.0.2:1"):
+            self.assertEqual(t, hp.channel_target(t)[0])
+            self.assertIn(("grpc.lb_policy_name", "round_robin"), hp.channel_target(t)[1])
+
+    def test_a_bad_entry_is_refused_naming_it(self):
+        with self.assertRaisesRegex(ValueError, "'127.0.0.1' in .* is not host:port"):
+            hp.Client("127.0.0.1,127.0.0.1:5")
+        with self.assertRaisesRegex(ValueError, "target: empty"):
+            hp.Client(" ")
+
+    def test_only_calls_that_may_be_repeated_are(self):
+        self.assertTrue({"Ask", "Tell", "Report", "Heartbeat", "GetStudy", "ListTrials"} <= hp.IDEMPOTENT)
+        self.assertFalse({"CreateStudy", "DeleteStudy", "EnqueueTrial", "UpdateStudy"} & hp.IDEMPOTENT)
+
+    def test_a_repeatable_call_is_repeated_when_no_gateway_answers(self):
+        with socket.socket() as s:  # a port nobody listens on once closed
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        client = hp.Client(f"127.0.0.1:{port},127.0.0.1:{port}", retries=2, timeout=2)
+        with self.assertRaises(hp.Unavailable):
+            client.list_studies()
+        self.assertEqual(2, client.retried_calls)
+        # one that may not be repeated waits for a gateway (here: until its deadline), once
+        with self.assertRaises(hp.HypatiaError) as caught:
+            client.call("DeleteStudy", pb.DeleteStudyRequest(study="x"))
+        self.assertEqual(grpc.StatusCode.DEADLINE_EXCEEDED, caught.exception.code)
+        self.assertEqual(2, client.retried_calls)
+        client.close()
 
 
 if __name__ == "__main__":

@@ -102,7 +102,9 @@ struct StudyOptions {
 
 struct ClientOptions {
   std::chrono::milliseconds timeout{60000};  // deadline of each call
-  int retries = 5;                           // retries of a call refused with UNAVAILABLE
+  // Repeats of a call that may be repeated (is_idempotent) after UNAVAILABLE or DEADLINE_EXCEEDED,
+  // on another gateway when the target names several; other calls are never repeated.
+  int retries = 5;
   std::string token;                         // bearer token sent as "authorization" metadata
   bool tls = false;                          // connect with TLS (system roots unless root_certificates)
   std::string root_certificates;             // PEM
@@ -230,9 +232,27 @@ class Study {
   std::shared_ptr<const void> decoder_;
 };
 
+// True for an RPC of hypatia.v1 whose repetition gives the outcome of one call (Ask, Tell,
+// Report, Heartbeat, reads): the client repeats those, and only those, after a lost gateway.
+bool is_idempotent(const std::string& method);
+
+// A client target as gRPC's C core takes it: `host1:port1,host2:port2` becomes an `ipv4:` (or
+// `ipv6:`) address list, its names resolved once now, with the first entry as the authority;
+// `host:port` and targets with a gRPC scheme (`dns:///name:port`, `ipv4:...`) pass unchanged.
+struct GatewayTarget {
+  std::string grpc_target;
+  std::string authority;  // empty: gRPC's own
+};
+GatewayTarget gateway_target(const std::string& target);
+
 class Client {
  public:
+  // target: `host:port`, several gateways `host1:port1,host2:port2`, or any gRPC target such as
+  // `dns:///name:port`; calls are spread over the gateways round robin. std::invalid_argument
+  // for a malformed list.
   explicit Client(const std::string& target, ClientOptions options = {});
+  // Calls this client repeated after a lost gateway or a timeout (for monitoring).
+  int64_t retried_calls() const;
   Study create_study(const std::string& name, const SearchSpace& space, const StudyOptions& options = {});
   Study load_study(const std::string& name);
   void delete_study(const std::string& name);

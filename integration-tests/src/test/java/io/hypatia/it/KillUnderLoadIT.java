@@ -5,8 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.hypatia.client.Failover;
 import io.hypatia.grpc.v1.AskRequest;
 import io.hypatia.grpc.v1.CreateStudyRequest;
 import io.hypatia.grpc.v1.Direction;
@@ -23,6 +22,7 @@ import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.junit.Test;
 
 /**
@@ -51,7 +50,8 @@ public class KillUnderLoadIT {
 
     private final Map<Long, Double> acked = new ConcurrentHashMap<>();
     private final AtomicInteger ackCount = new AtomicInteger();
-    private final AtomicInteger retries = new AtomicInteger();
+    /** The Java client's own repeat rule (Ask, Report and Tell may be repeated), patient enough for a restart under load. */
+    private Failover failover;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     /** The service's channel; replaced by one to the restarted service (on a fresh port, so no bind race with the dead one). */
@@ -68,7 +68,7 @@ public class KillUnderLoadIT {
         for (int run = 1; run <= runs; run++) {
             acked.clear();
             ackCount.set(0);
-            retries.set(0);
+            failover = new Failover(2000, Duration.ofMillis(50), Duration.ofMillis(500));
             stop.set(false);
             failure.set(null);
             figures.add(killAndRestartOnce());
@@ -140,7 +140,7 @@ public class KillUnderLoadIT {
             numbers.sort(null);
             String figures = String.format("%d tells acknowledged (%d before the kill), %d trials stored, %d missing, %d wrong, "
                             + "%d duplicated, %d RUNNING at the end, %d retried calls",
-                    acked.size(), ackedBeforeKill, trials.size(), missing, wrong, duplicated, running, retries.get());
+                    acked.size(), ackedBeforeKill, trials.size(), missing, wrong, duplicated, running, failover.retriedCalls());
             System.out.printf("kill -9 under %d clients: %s%n", CLIENTS, figures);
             assertEquals("acknowledged tells missing", 0, missing);
             assertEquals("acknowledged tells stored with another state or value", 0, wrong);
@@ -173,43 +173,19 @@ public class KillUnderLoadIT {
         try {
             for (int n = 0; !stop.get(); n++) {
                 String askId = "c" + id + "-ask" + n;
-                Trial trial = retry(() -> stub()
+                Trial trial = failover.call(true, () -> stub()
                         .ask(AskRequest.newBuilder().setStudy(STUDY).setWorker("c" + id).setRequestId(askId).build())).getTrials(0).getTrial();
                 double y = trial.getId() * 0.001 + id;
                 ReportRequest report = ReportRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setStep(1).setValue(y).build();
-                retry(() -> stub().report(report)); // a retry of a recorded report answers as the first did
+                failover.call(true, () -> stub().report(report)); // a retry of a recorded report answers as the first did
                 TellRequest tell = TellRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setRequestId("c" + id + "-tell" + n)
                         .setComplete(TellRequest.Complete.newBuilder().addValues(y)).build();
-                retry(() -> stub().tell(tell));
+                failover.call(true, () -> stub().tell(tell));
                 acked.put(trial.getId(), y);
                 ackCount.incrementAndGet();
             }
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
-        }
-    }
-
-    private <T> T retry(Supplier<T> call) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return call.get();
-            } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.CANCELLED) {
-                    throw e;
-                }
-                retries.incrementAndGet();
-                if (attempt > 2000) {
-                    throw e;
-                }
-                current.get().resetConnectBackoff();
-                try {
-                    Thread.sleep(50); // back off between retries while the service restarts
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
         }
     }
 

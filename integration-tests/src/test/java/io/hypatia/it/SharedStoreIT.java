@@ -3,16 +3,9 @@ package io.hypatia.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.hypatia.engine.store.PostgresStore;
-import io.hypatia.engine.store.TestPostgres;
-import io.hypatia.grpc.v1.AskRequest;
-import io.hypatia.grpc.v1.AskedTrial;
+import io.hypatia.client.HypatiaClient;
+import io.hypatia.client.Study;
 import io.hypatia.grpc.v1.CreateStudyRequest;
-import io.hypatia.grpc.v1.Decision;
 import io.hypatia.grpc.v1.Direction;
 import io.hypatia.grpc.v1.Fidelity;
 import io.hypatia.grpc.v1.FloatDomain;
@@ -20,14 +13,11 @@ import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.Objective;
 import io.hypatia.grpc.v1.Parameter;
 import io.hypatia.grpc.v1.PluginSelection;
-import io.hypatia.grpc.v1.ReportRequest;
 import io.hypatia.grpc.v1.SearchSpace;
-import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
 import io.hypatia.it.schedulers.StudyHelpers;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,17 +29,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import org.junit.Assume;
 import org.junit.Test;
 
 /**
  * Issue 13: three `hypatia serve` processes on one PostgreSQL database, 32 concurrent clients
  * spread across them running one study with ASHA (pause and promote) and one with TPE, every
- * call with a request id. Mid-run one gateway is killed with SIGKILL; its clients retry on
- * another gateway. Checked from the trials stored: numbers dense and unique per study, every
- * acknowledged tell stored once with its value, no trial promoted twice to one budget, nothing
- * left RUNNING.
+ * call with a request id, through the Java client given all three addresses as one target.
+ * Mid-run one gateway is killed with SIGKILL; the client's round robin drops it and its built-in
+ * failover repeats the calls it had in flight on another gateway. Checked from the trials
+ * stored: numbers dense and unique per study, every acknowledged tell stored once with its value,
+ * no trial promoted twice to one budget, nothing left RUNNING.
  *
  * <p>Needs a PostgreSQL server: HYPATIA_TEST_PG_URL, HYPATIA_TEST_PG_USER and
  * HYPATIA_TEST_PG_PASSWORD (`eval "$(.ci/postgres start DIR)"` starts one). Skipped without
@@ -59,40 +48,24 @@ public class SharedStoreIT {
     private static final int GATEWAYS = 3, CLIENTS = 32, ACKS_BEFORE_KILL = 60, ACKS_AFTER_KILL = 60;
     private static final double MAX_EPOCH = 9;
 
-    private final ManagedChannel[] channels = new ManagedChannel[GATEWAYS];
-    private final boolean[] dead = new boolean[GATEWAYS];
+    private SharedGateways gateways;
     private final Map<String, Double> acked = new ConcurrentHashMap<>();
-    private final AtomicInteger ackCount = new AtomicInteger(), retries = new AtomicInteger(), failovers = new AtomicInteger();
+    private final AtomicInteger ackCount = new AtomicInteger();
+    /** The Java client over all three gateways (one target naming them all): its round robin and failover are under test. */
+    private HypatiaClient client;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     @Test
     public void threeGatewaysShareStudiesAndSurviveTheLossOfOne() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase(why -> Assume.assumeTrue(why, false));
-        String url = database.url();
-        PostgresStore.Credentials login = TestPostgres.credentials();
-
-        Path work = Files.createTempDirectory("hypatia-shared");
-        Path deploy = Files.createDirectories(work.resolve("deploy"));
-        for (String jar : List.of("hypatia-sampler-random", "hypatia-sampler-support", "hypatia-sampler-tpe",
-                "hypatia-scheduler-support", "hypatia-scheduler-asha")) {
-            Files.copy(ServiceFixture.bundlesDir().resolve(jar + ".jar"), deploy.resolve(jar + ".jar"));
-        }
-        Path credentials = work.resolve("pg-credentials");
-        Files.writeString(credentials, "# the role the gateways connect as\nuser=" + login.user() + "\npassword=" + login.password() + "\n");
-        List<ChildService> gateways = new ArrayList<>();
         List<Thread> clients = new ArrayList<>();
-        try {
-            for (int g = 0; g < GATEWAYS; g++) {
-                gateways.add(ChildService.start(work.resolve("data-" + g), deploy, "--port", "0", "--store", url,
-                        "--store-credentials", credentials.toString()));
-            }
-            for (int g = 0; g < GATEWAYS; g++) {
-                channels[g] = ManagedChannelBuilder.forAddress("127.0.0.1", gateways.get(g).awaitServing()).usePlaintext().build();
-                int gateway = g;
-                StudyHelpers.awaitScheduler(() -> stub(gateway), "asha");
-            }
+        try (SharedGateways gateways = SharedGateways.start(GATEWAYS, "hypatia-sampler-random", "hypatia-sampler-support",
+                "hypatia-sampler-tpe", "hypatia-scheduler-support", "hypatia-scheduler-asha")) {
+            this.gateways = gateways;
+            gateways.awaitPlugin("scheduler", "asha");
             createStudies();
+            // generous repeats: a loaded build machine may leave a gateway's call past its deadline
+            client = HypatiaClient.builder(gateways.target()).retries(50).timeout(Duration.ofSeconds(60)).build();
             for (int c = 0; c < CLIENTS; c++) {
                 int id = c;
                 Thread t = new Thread(() -> client(id), "client-" + c);
@@ -101,10 +74,7 @@ public class SharedStoreIT {
             }
             awaitAcks(ACKS_BEFORE_KILL);
             int ackedBeforeKill = ackCount.get();
-            synchronized (dead) {
-                dead[0] = true; // clients of gateway 0 move on at their next failed call
-            }
-            gateways.get(0).kill();
+            gateways.kill(0);
             awaitAcks(ackedBeforeKill + ACKS_AFTER_KILL);
             stop.set(true);
             for (Thread t : clients) {
@@ -118,16 +88,9 @@ public class SharedStoreIT {
             check("tpe", ackedBeforeKill);
         } finally {
             stop.set(true);
-            for (ManagedChannel c : channels) {
-                if (c != null) {
-                    c.shutdownNow();
-                }
+            if (client != null) {
+                client.close();
             }
-            for (ChildService g : gateways) {
-                g.stop();
-            }
-            ServiceFixture.deleteTree(work);
-            database.drop();
         }
     }
 
@@ -146,87 +109,34 @@ public class SharedStoreIT {
     }
 
     private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub(int gateway) {
-        return HypatiaServiceGrpc.newBlockingStub(channels[gateway]).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return gateways.stub(gateway);
     }
 
-    /** The gateway client {@code c} uses now: its own (c mod 3) while it lives, else the next living one. */
-    private int gatewayOf(int c) {
-        synchronized (dead) {
-            for (int i = 0; i < GATEWAYS; i++) {
-                int g = (c + i) % GATEWAYS;
-                if (!dead[g]) {
-                    return g;
-                }
-            }
-        }
-        throw new IllegalStateException("no gateway left");
-    }
-
-    /** Calls a gateway, retrying an unanswered call (same request) on whichever gateway the client uses next. */
-    private <T> T call(int client, Function<HypatiaServiceGrpc.HypatiaServiceBlockingStub, T> rpc) {
-        int before = gatewayOf(client);
-        for (int attempt = 0; ; attempt++) {
-            int g = gatewayOf(client);
-            if (g != before) {
-                failovers.incrementAndGet();
-                before = g;
-            }
-            try {
-                return rpc.apply(stub(g));
-            } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.CANCELLED
-                        || attempt > 2000) {
-                    throw e;
-                }
-                retries.incrementAndGet();
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static double param(Trial t, String name) {
-        return t.getConfigList().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow()
-                .getValue().getFloatValue();
-    }
-
-    private static double curve(Trial t, double epoch) {
-        double x = param(t, "x"), y = param(t, "y");
+    private static double curve(io.hypatia.client.Trial t, double epoch) {
+        double x = t.getDouble("x"), y = t.getDouble("y");
         return (x - 0.3) * (x - 0.3) + (y - 0.7) * (y - 0.7) + (0.5 + x) * Math.exp(-epoch / 5);
     }
 
     /** Alternates an ASHA trial (epochs with checkpoints, obeying PAUSE and STOP) and a TPE trial; each finished before stopping. */
     private void client(int c) {
         try {
+            Study asha = client.loadStudy("asha"), tpe = client.loadStudy("tpe");
             for (int n = 0; !stop.get(); n++) {
-                String study = n % 2 == 0 ? "asha" : "tpe";
-                String askId = "c" + c + "-ask" + n;
-                AskedTrial a = call(c, s -> s.ask(AskRequest.newBuilder().setStudy(study).setWorker("c" + c)
-                        .setRequestId(askId).build()).getTrials(0));
-                Trial t = a.getTrial();
-                long id = t.getId();
+                Study study = n % 2 == 0 ? asha : tpe;
+                io.hypatia.client.Trial t = study.ask(); // with a request id: a repeat answers the same trial
                 boolean finished = true;
-                if (study.equals("asha")) {
-                    for (double epoch = (a.getResumed() ? a.getResumeStep() : 0) + 1; epoch <= a.getBudget(); epoch++) {
-                        ReportRequest report = ReportRequest.newBuilder().setStudy(study).setTrialId(id).setAttempt(a.getAttempt())
-                                .setStep(epoch).setValue(curve(t, epoch)).setCheckpoint("ckpt/" + id + "/" + epoch).build();
-                        if (call(c, s -> s.report(report)).getDecision() != Decision.CONTINUE) {
+                if (study == asha) {
+                    for (double epoch = (t.resumed() ? t.resumeStep() : 0) + 1; epoch <= t.budget(); epoch++) {
+                        if (t.report(epoch, curve(t, epoch), "ckpt/" + t.id() + "/" + epoch) != io.hypatia.client.Decision.CONTINUE) {
                             finished = false;
                             break;
                         }
                     }
                 }
                 if (finished) {
-                    double value = curve(t, study.equals("asha") ? a.getBudget() : MAX_EPOCH);
-                    TellRequest tell = TellRequest.newBuilder().setStudy(study).setTrialId(id).setAttempt(a.getAttempt())
-                            .setRequestId("c" + c + "-tell" + n).setComplete(TellRequest.Complete.newBuilder().addValues(value)).build();
-                    call(c, s -> s.tell(tell));
-                    acked.put(study + ":" + id, value);
+                    double value = curve(t, study == asha ? t.budget() : MAX_EPOCH);
+                    t.tell(value);
+                    acked.put(study.name() + ":" + t.id(), value);
                     ackCount.incrementAndGet();
                 }
             }
@@ -286,8 +196,8 @@ public class SharedStoreIT {
             }
         }
         System.out.printf("shared store, %s: %d trials, %d acknowledged tells all stored once (%d acknowledged before "
-                        + "gateway 0 was killed), %d promotions, %d RUNNING at the end, %d retried calls, %d fail-overs%n",
-                study, trials.size(), stored, ackedBeforeKill, promotions, running, retries.get(), failovers.get());
+                        + "gateway 0 was killed), %d promotions, %d RUNNING at the end, %d calls repeated by the client%n",
+                study, trials.size(), stored, ackedBeforeKill, promotions, running, client.retriedCalls());
         assertEquals(study + ": trials left RUNNING with nobody holding them", 0, running);
     }
 }

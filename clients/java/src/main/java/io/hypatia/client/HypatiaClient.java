@@ -1,8 +1,8 @@
 package io.hypatia.client;
 
-import io.grpc.Grpc;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A connection to one Hypatia service, safe to share between threads.
+ * A connection to a Hypatia service (one gateway or several sharing a PostgreSQL store), safe to
+ * share between threads.
  *
  * <pre>{@code
  * try (HypatiaClient client = HypatiaClient.connect("127.0.0.1:50051")) {
@@ -48,23 +49,22 @@ public final class HypatiaClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final HypatiaServiceGrpc.HypatiaServiceBlockingStub stub;
     private final Duration timeout;
-    private final int retries;
+    private final Failover failover;
     private final String worker;
     private final int pageSize;
 
     private HypatiaClient(Builder b) {
+        ChannelCredentials credentials;
         if (b.tlsCa != null) {
             try {
-                this.channel = Grpc.newChannelBuilder(b.target,
-                        TlsChannelCredentials.newBuilder().trustManager(b.tlsCa.toFile()).build()).build();
+                credentials = TlsChannelCredentials.newBuilder().trustManager(b.tlsCa.toFile()).build();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the CA file " + b.tlsCa, e);
             }
-        } else if (b.tls) {
-            this.channel = ManagedChannelBuilder.forTarget(b.target).useTransportSecurity().build();
         } else {
-            this.channel = ManagedChannelBuilder.forTarget(b.target).usePlaintext().build();
+            credentials = b.tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
         }
+        this.channel = GatewayTarget.channelBuilder(b.target, credentials).build();
         HypatiaServiceGrpc.HypatiaServiceBlockingStub s = HypatiaServiceGrpc.newBlockingStub(channel);
         if (b.token != null) {
             Metadata headers = new Metadata();
@@ -73,12 +73,17 @@ public final class HypatiaClient implements AutoCloseable {
         }
         this.stub = s;
         this.timeout = b.timeout;
-        this.retries = b.retries;
+        this.failover = new Failover(b.retries, Duration.ofMillis(100), Duration.ofSeconds(5));
         this.worker = b.worker != null ? b.worker : ManagementFactory.getRuntimeMXBean().getName();
         this.pageSize = b.pageSize;
     }
 
-    /** A plaintext client with the defaults (60 s deadline, 5 retries on UNAVAILABLE). */
+    /**
+     * A plaintext client with the defaults (60 s deadline, 5 retries of a repeatable call).
+     * {@code target} names one gateway ({@code host:port}) or several
+     * ({@code host1:port1,host2:port2}, or any gRPC target such as {@code dns:///name:port});
+     * calls are spread over them round robin, see {@link GatewayTarget} and {@link Failover}.
+     */
     public static HypatiaClient connect(String target) {
         return builder(target).build();
     }
@@ -108,7 +113,10 @@ public final class HypatiaClient implements AutoCloseable {
             return this;
         }
 
-        /** Retries of a call refused with UNAVAILABLE, with exponential backoff. */
+        /**
+         * Repeats of a call that may be repeated ({@link Failover#IDEMPOTENT}) after UNAVAILABLE or
+         * DEADLINE_EXCEEDED, on another gateway when there are several, with exponential backoff.
+         */
         public Builder retries(int retries) {
             this.retries = retries;
             return this;
@@ -155,25 +163,30 @@ public final class HypatiaClient implements AutoCloseable {
         }
     }
 
-    /** Calls one RPC with the deadline, retrying UNAVAILABLE; throws {@link HypatiaException}. */
+    /** Calls one RPC with the deadline, repeating it after a lost gateway if it may be; throws {@link HypatiaException}. */
     <T> T call(String method, Function<HypatiaServiceGrpc.HypatiaServiceBlockingStub, T> rpc) {
-        long delayMs = 100;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return rpc.apply(stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt >= retries) {
-                    throw new HypatiaException(method, e);
-                }
-            }
-            try {
-                Thread.sleep(delayMs);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while retrying " + method, ie);
-            }
-            delayMs = Math.min(delayMs * 2, 5000);
+        return call(method, Failover.isIdempotent(method), rpc);
+    }
+
+    /**
+     * {@link #call(String, Function)} with the caller saying whether the call may be repeated. One
+     * that may not waits for a reachable gateway (up to the deadline) instead of failing fast, so
+     * it is never lost to a gateway that is down, only to one that dies while answering it.
+     */
+    <T> T call(String method, boolean idempotent, Function<HypatiaServiceGrpc.HypatiaServiceBlockingStub, T> rpc) {
+        try {
+            return failover.call(idempotent, () -> {
+                HypatiaServiceGrpc.HypatiaServiceBlockingStub s = stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return rpc.apply(idempotent ? s : s.withWaitForReady());
+            });
+        } catch (StatusRuntimeException e) {
+            throw new HypatiaException(method, e);
         }
+    }
+
+    /** How many calls this client repeated after a lost gateway or a timeout (for monitoring). */
+    public long retriedCalls() {
+        return failover.retriedCalls();
     }
 
     String worker() {
@@ -197,7 +210,8 @@ public final class HypatiaClient implements AutoCloseable {
             req.setFidelity(Fidelity.newBuilder().setName(f.name()).setMin(f.min()).setMax(f.max()));
         }
         try {
-            return new Study(this, call("CreateStudy", s -> s.createStudy(req.build())).getStudy());
+            // repeatable only when an existing study is welcome: a repeat then finds the first one's study
+            return new Study(this, call("CreateStudy", options.loadIfExistsSet(), s -> s.createStudy(req.build())).getStudy());
         } catch (HypatiaException e) {
             if (e.code() != Status.Code.ALREADY_EXISTS || !options.loadIfExistsSet()) {
                 throw e;

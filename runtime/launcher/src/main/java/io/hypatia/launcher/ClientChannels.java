@@ -1,9 +1,10 @@
 package io.hypatia.launcher;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import io.hypatia.client.GatewayTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,21 +15,24 @@ final class ClientChannels {
     }
 
     /**
-     * @param target     HOST:PORT
+     * @param target     HOST:PORT, several gateways HOST1:PORT1,HOST2:PORT2 (spread round robin), or a gRPC target
      * @param tls        use TLS (implied by {@code trustedCa})
      * @param trustedCa  trust this CA certificate (PEM) instead of the system's trusted ones; null for those
      */
     static ManagedChannel open(String target, boolean tls, Path trustedCa) throws IOException {
-        if (trustedCa == null && !tls) {
-            return ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-        }
-        var ssl = GrpcSslContexts.forClient();
+        ChannelCredentials credentials;
         if (trustedCa != null) {
             if (!Files.isReadable(trustedCa)) {
                 throw new IOException("--tls-ca " + trustedCa + " is not a readable file");
             }
-            ssl.trustManager(trustedCa.toFile());
+            credentials = TlsChannelCredentials.newBuilder().trustManager(trustedCa.toFile()).build();
+        } else {
+            credentials = tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
         }
-        return NettyChannelBuilder.forTarget(target).sslContext(ssl.build()).build();
+        try {
+            return GatewayTarget.channelBuilder(target, credentials).build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("--target: " + e.getMessage(), e);
+        }
     }
 }

@@ -72,11 +72,13 @@ public final class Main {
               --seed N              sampler seed (default 1)
 
             bench-rpc options:
-              --clients N           concurrent clients (default 16)
+              --clients N[,N...]    concurrent clients (default 16); a list runs one leg per count
               --seconds N           measured seconds (default 20), after --warmup N seconds (default 5)
-              --sampler NAME        sampler plugin (default random)
+              --sampler NAME[,NAME] sampler plugin (default random); a list runs each (a fresh study per leg)
               --csv FILE            CSV to append to (default bench-rpc.csv)
-              --target HOST:PORT    measure a running service instead of an embedded one
+              --leg LABEL           what is measured, in the output and the CSV's service column
+              --target HOST:PORT    measure a running service instead of an embedded one; several
+                                    gateways HOST1:PORT1,HOST2:PORT2 share one round-robin channel
               --token TOKEN         bearer token for --target (an embedded service gets its own)
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
               --security-matrix     embedded only: the cost of authentication and TLS. One engine behind
@@ -142,7 +144,7 @@ public final class Main {
                 }
                 case "bench-rpc" -> {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
-                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "target", "token", "tls-ca", "rounds",
+                    options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "leg", "target", "token", "tls-ca", "rounds",
                             "study-sizes", "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
                             "compare-home"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);

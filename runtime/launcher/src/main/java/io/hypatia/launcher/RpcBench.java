@@ -81,11 +81,10 @@ final class RpcBench {
         if (target == null) {
             return runEmbedded(a, Security.PLAINTEXT);
         }
-        String host = target.substring(0, target.lastIndexOf(':'));
-        int port = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
         String ca = a.get("tls-ca", null);
-        return measureOn(a, channel(host, port, ca == null ? null : Path.of(ca)), a.get("token", null), target,
-                (ca != null ? "tls" : "plaintext") + (a.get("token", null) != null ? "+token" : ""));
+        // several gateways (h1:p1,h2:p2) share one round-robin channel, as the clients do
+        return measureOn(a, ClientChannels.open(target, false, ca == null ? null : Path.of(ca)), a.get("token", null),
+                a.get("leg", target), (ca != null ? "tls" : "plaintext") + (a.get("token", null) != null ? "+token" : ""));
     }
 
     private static int runEmbedded(Args a, Security security) throws Exception {
@@ -107,7 +106,7 @@ final class RpcBench {
         try (HypatiaServer server = HypatiaServer.start(o)) {
             server.engine().setStudyIdleEvictMillis(Main.studyIdleEvictMillis(a));
             return measureOn(a, channel("127.0.0.1", server.port(), cert == null ? null : cert.cert()), token,
-                    "embedded, fsync " + !a.flag("no-fsync"), security.label());
+                    a.get("leg", "embedded, fsync " + !a.flag("no-fsync")), security.label());
         }
     }
 
@@ -123,15 +122,52 @@ final class RpcBench {
                 headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
                 stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
             }
-            return measure(stub, a.getInt("clients", 16, 1, 1024), a.getInt("seconds", 20, 1, 3600), a.getInt("warmup", 5, 0, 600),
-                    a.get("sampler", "random"), Path.of(a.get("csv", "bench-rpc.csv")), where, security);
+            List<Integer> clientCounts = intList(a.get("clients", "16"), "--clients", 1, 1024);
+            List<String> samplers = List.of(a.get("sampler", "random").split(","));
+            int seconds = a.getInt("seconds", 20, 1, 3600), warmup = a.getInt("warmup", 5, 0, 600);
+            Path csv = Path.of(a.get("csv", "bench-rpc.csv"));
+            List<String> summary = new ArrayList<>();
+            for (String sampler : samplers) {
+                for (int clients : clientCounts) {
+                    Segment m = measure(stub, clients, seconds, warmup, sampler.trim(), csv, where, security);
+                    if (m == null) {
+                        return 1;
+                    }
+                    summary.add(String.format("%-36s %-7s %4d %10.1f %10.2f %10.2f", where, sampler.trim(), clients,
+                            m.perSecond(), ms(m.asks(), 0.5), ms(m.asks(), 0.99)));
+                }
+            }
+            if (summary.size() > 1) { // one table for a list of legs
+                System.out.printf("%n%-36s %-7s %4s %10s %10s %10s%n", "leg", "sampler", "N", "trials/s", "ask_p50_ms", "ask_p99_ms");
+                summary.forEach(System.out::println);
+            }
+            return 0;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
-    private static int measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
-                               String sampler, Path csv, String where, String security) throws Exception {
+    /** A comma-separated list of whole numbers, each in [min, max]. */
+    static List<Integer> intList(String value, String option, int min, int max) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(part.trim());
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException(option + " takes whole numbers separated by commas, got '" + value + "'");
+            }
+            if (n < min || n > max) {
+                throw new Args.UsageException(option + " values must be between " + min + " and " + max + ", got " + n);
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    /** One leg: a fresh study, {@code clients} threads; prints and appends its figures; null when an RPC failed. */
+    private static Segment measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
+                                   String sampler, Path csv, String where, String security) throws Exception {
         String study = createStudy(stub, "bench-rpc-" + System.currentTimeMillis(), sampler);
         System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s, %s%n",
                 clients, warmup, seconds, sampler, where, security);
@@ -139,7 +175,7 @@ final class RpcBench {
         Segment m = drive(stub, study, clients, warmup, seconds, bar);
         if (m.failure() != null) {
             System.err.println("bench-rpc: an RPC failed: " + m.failure());
-            return 1;
+            return null;
         }
         long[] asks = m.asks();
         long[] tells = m.tells();
@@ -157,7 +193,7 @@ final class RpcBench {
                     ms(asks, 0.5), ms(asks, 0.99), ms(tells, 0.5), ms(tells, 0.99), security);
         }
         System.out.println("appended to " + csv.toAbsolutePath());
-        return 0;
+        return m;
     }
 
     /** Creates the benchmark's study (4 parameters, one objective) and returns its name. */
