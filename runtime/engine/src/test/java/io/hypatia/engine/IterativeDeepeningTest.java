@@ -122,19 +122,7 @@ class IterativeDeepeningTest extends EngineTestBase {
         }
 
         // The next asks hand them out first, resumed from their checkpoints at step 9, to the new top rung.
-        Set<Long> resumed = new HashSet<>();
-        for (int i = 0; i < continued.size(); i++) {
-            Asked a = work("a");
-            long id = a.info().trial().id();
-            assertTrue(continued.contains(id), "ask " + i + " handed out trial " + id + " instead of a continued one");
-            assertEquals(HandOut.PROMOTED, a.handOut());
-            assertTrue(a.resumed());
-            assertEquals(9.0, a.resumeStep());
-            assertEquals("ckpt-" + id + "-9", a.checkpoint());
-            assertEquals(27.0, a.info().trial().budget());
-            resumed.add(id);
-        }
-        assertEquals(continued, resumed);
+        assertNextAsksResumeFrom9To27("a", continued);
         for (long id : continued) {
             TrialInfo t = engine.getTrial("a", id);
             assertEquals(TrialState.COMPLETE, t.trial().state());
@@ -256,11 +244,17 @@ class IterativeDeepeningTest extends EngineTestBase {
                 + pausedRunning + " of " + running.size() + " running trials paused at 9");
 
         restart(); // the paused trials wait in rung 9 after a rebuild too
+        assertNextAsksResumeFrom9To27("s", toResume);
+        assertNeverPromotedTwiceNorTrainedTwice("s");
+    }
+
+    /** The next asks hand out exactly {@code expected}, each promoted and resumed from its checkpoint at 9 to budget 27. */
+    private void assertNextAsksResumeFrom9To27(String study, Set<Long> expected) {
         Set<Long> resumed = new HashSet<>();
-        for (int i = 0; i < toResume.size(); i++) {
-            Asked a = work("s");
+        for (int i = 0; i < expected.size(); i++) {
+            Asked a = work(study);
             long id = a.info().trial().id();
-            assertTrue(toResume.contains(id), "ask " + i + " handed out trial " + id + " instead of a paused one");
+            assertTrue(expected.contains(id), "ask " + i + " handed out trial " + id + " instead of one waiting to resume");
             assertEquals(HandOut.PROMOTED, a.handOut());
             assertTrue(a.resumed());
             assertEquals(9.0, a.resumeStep());
@@ -268,8 +262,7 @@ class IterativeDeepeningTest extends EngineTestBase {
             assertEquals(27.0, a.info().trial().budget());
             resumed.add(id);
         }
-        assertEquals(toResume, resumed);
-        assertNeverPromotedTwiceNorTrainedTwice("s");
+        assertEquals(expected, resumed);
     }
 
     /** Reports steps {@code from..to} of a hand-out with a checkpoint each; the last decision (CONTINUE if none). */
