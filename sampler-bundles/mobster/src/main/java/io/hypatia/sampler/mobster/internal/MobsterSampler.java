@@ -88,7 +88,9 @@ public class MobsterSampler implements Sampler, Configurable {
         if (target < 0) {
             return space.sampleUniform(context.random()); // random until a level has enough data
         }
-        double[] best = new JointModel(enc, data, target, settings, context.seed(), models).maximiseEi(random);
+        CostModel cost = settings.costExponent() > 0
+                ? CostModel.fit(data.costs, settings.minPoints(space), settings, context.seed(), models) : null;
+        double[] best = new JointModel(enc, data, target, settings, context.seed(), models, cost).maximiseEi(random);
         return space.validate(enc.decode(best));
     }
 
@@ -102,9 +104,15 @@ public class MobsterSampler implements Sampler, Configurable {
         /** Feature vectors of the best configurations observed at the target level, best first. */
         private final List<double[]> good;
         private final int candidates;
+        /** The cost per step model for EI per unit cost, or null for plain EI. */
+        private final CostModel cost;
+        private final double costExponent;
 
-        JointModel(SpaceEncoding enc, ResourceData data, int target, MobsterSettings settings, long seed, ModelCache cache) {
+        JointModel(SpaceEncoding enc, ResourceData data, int target, MobsterSettings settings, long seed, ModelCache cache,
+                   CostModel cost) {
             this.enc = enc;
+            this.cost = cost;
+            this.costExponent = settings.costExponent();
             this.d = enc.dims() + 1;
             this.candidates = settings.candidates();
             List<Point> points = Subsample.posterior(data.points, target, settings.maxPoints());
@@ -203,8 +211,20 @@ public class MobsterSampler implements Sampler, Configurable {
             return out;
         }
 
+        /** The acquisition of each row of {@code features}: log EI, minus cost_exponent times the log cost per step. */
+        double[] acquisition(List<double[]> features) {
+            double[] a = logEi(features);
+            if (cost != null) {
+                double[] c = cost.logCost(features);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] -= costExponent * c[i];
+                }
+            }
+            return a;
+        }
+
         /**
-         * The configuration features with the largest EI among {@code n_candidates}: three quarters
+         * The configuration features with the largest acquisition (EI, or EI per unit cost) among {@code n_candidates}: three quarters
          * scrambled Sobol points of the per-parameter unit cube, one quarter Gaussian steps around the
          * best configurations at the target level; then one round of smaller steps around the five
          * best candidates.
@@ -230,7 +250,7 @@ public class MobsterSampler implements Sampler, Configurable {
             for (int i = 0; i < local; i++) {
                 cands.add(perturb(seeds.get(i % seeds.size()), (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1, random));
             }
-            double[] scores = logEi(cands);
+            double[] scores = acquisition(cands);
             Integer[] order = new Integer[cands.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -245,7 +265,7 @@ public class MobsterSampler implements Sampler, Configurable {
                     refine.add(perturb(u, 0.01, random));
                 }
             }
-            double[] refined = logEi(refine);
+            double[] refined = acquisition(refine);
             for (int i = 0; i < refined.length; i++) {
                 if (refined[i] > bestScore) {
                     bestScore = refined[i];
