@@ -324,21 +324,49 @@ public final class GaussianProcess {
      * computes them.
      */
     public void predictBounds(double[] points, int m, double[] mean, double[] varUpper) {
+        predictBounds(points, m, m, mean, varUpper, null, null);
+    }
+
+    /**
+     * As {@link #predictBounds(double[], int, double[], double[])}, and also records for each point
+     * its {@code keep >= m} nearest observations, nearest first, and its kernel to them (row
+     * {@code c} at {@code c * keep} of {@code nearOut} and {@code kOut}), for
+     * {@link #varianceBound(int[], double[], int, int)} to tighten the bound later without
+     * another pass over all observations. The m nearest are the first m of the keep nearest.
+     */
+    public void predictBounds(double[] points, int m, int keep, double[] mean, double[] varUpper, int[] nearOut, double[] kOut) {
         int count = mean.length;
         int size = Math.min(m, n);
+        int kept = Math.min(Math.max(keep, m), n);
         double[] ps = Matern52.scale(points, d, hyper.lengthscales());
         double[] kc = new double[n];
-        int[] near = new int[size];
-        double[] kNear = new double[size];
+        int[] near = new int[kept];
+        double[] kNear = new double[kept];
         double[] work = new double[size * size + size];
         for (int c = 0; c < count; c++) {
             mean[c] = kernelRow(ps, c, kc);
             nearest(kc, near);
-            for (int a = 0; a < size; a++) {
+            for (int a = 0; a < kept; a++) {
                 kNear[a] = kc[near[a]];
             }
-            varUpper[c] = conditionedVariance(near, kNear, work);
+            varUpper[c] = conditionedVariance(near, kNear, size, work);
+            if (nearOut != null) {
+                System.arraycopy(near, 0, nearOut, c * keep, kept);
+                System.arraycopy(kNear, 0, kOut, c * keep, kept);
+            }
         }
+    }
+
+    /**
+     * The variance bound of {@link #predictBounds} conditioned on the first {@code m} of the
+     * nearest observations it recorded for a point ({@code near} and {@code kNear} from
+     * {@code offset}); m(m-1)/2 kernel evaluations and an m^3/6 factorisation.
+     */
+    public double varianceBound(int[] near, double[] kNear, int offset, int m) {
+        int size = Math.min(m, n);
+        int[] nr = Arrays.copyOfRange(near, offset, offset + size);
+        double[] kr = Arrays.copyOfRange(kNear, offset, offset + size);
+        return conditionedVariance(nr, kr, size, new double[size * size + size]);
     }
 
     /**
@@ -359,16 +387,16 @@ public final class GaussianProcess {
         for (int a = 0; a < size; a++) {
             kNear[a] = Matern52.value(Math.sqrt(r2[near[a]]), s2);
         }
-        return conditionedVariance(near, kNear, new double[size * size + size]);
+        return conditionedVariance(near, kNear, size, new double[size * size + size]);
     }
 
     /**
-     * The latent variance at a point conditioned on the observations {@code near} only, with
-     * {@code kNear} its kernel to each; {@code work} holds (size + 1) * size doubles. Falls back
-     * to the prior variance (still a bound) when the subset's matrix does not factorise.
+     * The latent variance at a point conditioned on the first {@code size} observations of
+     * {@code near} only, with {@code kNear} its kernel to each; {@code work} holds (size + 1) * size
+     * doubles. Falls back to the prior variance (still a bound) when the subset's matrix does not
+     * factorise.
      */
-    private double conditionedVariance(int[] near, double[] kNear, double[] work) {
-        int size = near.length;
+    private double conditionedVariance(int[] near, double[] kNear, int size, double[] work) {
         double s2 = hyper.signalVariance();
         // Cholesky of the subset's matrix, in place in the first size^2 entries of work; v = L_S^-1 k_S after them.
         double[] sub = work;
@@ -422,20 +450,32 @@ public final class GaussianProcess {
         }
     }
 
-    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index). */
+    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index), largest first. */
     private static void nearest(double[] k, int[] near) {
         int size = near.length, filled = 0;
+        if (size == 0) {
+            return;
+        }
+        // The kept values beside their indices, and the smallest kept value in a local, so that
+        // the common case (not among the largest) is one comparison with no dependent load.
+        double[] top = new double[size];
+        double threshold = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < k.length; i++) {
             double ki = k[i];
-            if (filled == size && ki <= k[near[size - 1]]) {
+            if (filled == size && ki <= threshold) {
                 continue;
             }
             int pos = filled < size ? filled++ : size - 1;
-            while (pos > 0 && k[near[pos - 1]] < ki) {
+            while (pos > 0 && top[pos - 1] < ki) {
+                top[pos] = top[pos - 1];
                 near[pos] = near[pos - 1];
                 pos--;
             }
+            top[pos] = ki;
             near[pos] = i;
+            if (filled == size) {
+                threshold = top[size - 1];
+            }
         }
     }
 

@@ -95,7 +95,7 @@ final class Acquisition {
      * with σ only while the mean is infeasible (t < μ) and is bounded by 1 otherwise.
      */
     double[] upperBounds(double[] points, int count, int m) {
-        return new Bounds(points, count, m).bounds;
+        return new Bounds(points, count, m, m).bounds;
     }
 
     /**
@@ -108,17 +108,27 @@ final class Acquisition {
         private final double[] points;
         /** Means at the candidates: the objective's first when there is an incumbent, then each constraint's. */
         private final double[][] means;
+        /** Per model, each candidate's {@link #keep} nearest observations and its kernel to them. */
+        private final int[][] near;
+        private final double[][] kNear;
+        private final int keep;
         /** The current upper bound of each candidate's acquisition. */
         final double[] bounds;
 
-        /** Bounds from the variance conditioned on the {@code m} nearest observations of each candidate. */
-        Bounds(double[] points, int count, int m) {
+        /**
+         * Bounds from the variance conditioned on the {@code m} nearest observations of each
+         * candidate; the {@code keep} nearest are remembered for {@link #tighten}.
+         */
+        Bounds(double[] points, int count, int m, int keep) {
             this.points = points;
+            this.keep = keep;
             List<GaussianProcess> models = models();
             means = new double[models.size()][count];
+            near = new int[models.size()][count * keep];
+            kNear = new double[models.size()][count * keep];
             double[][] vars = new double[models.size()][count];
             for (int g = 0; g < models.size(); g++) {
-                models.get(g).predictBounds(points, m, means[g], vars[g]);
+                models.get(g).predictBounds(points, m, keep, means[g], vars[g], near[g], kNear[g]);
             }
             bounds = new double[count];
             for (int i = 0; i < count; i++) {
@@ -140,7 +150,10 @@ final class Acquisition {
             double[] x = java.util.Arrays.copyOfRange(points, i * d, (i + 1) * d);
             double a = 0;
             for (int g = 0; g < models.size(); g++) {
-                a += term(g, means[g][i], models.get(g).varianceBound(x, m));
+                GaussianProcess gp = models.get(g);
+                double var = Math.min(m, gp.n) <= Math.min(keep, gp.n) ? gp.varianceBound(near[g], kNear[g], i * keep, m)
+                        : gp.varianceBound(x, m);
+                a += term(g, means[g][i], var);
             }
             if (a < bounds[i]) {
                 bounds[i] = a;

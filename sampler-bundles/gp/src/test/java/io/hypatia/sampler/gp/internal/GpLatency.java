@@ -40,8 +40,11 @@ import java.util.SplittableRandom;
  * <p>{@code --against} takes the class directories (or jars) of another build of the GP and GP
  * model bundles, say main's: that sampler is loaded in its own class loader and its asks are
  * interleaved with this build's on the very same histories (alternating which goes first), so
- * both see the same machine load; the table then has one row per build and size, and counts the
- * asks where both builds proposed the same configuration.
+ * both see the same machine load; the table then has one row per build and size, counts the
+ * asks where both builds proposed the same configuration, and, where they differ, compares the
+ * two proposals by this build's exact acquisition (log EI under the same fitted model): the
+ * median and the worst of (this build's - the other's), so that a faster but worse acquisition
+ * optimiser shows.
  */
 public final class GpLatency {
     private GpLatency() {
@@ -103,6 +106,8 @@ public final class GpLatency {
                 double[][] ms = new double[b][window];
                 double[][] cpu = new double[b][window];
                 int same = 0;
+                List<Double> gain = new ArrayList<>();
+                io.hypatia.sampler.gp.model.ModelCache judgeCache = new io.hypatia.sampler.gp.model.ModelCache();
                 for (int r = 0; r < window; r++) {
                     List<Trial> prefix = h.subList(0, n + r);
                     Config[] proposed = new Config[b];
@@ -116,6 +121,8 @@ public final class GpLatency {
                     }
                     if (b > 1 && proposed[0].equals(proposed[1])) {
                         same++;
+                    } else if (b > 1) {
+                        gain.add(logEiDifference(space, prefix, proposed[0], proposed[1], judgeCache));
                     }
                 }
                 for (int v = 0; v < b; v++) {
@@ -130,6 +137,11 @@ public final class GpLatency {
                     }
                     double cached = (System.nanoTime() - t0) / 1e6 / repeats;
                     String sameText = b > 1 ? same + "/" + window : "";
+                    if (b > 1 && !gain.isEmpty()) {
+                        double[] g = gain.stream().mapToDouble(Double::doubleValue).toArray();
+                        sameText += String.format(Locale.ROOT, "; log EI this - other: median %.3g, worst %.3g", StudyLoop.median(g),
+                                Arrays.stream(g).min().orElse(0));
+                    }
                     System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", n, names.get(v),
                             mean(ms[v]), StudyLoop.median(ms[v]), max(ms[v]), mean(cpu[v]), StudyLoop.median(cpu[v]),
                             percentile(cpu[v], 0.99), max(cpu[v]), cached, sameText);
@@ -177,6 +189,20 @@ public final class GpLatency {
                 }
             }
         };
+    }
+
+    /**
+     * log EI of {@code a} minus that of {@code b} under this build's model of {@code history}
+     * (default settings, seed 1, as the asks), each at its encoded configuration.
+     */
+    private static double logEiDifference(SearchSpace space, List<Trial> history, Config a, Config b,
+                                          io.hypatia.sampler.gp.model.ModelCache cache) {
+        io.hypatia.sampler.gp.model.SpaceEncoding enc = new io.hypatia.sampler.gp.model.SpaceEncoding(space);
+        SamplerContext ctx = StudyLoop.context(space, history, 1, Map.of());
+        Observations obs = Observations.from(ctx, enc, ctx.random());
+        Surrogates models = Surrogates.fit(obs, GpSettings.parse(Map.of()), 1, cache);
+        Acquisition acq = new Acquisition(models.objective, models.incumbent, List.of());
+        return acq.value(enc.encode(a)) - acq.value(enc.encode(b));
     }
 
     private static double mean(double[] v) {
