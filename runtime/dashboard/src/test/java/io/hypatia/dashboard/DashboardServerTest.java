@@ -1,5 +1,6 @@
 package io.hypatia.dashboard;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class DashboardServerTest {
     @BeforeEach
     void start() throws Exception {
         store = Store.openInMemory();
-        engine = new StudyEngine(store, new UniformPlugins());
+        engine = new StudyEngine(store, new TestPlugins("uniform", "2.1.0"));
         engine.createStudy(StudySpec.of("s1", SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
                 List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("uniform")));
         for (StudyEngine.Asked a : engine.ask("s1", 25, "w")) {
