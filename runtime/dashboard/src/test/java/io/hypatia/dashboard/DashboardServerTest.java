@@ -119,6 +119,23 @@ class DashboardServerTest {
         assertTrue(text.contains("hypatia_trials{state=\"FAILED\"} 5.0"), text);
     }
 
+    @Test
+    void metricsSayWhereAsksAndTellsSpentTheirTime() throws Exception {
+        // Two asks (one of three trials) and one tell since the metrics started watching: one
+        // observation per call and phase, whatever the trial count.
+        engine.ask("s1", 1, "w");
+        StudyEngine.Asked a = engine.ask("s1", 3, "w").get(0);
+        engine.tell("s1", a.info().trial().id(), StudyEngine.Outcome.complete(List.of(0.5)), null);
+        String text = HttpClient.newHttpClient().send(request("/metrics"), HttpResponse.BodyHandlers.ofString()).body();
+        for (String phase : List.of("queue", "locked", "commit")) {
+            assertTrue(text.contains("hypatia_engine_call_phase_seconds_count{call=\"ask\",phase=\"" + phase + "\"} 2"), text);
+        }
+        for (String phase : List.of("locked", "commit")) {
+            assertTrue(text.contains("hypatia_engine_call_phase_seconds_count{call=\"tell\",phase=\"" + phase + "\"} 1"), text);
+        }
+        assertTrue(text.contains("hypatia_store_commit_batch_size_count"), text);
+    }
+
     private JsonNode get(String path, int status) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(request(path), HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), r.body());
