@@ -313,6 +313,49 @@ public final class GaussianProcess {
     }
 
     /**
+     * What {@link #predictMany} computes for the rows {@code which} of {@code points}, bit for bit,
+     * without computing the other rows: a caller that scores only some candidates exactly (after
+     * screening the rest with {@link #predictBounds}) then makes the same decisions as one that
+     * scores all. {@code predictMany} sums a row's variance with one accumulator when the row is in
+     * a group of four of its block and with {@link Cholesky#dot}'s four when it is in a block's
+     * remainder, so each row wanted is computed in the same kind of group here.
+     *
+     * @param mean receives the mean of row {@code which[j]} at index j; likewise {@code var}
+     */
+    public void predictRows(double[] points, int[] which, double[] mean, double[] var) {
+        int total = points.length / d;
+        int[] grouped = new int[which.length];
+        int g = 0;
+        for (int j = 0; j < which.length; j++) {
+            int p = which[j];
+            int b0 = p / BLOCK * BLOCK;
+            if (p - b0 < (Math.min(BLOCK, total - b0) & ~3)) {
+                grouped[g++] = j;
+            } else { // in a block's remainder: alone, through the same row-wise solve
+                double[] m1 = new double[1], v1 = new double[1];
+                predictMany(Arrays.copyOfRange(points, p * d, (p + 1) * d), m1, v1);
+                mean[j] = m1[0];
+                var[j] = v1[0];
+            }
+        }
+        if (g == 0) {
+            return;
+        }
+        int padded = (g + 3) & ~3; // whole groups of four, the last row repeated
+        double[] rows = new double[padded * d];
+        for (int r = 0; r < padded; r++) {
+            int p = which[grouped[Math.min(r, g - 1)]];
+            System.arraycopy(points, p * d, rows, r * d, d);
+        }
+        double[] m = new double[padded], v = new double[padded];
+        predictMany(rows, m, v);
+        for (int r = 0; r < g; r++) {
+            mean[grouped[r]] = m[r];
+            var[grouped[r]] = v[r];
+        }
+    }
+
+    /**
      * Exact posterior means and <em>upper bounds</em> on the latent variances at the rows of
      * {@code points}, in O(n d + m^3) per point instead of the O(n^2) of {@link #predictMany}.
      * The bound is the variance after conditioning on only the {@code m} observations with the

@@ -105,6 +105,35 @@ class GaussianProcessTest {
     }
 
     @Test
+    void predictRowsIsBitForBitPredictManyAtThoseRows() {
+        // MOBSTER scores only the candidates its bounds cannot settle, and must decide as if it scored all
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 61, d = 3, m = 75; // blocks of 32, 32 and 11: rows 72-74 are a block's remainder
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = r.nextDouble();
+            }
+            y[i] = f(x[i * d], x[i * d + 1]) + x[i * d + 2];
+        }
+        GaussianProcess gp = GaussianProcess.condition(x, d, y, new Hyperparameters(new double[] {0.3, 0.5, 0.7}, 1.5, 1e-4));
+        double[] q = new double[m * d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = r.nextDouble();
+        }
+        double[] mean = new double[m], var = new double[m];
+        gp.predictMany(q, mean, var);
+        int[] which = {74, 3, 40, 72, 0, 33, 63, 64, 73, 31};
+        double[] sm = new double[which.length], sv = new double[which.length];
+        gp.predictRows(q, which, sm, sv);
+        for (int j = 0; j < which.length; j++) {
+            assertEquals(Double.doubleToRawLongBits(mean[which[j]]), Double.doubleToRawLongBits(sm[j]), "mean of row " + which[j]);
+            assertEquals(Double.doubleToRawLongBits(var[which[j]]), Double.doubleToRawLongBits(sv[j]), "variance of row " + which[j]);
+        }
+    }
+
+    @Test
     void choleskyEscalatesJitterOnSingularMatrices() {
         // Three identical points without noise: rank one.
         double[] k = {1, 1, 1, 1, 1, 1, 1, 1, 1};
