@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.benchmark.synthetic.internal.LearningCurveBenchmarks;
+import io.hypatia.engine.TestPlugins;
 import io.hypatia.sampler.mobster.internal.MobsterSampler;
 import io.hypatia.scheduler.asha.internal.AshaScheduler;
 import java.util.ArrayList;
