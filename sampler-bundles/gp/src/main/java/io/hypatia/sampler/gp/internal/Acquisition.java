@@ -66,6 +66,31 @@ final class Acquisition {
         return a;
     }
 
+    /**
+     * {@link #value} at each of {@code points}, the same to the last bit, with one pass over each
+     * model's Cholesky factor for all of them.
+     */
+    double[] valueEach(double[][] points) {
+        int count = points.length;
+        double[] a = new double[count];
+        double[] mean = new double[count];
+        double[] var = new double[count];
+        if (incumbent != null) {
+            objective.predictEach(points, mean, var);
+            for (int i = 0; i < count; i++) {
+                double sd = Math.sqrt(var[i]);
+                a[i] += LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+            }
+        }
+        for (Constraint c : constraints) {
+            c.gp().predictEach(points, mean, var);
+            for (int i = 0; i < count; i++) {
+                a[i] += LogEi.logNormalCdf((c.threshold() - mean[i]) / Math.sqrt(var[i]));
+            }
+        }
+        return a;
+    }
+
     /** The acquisition at each row of {@code points} (row-major), batched for speed. */
     double[] values(double[] points, int count) {
         double[] a = new double[count];
