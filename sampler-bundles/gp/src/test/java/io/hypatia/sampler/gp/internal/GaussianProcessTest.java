@@ -3,6 +3,7 @@ package io.hypatia.sampler.gp.internal;
 import io.hypatia.sampler.gp.model.Cholesky;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.Hyperparameters;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,6 +222,18 @@ class GaussianProcessTest {
                 System.out.println("tightest " + tightest);
                 assertTrue(tightest < 1.2, "bounds never tight: " + tightest);
             }
+        }
+        // The screen's means are the exact scores' means to the last bit (its guarantee compares them).
+        gp.predictBounds(q, 4, bMean, bVar);
+        assertArrayEquals(mean, bMean);
+        // Tightened bounds, one point at a time: still bounds, and more neighbours never loosen them.
+        for (int i = 0; i < m; i++) {
+            double[] point = java.util.Arrays.copyOfRange(q, i * d, (i + 1) * d);
+            double loose = gp.varianceBound(point, 4);
+            double tight = gp.varianceBound(point, 32);
+            assertEquals(bVar[i], loose, 1e-12 * loose, "same 4 neighbours as predictBounds at " + i);
+            assertTrue(tight >= var[i], "tightened bound " + tight + " below the variance " + var[i] + " at " + i);
+            assertTrue(tight <= loose * (1 + 1e-9), "32 neighbours looser than 4 at " + i);
         }
     }
 
