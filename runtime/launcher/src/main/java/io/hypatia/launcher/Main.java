@@ -103,7 +103,8 @@ public final class Main {
                                     and after asking --touch K more studies
                                     (default 500); CSV default bench-restart.csv; --compare-home DIR
                                     restarts another installation (e.g. an earlier build) in turn,
-                                    --compare-cds this one with HYPATIA_CDS=off in turn
+                                    --compare-cds this one with HYPATIA_CDS=off in turn,
+                                    --compare-java-opts OPTS this one with HYPATIA_JAVA_OPTS=OPTS
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -148,7 +149,7 @@ public final class Main {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "leg", "target", "token", "tls-ca", "rounds",
                             "study-sizes", "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
-                            "compare-home"));
+                            "compare-home", "compare-java-opts"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     flags.add("restart");
@@ -265,6 +266,10 @@ public final class Main {
         int pluginWait = a.getInt("plugin-wait-ms", 10_000, 0, 600_000);
         long idleEvict = studyIdleEvictMillis(a);
         long startNanos = System.nanoTime();
+        String cacheDir = System.getProperty("hypatia.cache.dir"); // set by bin/hypatia
+        if (cacheDir != null && o.sharedStore() == null) {
+            io.hypatia.engine.store.SqliteNativeLibrary.useCache(Path.of(cacheDir));
+        }
         HypatiaServer server = HypatiaServer.startServing(o, pluginWait);
         server.engine().setStudyIdleEvictMillis(idleEvict);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
