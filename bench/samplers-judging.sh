@@ -14,7 +14,8 @@
 # runs as `hypatia bench --optimizers gp` (same instance, sampler seed and history, checked to
 # give identical evaluations), written in the bench's evaluation format, plus the share of
 # post-startup trials with a coordinate on a bound (OUT/bounds/*.csv). Two GP processes split the
-# functions; the Optuna samplers run as one process each.
+# functions. The GP and Optuna's two TPEs (the slow parts) go seed by seed (every function gets
+# seed s before any gets s+1), so a run cut short still covers every function; one CSV per seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 H=runtime/launcher/target/hypatia/bin/hypatia
@@ -34,18 +35,25 @@ if [[ ,$PARTS, == *,java,* ]]; then
   "${RUN[@]}" $H bench --optimizers tpe,tpe:multivariate=false,cmaes --benchmarks $F --seeds "$SEEDS" --trials 300 \
       --checkpoints 100 --parallel 1 --out "$OUT/java" > "$OUT/java.log" 2>&1 &
 fi
+mkdir -p "$OUT/gp" "$OUT/optuna"
 if [[ ,$PARTS, == *,gp,* ]]; then
   for part in a:branin,hartmann6,levy-10,ackley-10 b:rosenbrock-10,styblinski-tang-10,mixed-int-cat,rosenbrock-20; do
-    "${RUN[@]}" java -cp "$GPCP" io.hypatia.sampler.gp.internal.GpBoundStudy --functions "${part#*:}" --seeds "$SEEDS" \
-        --trials 300 --threads 1 --variants shifted --out "$OUT/bounds/gp-${part%%:*}.csv" \
-        --evaluations "$OUT/gp-${part%%:*}.csv" > "$OUT/gp-${part%%:*}.log" 2>&1 &
+    for s in $(seq 1 "$SEEDS"); do
+      "${RUN[@]}" java -cp "$GPCP" io.hypatia.sampler.gp.internal.GpBoundStudy --functions "${part#*:}" --seeds "$s..$s" \
+          --trials 300 --threads 1 --variants shifted --out "$OUT/bounds/gp-${part%%:*}-s$s.csv" \
+          --evaluations "$OUT/gp/gp-${part%%:*}-s$s.csv" > "$OUT/gp/gp-${part%%:*}-s$s.log" 2>&1
+    done &
   done
 fi
 if [[ ,$PARTS, == *,optuna,* ]]; then
-  for S in tpe tpe-multivariate cmaes; do
-    "${RUN[@]}" /usr/bin/python3 $PY --testpoints docs/bench/testpoints.csv --samplers $S --functions $F \
-        --seeds "$SEEDS" --trials 300 --out "$OUT/optuna-$S.csv" > "$OUT/optuna-$S.log" 2>&1 &
+  for S in tpe tpe-multivariate; do
+    for s in $(seq 1 "$SEEDS"); do
+      "${RUN[@]}" /usr/bin/python3 $PY --testpoints docs/bench/testpoints.csv --samplers $S --functions $F \
+          --seeds "$s" --trials 300 --out "$OUT/optuna/optuna-$S-s$s.csv" > "$OUT/optuna/optuna-$S-s$s.log" 2>&1
+    done &
   done
+  "${RUN[@]}" /usr/bin/python3 $PY --testpoints docs/bench/testpoints.csv --samplers cmaes --functions $F \
+      --seeds "$SEEDS" --trials 300 --out "$OUT/optuna/optuna-cmaes.csv" > "$OUT/optuna/optuna-cmaes.log" 2>&1 &
 fi
 wait
 /usr/bin/python3 docs/bench/judge_samplers.py "$OUT"

@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """Issue 15's judging tables from one comparison folder (bench/samplers-judging.sh writes it).
 
-Reads every evaluation CSV under DIR (Hypatia's evaluations.csv files and optuna_bench.py's
-outputs), takes each run's score after 100 and 300 trials, and prints per function the median
-(and seed count) per optimizer and two-sided Mann-Whitney U tests of the pairs the issue judges:
-tpe vs optuna-tpe-multivariate, tpe:multivariate=false vs optuna-tpe, cmaes vs optuna-cmaes, and
-gp against the best other optimizer. Only seeds present for both sides of a pair are compared.
+Reads every evaluation CSV under DIR (Hypatia's evaluations.csv files, GpBoundStudy's and
+optuna_bench.py's outputs), takes each run's score after each checkpoint (100 and 300 trials by
+default), and prints per checkpoint a markdown table of medians [interquartile range] per
+function and optimizer, then per function two-sided Mann-Whitney U tests of the pairs the issue
+judges: tpe vs optuna-tpe-multivariate, tpe:multivariate=false vs optuna-tpe, cmaes vs
+optuna-cmaes, and gp against every other optimizer. Only seeds present for both sides of a pair
+are compared. Scores are simple regret (lower is better) or, for several objectives,
+hypervolume (higher is better); "better"/"worse" follows the score's direction.
 
-    /usr/bin/python3 docs/bench/judge_samplers.py DIR [--checkpoints 100,300]
+    /usr/bin/python3 docs/bench/judge_samplers.py DIR [DIR...] [--checkpoints 100,300] [--label-suffix DIR=SUFFIX]
+
+--label-suffix renames the optimizers read from one folder (e.g. a GP re-run with another build:
+`--label-suffix new=-new` makes its gp "gp-new"), so two builds of the same optimizer can be
+compared on the same seeds; a gp-SUFFIX is tested against gp as well.
 """
 import collections
 import csv
@@ -19,55 +26,102 @@ import sys
 from scipy.stats import mannwhitneyu
 
 PAIRS = [("tpe", "optuna-tpe-multivariate"), ("tpe:multivariate=false", "optuna-tpe"), ("cmaes", "optuna-cmaes")]
+ORDER = ["tpe", "optuna-tpe-multivariate", "tpe:multivariate=false", "optuna-tpe", "cmaes", "optuna-cmaes", "gp"]
 
 
-def load(folder):
+def load(folders, suffixes):
     runs = collections.defaultdict(dict)  # (optimizer, benchmark, seed) -> {evaluations: score}
-    files = glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True)
-    for f in files:
-        with open(f) as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "score" not in reader.fieldnames:
-                continue
-            for r in reader:
-                runs[(r["optimizer"], r["benchmark"], r["seed"])][int(r["trial"]) + 1] = float(r["score"])
-    return runs
+    kinds = {}  # benchmark -> score kind
+    for folder in folders:
+        suffix = suffixes.get(folder.rstrip("/"), "")
+        for f in glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True):
+            with open(f) as fh:
+                reader = csv.DictReader(fh)
+                if not reader.fieldnames or "score" not in reader.fieldnames:
+                    continue
+                for r in reader:
+                    runs[(r["optimizer"] + suffix, r["benchmark"], r["seed"])][int(r["trial"]) + 1] = float(r["score"])
+                    kinds[r["benchmark"]] = r.get("score_kind", "regret")
+    return runs, kinds
+
+
+def quartiles(xs):
+    if len(xs) < 2:
+        return xs[0], xs[0]
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return q[0], q[2]
+
+
+def cell(xs, full):
+    m = statistics.median(xs)
+    lo, hi = quartiles(xs)
+    seeds = "" if len(xs) == full else " (%d)" % len(xs)
+    return "%.3g [%.3g..%.3g]%s" % (m, lo, hi, seeds)
+
+
+def order_key(opt):
+    return (ORDER.index(opt) if opt in ORDER else len(ORDER), opt)
 
 
 def main(argv):
-    folder = argv[0]
     checkpoints = [100, 300]
-    if "--checkpoints" in argv:
-        checkpoints = [int(c) for c in argv[argv.index("--checkpoints") + 1].split(",")]
-    runs = load(folder)
+    suffixes = {}
+    folders = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--checkpoints":
+            checkpoints = [int(c) for c in argv[i + 1].split(",")]
+            i += 2
+        elif argv[i] == "--label-suffix":
+            folder, suffix = argv[i + 1].split("=", 1)
+            suffixes[folder.rstrip("/")] = suffix
+            i += 2
+        else:
+            folders.append(argv[i])
+            i += 1
+    runs, kinds = load(folders, suffixes)
     at = collections.defaultdict(dict)  # (benchmark, checkpoint) -> optimizer -> {seed: score}
     for (opt, bench, seed), scores in runs.items():
         for c in checkpoints:
             if c in scores:
                 at[(bench, c)].setdefault(opt, {})[seed] = scores[c]
-    for (bench, c) in sorted(at):
-        byopt = at[(bench, c)]
-        print("\n## %s after %d trials" % (bench, c))
-        print("| optimizer | seeds | median |")
-        print("|---|---:|---:|")
-        for opt in sorted(byopt):
-            print("| %s | %d | %.3g |" % (opt, len(byopt[opt]), statistics.median(byopt[opt].values())))
-        pairs = list(PAIRS)
-        if "gp" in byopt:
-            pairs += [("gp", o) for o in byopt if o != "gp" and not o.startswith("gp")]
-        for a, b in pairs:
-            if a not in byopt or b not in byopt:
-                continue
-            seeds = sorted(set(byopt[a]) & set(byopt[b]))
-            if len(seeds) < 3:
-                continue
-            xa = [byopt[a][s] for s in seeds]
-            xb = [byopt[b][s] for s in seeds]
-            p = mannwhitneyu(xa, xb, alternative="two-sided").pvalue
-            verdict = "better" if statistics.median(xa) < statistics.median(xb) else "worse"
-            flag = " (significant)" if p < 0.05 else ""
-            print("- %s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s%s" % (
-                a, b, statistics.median(xa), statistics.median(xb), len(seeds), p, verdict, flag))
+    benches = sorted({b for b, _ in at})
+    for c in checkpoints:
+        opts = sorted({o for (b, cc), byopt in at.items() if cc == c for o in byopt}, key=order_key)
+        if not opts:
+            continue
+        full = max(len(s) for (b, cc), byopt in at.items() if cc == c for s in byopt.values())
+        print("\n### median %s after %d trials (%d seeds unless stated; IQR in brackets)\n"
+              % ("hypervolume" if all(kinds.get(b) == "hypervolume" for b in benches) else "score", c, full))
+        print("| function | " + " | ".join(opts) + " |")
+        print("|---|" + "---:|" * len(opts))
+        for b in benches:
+            byopt = at.get((b, c), {})
+            print("| %s | " % b + " | ".join(cell(list(byopt[o].values()), full) if o in byopt else "–" for o in opts) + " |")
+    for c in checkpoints:
+        print("\n### Mann-Whitney U (two-sided) after %d trials\n" % c)
+        for b in benches:
+            byopt = at.get((b, c), {})
+            higher = kinds.get(b) == "hypervolume"
+            pairs = list(PAIRS)
+            for g in sorted(o for o in byopt if o == "gp" or o.startswith("gp-")):
+                pairs += [(g, o) for o in sorted(byopt, key=order_key) if o != g and (g == "gp" or not (o == "gp" or o.startswith("gp-")))]
+            lines = []
+            for a, o in pairs:
+                if a not in byopt or o not in byopt:
+                    continue
+                seeds = sorted(set(byopt[a]) & set(byopt[o]))
+                if len(seeds) < 3:
+                    continue
+                xa = [byopt[a][s] for s in seeds]
+                xb = [byopt[o][s] for s in seeds]
+                p = mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+                ma, mb = statistics.median(xa), statistics.median(xb)
+                better = ma > mb if higher else ma < mb
+                verdict = ("better" if better else "worse" if ma != mb else "equal") + (" (significant)" if p < 0.05 else "")
+                lines.append("%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict))
+            if lines:
+                print("- **%s**: " % b + "; ".join(lines))
     return 0
 
 

@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
  * fraction that are exact corners (every coordinate on a bound). None of these functions has
  * its optimum on the boundary, so bound trials are wasted budget. Not a test: run with
  * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) io.hypatia.sampler.gp.internal.GpBoundStudy \
- *     [--functions branin,hartmann6,levy-10,rosenbrock-10] [--seeds 5] [--trials 100] [--threads 2] \
+ *     [--functions branin,hartmann6,levy-10,rosenbrock-10] [--seeds 5|A..B] [--trials 100] [--threads 2] \
  *     [--variants textbook,shifted] [--config key=value,...] [--out gp-bounds.csv] [--evaluations FILE]</pre>
  * Writes one CSV row per run and prints a summary; with {@code --evaluations} also every trial
  * of the shifted runs in {@code hypatia bench}'s evaluation CSV format (optimizer {@code gp},
@@ -53,7 +53,10 @@ public final class GpBoundStudy {
             opts.put(args[i].substring(2), args[i + 1]);
         }
         List<String> functions = List.of(opts.getOrDefault("functions", "branin,hartmann6,levy-10,rosenbrock-10").split(","));
-        int seeds = Integer.parseInt(opts.getOrDefault("seeds", "5"));
+        // N (seeds 1..N) or A..B
+        String[] seedRange = opts.getOrDefault("seeds", "5").split("\\.\\.");
+        int firstSeed = seedRange.length == 2 ? Integer.parseInt(seedRange[0]) : 1;
+        int lastSeed = Integer.parseInt(seedRange[seedRange.length - 1]);
         int trials = Integer.parseInt(opts.getOrDefault("trials", "100"));
         int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
         Path out = Path.of(opts.getOrDefault("out", "gp-bounds.csv"));
@@ -67,13 +70,13 @@ public final class GpBoundStudy {
             }
         }
         int startup = GpSettings.parse(config).startupTrials();
-        System.out.printf("GP on %s, %d seeds x %d trials, config %s%n", functions, seeds, trials, config);
+        System.out.printf("GP on %s, seeds %d..%d x %d trials, config %s%n", functions, firstSeed, lastSeed, trials, config);
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<Run>> futures = new ArrayList<>();
         for (String f : functions) {
             for (String variant : variants) {
-                for (int s = 1; s <= seeds; s++) {
+                for (int s = firstSeed; s <= lastSeed; s++) {
                     int seed = s;
                     futures.add(pool.submit(() -> run(f, variant, seed, trials, startup, config)));
                 }
