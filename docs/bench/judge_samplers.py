@@ -11,10 +11,15 @@ are compared. Scores are simple regret (lower is better) or, for several objecti
 hypervolume (higher is better); "better"/"worse" follows the score's direction.
 
     /usr/bin/python3 docs/bench/judge_samplers.py DIR [DIR...] [--checkpoints 100,300] [--label-suffix DIR=SUFFIX]
+        [--bounds-before DIR]
 
 --label-suffix renames the optimizers read from one folder (e.g. a GP re-run with another build:
 `--label-suffix new=-new` makes its gp "gp-new"), so two builds of the same optimizer can be
 compared on the same seeds; a gp-SUFFIX is tested against gp as well.
+
+GpBoundStudy's run CSVs under DIR (column bound_fraction) give the GP's share of post-startup
+trials with a coordinate on a bound, and of exact corners, per function (mean over the runs);
+--bounds-before DIR adds the same from another build's runs (e.g. the first round's GP).
 """
 import collections
 import csv
@@ -45,6 +50,40 @@ def load(folders, suffixes):
     return runs, kinds
 
 
+def load_bounds(folders):
+    runs = collections.defaultdict(list)  # function -> [row]
+    for folder in folders:
+        for f in glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True):
+            with open(f) as fh:
+                reader = csv.DictReader(fh)
+                if not reader.fieldnames or "bound_fraction" not in reader.fieldnames:
+                    continue
+                for r in reader:
+                    runs[r["function"]].append(r)
+    return runs
+
+
+def mean_percent(rows, column):
+    xs = [float(r[column]) for r in rows if r.get(column) not in (None, "")]
+    return "%.1f%%" % (100 * statistics.mean(xs)) if xs else "–"
+
+
+def bounds_table(folders, before_folders):
+    now = load_bounds(folders)
+    before = load_bounds(before_folders)
+    if not now and not before:
+        return
+    print("\n### GP trials with a coordinate on a bound (share of post-startup trials, mean over runs)\n")
+    print("| function | before: runs | trials | on a bound | corners | now: runs | on a bound up to trial 100 | up to trial 300 | corners up to 300 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for f in sorted(set(now) | set(before)):
+        b, n = before.get(f, []), now.get(f, [])
+        bt = sorted({r["trials"] for r in b})
+        print("| %s | %d | %s | %s | %s | %d | %s | %s | %s |" % (
+            f, len(b), ",".join(bt) or "–", mean_percent(b, "bound_fraction"), mean_percent(b, "corner_fraction"),
+            len(n), mean_percent(n, "bound_fraction_at_100"), mean_percent(n, "bound_fraction"), mean_percent(n, "corner_fraction")))
+
+
 def quartiles(xs):
     if len(xs) < 2:
         return xs[0], xs[0]
@@ -67,10 +106,14 @@ def main(argv):
     checkpoints = [100, 300]
     suffixes = {}
     folders = []
+    before = []
     i = 0
     while i < len(argv):
         if argv[i] == "--checkpoints":
             checkpoints = [int(c) for c in argv[i + 1].split(",")]
+            i += 2
+        elif argv[i] == "--bounds-before":
+            before.append(argv[i + 1])
             i += 2
         elif argv[i] == "--label-suffix":
             folder, suffix = argv[i + 1].split("=", 1)
@@ -122,6 +165,7 @@ def main(argv):
                 lines.append("%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict))
             if lines:
                 print("- **%s**: " % b + "; ".join(lines))
+    bounds_table(folders, before)
     return 0
 
 
