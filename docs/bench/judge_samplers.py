@@ -7,7 +7,8 @@ default), and prints per checkpoint a markdown table of medians [interquartile r
 function and optimizer, then per function two-sided Mann-Whitney U tests of the pairs the issue
 judges: tpe vs optuna-tpe-multivariate, tpe:multivariate=false vs optuna-tpe, cmaes vs
 optuna-cmaes, and gp against every other optimizer. Only seeds present for both sides of a pair
-are compared. Scores are simple regret (lower is better) or, for several objectives,
+are compared (when one side has more runs, a second test over every run of each side follows in
+brackets: the seeds are independent instances of the function). Scores are simple regret (lower is better) or, for several objectives,
 hypervolume (higher is better); "better"/"worse" follows the score's direction.
 
     /usr/bin/python3 docs/bench/judge_samplers.py DIR [DIR...] [--checkpoints 100,300] [--label-suffix DIR=SUFFIX]
@@ -162,7 +163,14 @@ def main(argv):
                 ma, mb = statistics.median(xa), statistics.median(xb)
                 better = ma > mb if higher else ma < mb
                 verdict = ("better" if better else "worse" if ma != mb else "equal") + (" (significant)" if p < 0.05 else "")
-                lines.append("%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict))
+                line = "%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict)
+                if len(byopt[a]) != len(seeds) or len(byopt[o]) != len(seeds):
+                    # seeds are independent instances: every run of each side, unpaired, as a second opinion
+                    ya, yb = list(byopt[a].values()), list(byopt[o].values())
+                    pall = mannwhitneyu(ya, yb, alternative="two-sided").pvalue
+                    line += " [all runs %d vs %d: %.3g vs %.3g, p=%.2g]" % (
+                        len(ya), len(yb), statistics.median(ya), statistics.median(yb), pall)
+                lines.append(line)
             if lines:
                 print("- **%s**: " % b + "; ".join(lines))
     bounds_table(folders, before)
