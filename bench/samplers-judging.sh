@@ -14,7 +14,7 @@
 # runs as `hypatia bench --optimizers gp` (same instance, sampler seed and history, checked to
 # give identical evaluations), written in the bench's evaluation format, plus the share of
 # post-startup trials with a coordinate on a bound (OUT/bounds/*.csv). Two GP processes split the
-# functions. The GP and Optuna's two TPEs (the slow parts) go seed by seed (every function gets
+# functions. The GP and Optuna's samplers go seed by seed (every function gets
 # seed s before any gets s+1), so a run cut short still covers every function; one CSV per seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,8 +52,10 @@ if [[ ,$PARTS, == *,optuna,* ]]; then
           --seeds "$s" --trials 300 --out "$OUT/optuna/optuna-$S-s$s.csv" > "$OUT/optuna/optuna-$S-s$s.log" 2>&1
     done &
   done
-  "${RUN[@]}" /usr/bin/python3 $PY --testpoints docs/bench/testpoints.csv --samplers cmaes --functions $F \
-      --seeds "$SEEDS" --trials 300 --out "$OUT/optuna/optuna-cmaes.csv" > "$OUT/optuna/optuna-cmaes.log" 2>&1 &
+  for s in $(seq 1 "$SEEDS"); do
+    "${RUN[@]}" /usr/bin/python3 $PY --testpoints docs/bench/testpoints.csv --samplers cmaes --functions $F \
+        --seeds "$s" --trials 300 --out "$OUT/optuna/optuna-cmaes-s$s.csv" > "$OUT/optuna/optuna-cmaes-s$s.log" 2>&1
+  done &
 fi
 wait
 /usr/bin/python3 docs/bench/judge_samplers.py "$OUT"
