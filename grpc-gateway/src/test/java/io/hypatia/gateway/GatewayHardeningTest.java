@@ -1,5 +1,6 @@
 package io.hypatia.gateway;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -292,7 +293,7 @@ class GatewayHardeningTest {
 
     @Test
     void aBusyPortIsOneClearStartupError() throws Exception {
-        gateway = new TestGateway(dir, new TestGateway.RandomOnly());
+        gateway = new TestGateway(dir, new TestPlugins());
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StartupException e = assertThrows(StartupException.class,
                     () -> GatewayServer.start(gateway.engine, "127.0.0.1", busy.getLocalPort(), GatewayServer.Settings.LOOPBACK));
@@ -303,7 +304,7 @@ class GatewayHardeningTest {
 
     @Test
     void aNonLoopbackAddressNeedsAuthenticationOrInsecure() throws Exception {
-        gateway = new TestGateway(dir, new TestGateway.RandomOnly());
+        gateway = new TestGateway(dir, new TestPlugins());
         StartupException e = assertThrows(StartupException.class,
                 () -> GatewayServer.start(gateway.engine, "0.0.0.0", 0, GatewayServer.Settings.LOOPBACK));
         assertTrue(e.getMessage().startsWith("refusing to serve on 0.0.0.0"), e.getMessage());
@@ -413,39 +414,17 @@ class GatewayHardeningTest {
         String bob = TokenFile.add(tokens, "bob", Role.USER, null);
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        TestGateway.RandomOnly plugins = new TestGateway.RandomOnly();
-        gateway = new TestGateway(dir, new io.hypatia.engine.Plugins() {
-            @Override
-            public java.util.Optional<Resolved<io.hypatia.api.sampler.Sampler>> sampler(String name, String range) {
-                if (!name.equals("slow")) {
-                    return plugins.sampler(name, range);
-                }
-                return java.util.Optional.of(new Resolved<>(ctx -> {
-                    entered.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return ctx.space().sampleUniform(ctx.random());
-                }, "slow@1"));
+        TestPlugins plugins = new TestPlugins();
+        plugins.samplers.put("slow", ctx -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public java.util.Optional<Resolved<io.hypatia.api.scheduler.Scheduler>> scheduler(String name, String range) {
-                return plugins.scheduler(name, range);
-            }
-
-            @Override
-            public java.util.Optional<Resolved<io.hypatia.api.benchmark.Benchmark>> benchmark(String name, String range) {
-                return plugins.benchmark(name, range);
-            }
-
-            @Override
-            public List<io.hypatia.engine.PluginInfo> list() {
-                return plugins.list();
-            }
+            return ctx.space().sampleUniform(ctx.random());
         });
+        gateway = new TestGateway(dir, plugins);
         gateway.serve("127.0.0.1", settings(tokens, null, Limits.parse("max_calls_per_tenant=1"), Quotas.DEFAULT, Set.of()));
         ManagedChannel c = plaintext();
         stub(c, alice).createStudy(study("s", 1).toBuilder()

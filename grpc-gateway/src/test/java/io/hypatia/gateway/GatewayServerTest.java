@@ -1,5 +1,6 @@
 package io.hypatia.gateway;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,11 +35,11 @@ class GatewayServerTest {
     Path dir;
 
     private TestGateway gateway;
-    private TestGateway.RandomOnly plugins;
+    private TestPlugins plugins;
 
     @BeforeEach
     void start() throws Exception {
-        plugins = new TestGateway.RandomOnly();
+        plugins = new TestPlugins();
         gateway = new TestGateway(dir, plugins).serve("127.0.0.1", GatewayServer.Settings.LOOPBACK);
     }
 
@@ -135,7 +136,7 @@ class GatewayServerTest {
         Study lenient = stub().createStudy(request.clone().setName("lenient").build()).getStudy();
         assertEquals(MissingPluginPolicy.MISSING_PLUGIN_FALLBACK, lenient.getOnMissingPlugin(), "unset means fallback");
 
-        plugins.loaded = false;
+        plugins.samplers.remove("random"); // as if the random bundle were removed
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
                 () -> stub().ask(AskRequest.newBuilder().setStudy("strict").build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());

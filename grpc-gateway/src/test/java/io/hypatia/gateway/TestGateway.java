@@ -1,5 +1,6 @@
 package io.hypatia.gateway;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,7 +46,7 @@ final class TestGateway implements AutoCloseable {
 
     /** An engine with only the random sampler, served on loopback with {@code settings}. */
     static TestGateway serving(Path dir, GatewayServer.Settings settings) throws Exception {
-        return new TestGateway(dir, new RandomOnly()).serve("127.0.0.1", settings);
+        return new TestGateway(dir, new TestPlugins()).serve("127.0.0.1", settings);
     }
 
     TestGateway serve(String host, GatewayServer.Settings settings) throws Exception {
@@ -110,32 +111,5 @@ final class TestGateway implements AutoCloseable {
         }
         engine.close();
         store.close();
-    }
-
-    /** Only a uniform random sampler, as the random bundle would provide. */
-    static final class RandomOnly implements Plugins {
-        private final Sampler random = ctx -> ctx.space().sampleUniform(ctx.random());
-        /** False while the test has "removed" the random bundle. */
-        volatile boolean loaded = true;
-
-        @Override
-        public Optional<Resolved<Sampler>> sampler(String name, String versionRange) {
-            return loaded && name.equals("random") ? Optional.of(new Resolved<>(random, "test-random@1.0.0")) : Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Scheduler>> scheduler(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Resolved<Benchmark>> benchmark(String name, String versionRange) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<PluginInfo> list() {
-            return List.of(new PluginInfo("sampler", "random", "test", "1.0.0", "ACTIVE", "uniform"));
-        }
     }
 }

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class EngineMetrics implements EngineListener {
     private static final double[] CALL_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] COMMIT_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+    /** Fine around the 20 ms an ask should stay under at 32 concurrent workers (issue 13). */
+    private static final double[] PHASE_BUCKETS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015,
+            0.02, 0.025, 0.05, 0.1, 0.25, 1, 10};
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
     /** Calls, errors, timeouts and fallbacks of one plugin since the service started. */
@@ -35,6 +38,7 @@ final class EngineMetrics implements EngineListener {
     private final Counter pluginFallbacks;
     private final Histogram commitDuration;
     private final Histogram commitBatch;
+    private final Histogram callPhases;
     private final Map<String, PluginCounts> counts = new ConcurrentHashMap<>();
 
     EngineMetrics(PrometheusRegistry registry) {
@@ -54,6 +58,12 @@ final class EngineMetrics implements EngineListener {
         commitBatch = Histogram.builder().name("hypatia_store_commit_batch_size")
                 .help("Changes carried by one group commit")
                 .classicUpperBounds(BATCH_BUCKETS).classicOnly().register(registry);
+        callPhases = Histogram.builder().name("hypatia_engine_call_phase_seconds")
+                .help("Where Ask and Tell spend their time in the engine: queue (an ask waiting for the asks of its study"
+                        + " ahead of it), locked (holding the study's ask lock, or for a tell waiting for and holding the"
+                        + " study's lock), commit (waiting for the store to commit the change, fsync included)")
+                .unit(Unit.SECONDS).labelNames("call", "phase")
+                .classicUpperBounds(PHASE_BUCKETS).classicOnly().register(registry);
     }
 
     @Override
@@ -79,6 +89,19 @@ final class EngineMetrics implements EngineListener {
     public void storeCommit(long nanos, int changes) {
         commitDuration.observe(nanos / 1e9);
         commitBatch.observe(changes);
+    }
+
+    @Override
+    public void askTimes(long queueNanos, long lockedNanos, long commitNanos) {
+        callPhases.labelValues("ask", "queue").observe(queueNanos / 1e9);
+        callPhases.labelValues("ask", "locked").observe(lockedNanos / 1e9);
+        callPhases.labelValues("ask", "commit").observe(commitNanos / 1e9);
+    }
+
+    @Override
+    public void tellTimes(long lockedNanos, long commitNanos) {
+        callPhases.labelValues("tell", "locked").observe(lockedNanos / 1e9);
+        callPhases.labelValues("tell", "commit").observe(commitNanos / 1e9);
     }
 
     /** Fault counts of {@code kind/name}, all zero if it was never called. */

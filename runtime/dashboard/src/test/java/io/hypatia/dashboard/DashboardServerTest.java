@@ -1,5 +1,6 @@
 package io.hypatia.dashboard;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class DashboardServerTest {
     @BeforeEach
     void start() throws Exception {
         store = Store.openInMemory();
-        engine = new StudyEngine(store, new UniformPlugins());
+        engine = new StudyEngine(store, new TestPlugins("uniform", "2.1.0"));
         engine.createStudy(StudySpec.of("s1", SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
                 List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("uniform")));
         for (StudyEngine.Asked a : engine.ask("s1", 25, "w")) {
@@ -116,6 +117,23 @@ class DashboardServerTest {
         String text = HttpClient.newHttpClient().send(request("/metrics"), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(text.contains("hypatia_study_trials{state=\"COMPLETE\",study=\"s1\"} 20.0"), text);
         assertTrue(text.contains("hypatia_trials{state=\"FAILED\"} 5.0"), text);
+    }
+
+    @Test
+    void metricsSayWhereAsksAndTellsSpentTheirTime() throws Exception {
+        // Two asks (one of three trials) and one tell since the metrics started watching: one
+        // observation per call and phase, whatever the trial count.
+        engine.ask("s1", 1, "w");
+        StudyEngine.Asked a = engine.ask("s1", 3, "w").get(0);
+        engine.tell("s1", a.info().trial().id(), StudyEngine.Outcome.complete(List.of(0.5)), null);
+        String text = HttpClient.newHttpClient().send(request("/metrics"), HttpResponse.BodyHandlers.ofString()).body();
+        for (String phase : List.of("queue", "locked", "commit")) {
+            assertTrue(text.contains("hypatia_engine_call_phase_seconds_count{call=\"ask\",phase=\"" + phase + "\"} 2"), text);
+        }
+        for (String phase : List.of("locked", "commit")) {
+            assertTrue(text.contains("hypatia_engine_call_phase_seconds_count{call=\"tell\",phase=\"" + phase + "\"} 1"), text);
+        }
+        assertTrue(text.contains("hypatia_store_commit_batch_size_count"), text);
     }
 
     private JsonNode get(String path, int status) throws Exception {

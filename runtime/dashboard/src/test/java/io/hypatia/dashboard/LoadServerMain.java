@@ -1,5 +1,6 @@
 package io.hypatia.dashboard;
 
+import io.hypatia.engine.TestPlugins;
 import io.hypatia.api.space.CategoricalParameter;
 import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.SearchSpace;
@@ -17,7 +18,7 @@ public final class LoadServerMain {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         int port = Integer.parseInt(args[1]);
-        Plugins plugins = new UniformPlugins();
+        Plugins plugins = new TestPlugins("uniform", "2.1.0");
         Store store = Store.openInMemory();
         StudyEngine engine = new StudyEngine(store, plugins);
         String name = "load-" + n;

@@ -1,5 +1,6 @@
 package io.hypatia.dashboard;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class TokenAccessTest {
         alice = TokenFile.add(file, "alice", Role.USER, "test");
         admin = TokenFile.add(file, "ops", Role.ADMIN, "test");
         store = Store.openInMemory();
-        engine = new StudyEngine(store, new UniformPlugins());
+        engine = new StudyEngine(store, new TestPlugins("uniform", "2.1.0"));
         for (String name : List.of("alice.resnet", "bob.resnet")) {
             engine.createStudy(StudySpec.of(name, SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false))),
                     List.of(new Objective("loss", Direction.MINIMIZE)), PluginRef.of("uniform")));

@@ -69,8 +69,12 @@ final class AskPath {
         List<Asked> out = new ArrayList<>();
         List<CompletableFuture<Void>> saves = new ArrayList<>();
         StudyGuard guard = studies.guard();
+        long queued = System.nanoTime();
         guard.coming(s); // with a shared store, the open transaction waits for this ask rather than committing without it
+        long locked;
+        long unlocked;
         synchronized (s.askLock) {
+            locked = System.nanoTime();
             guard.arrived(s);
             if (!askId.isEmpty()) {
                 // A retry that raced with the first ask waited on the lock: answer it the same trials.
@@ -141,8 +145,10 @@ final class AskPath {
             if (!askId.isEmpty()) {
                 AskRequests.remember(s, askId, out, saves);
             }
+            unlocked = System.nanoTime();
         }
         saves.forEach(TrialLifecycle::await);
+        pluginCalls.listener().askTimes(locked - queued, unlocked - locked, System.nanoTime() - unlocked);
         return out;
     }
 

@@ -28,6 +28,22 @@ public interface EngineListener {
     default void storeCommit(long nanos, int changes) {
     }
 
+    /**
+     * Where one Ask's time in the engine went (one trial or several): {@code queueNanos} waiting for
+     * the study's ask lock (asks of one study are served one at a time, so this is the queue of
+     * asks ahead of it), {@code lockedNanos} holding it (history snapshot, sampler call, trial
+     * creation), {@code commitNanos} waiting afterwards for its hand-out to be committed.
+     */
+    default void askTimes(long queueNanos, long lockedNanos, long commitNanos) {
+    }
+
+    /**
+     * Where one Tell's time in the engine went: {@code lockedNanos} waiting for and holding the
+     * study's lock (the state change), {@code commitNanos} waiting afterwards for its commit.
+     */
+    default void tellTimes(long lockedNanos, long commitNanos) {
+    }
+
     /** Observes nothing. */
     EngineListener NONE = new EngineListener() {
     };

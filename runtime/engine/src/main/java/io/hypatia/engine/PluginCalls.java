@@ -137,6 +137,10 @@ final class PluginCalls implements AutoCloseable {
         this.listener = listener;
     }
 
+    EngineListener listener() {
+        return listener;
+    }
+
     void setSamplerWaitMillis(long millis) {
         this.samplerWaitMillis = millis;
     }

@@ -10,33 +10,25 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import io.hypatia.engine.security.TenantNames;
 import java.util.function.Consumer;
 
-/** Create, find, list and delete studies; owns the in-memory registry of studies and trial ids. */
+/**
+ * Create, find, list and delete studies, their loading at start-up and eviction when idle. The
+ * studies in memory are in a {@link StudyRegistry} (specs parsed lazily after a restart), ids come
+ * from {@link StudyIds}, and with a shared store {@link SharedStudies} looks studies up there.
+ */
 final class Studies {
 
     private final Store store;
     /** The shared store, or null when the embedded one (owned by this process) is used. */
     private final PostgresStore shared;
-    private final SharedListing listing;
+    /** With a shared store: its studies as this gateway sees them; null with the embedded store. */
+    private final SharedStudies sharedStudies;
     private final StudyGuard guard;
-    private final PluginCalls pluginCalls;
     private final StudySpecCheck specCheck;
-    private final Map<String, StudyState> byName = new ConcurrentHashMap<>();
-    /**
-     * Studies read at start-up from the embedded store whose spec is still JSON text: parsing
-     * thousands of specs is most of a restart's cost, so each is parsed when the study is first
-     * used (or listed) and then moves to {@link #byName}. Studies with RUNNING trials are parsed at
-     * start (their leases are watched), so every study here has none.
-     */
-    private final Map<String, Unparsed> unparsed = new ConcurrentHashMap<>();
-
-    private record Unparsed(long id, String specJson, long createdAt, Map<TrialState, Integer> counts) {
-    }
-    private final AtomicLong nextStudyId = new AtomicLong(1);
-    private final AtomicLong nextTrialId = new AtomicLong(1);
+    private final StudyRegistry registry = new StudyRegistry(this::tenantRunning);
+    private final StudyIds ids;
     /** RUNNING trials per tenant (see TenantNames), embedded store: the running_trials quota without a scan. */
     private final Map<String, AtomicInteger> runningByTenant = new ConcurrentHashMap<>();
     /** How long a study's trials stay in memory unused; 0: for ever. */
@@ -47,9 +39,9 @@ final class Studies {
         this.specCheck = new StudySpecCheck(pluginCalls);
         this.store = store;
         this.shared = store.shared() ? (PostgresStore) store : null;
-        this.listing = shared == null ? null : new SharedListing(shared);
+        this.sharedStudies = shared == null ? null : new SharedStudies(shared, registry, this::tenantRunning);
+        this.ids = new StudyIds(shared);
         this.guard = guard;
-        this.pluginCalls = pluginCalls;
     }
 
     StudyGuard guard() {
@@ -59,13 +51,13 @@ final class Studies {
     StudyInfo create(StudySpec spec) {
         specCheck.validate(spec);
         long now = System.currentTimeMillis();
-        StudyState state = new StudyState(shared == null ? nextStudyId.getAndIncrement() : sharedId(shared::nextStudyId), spec, now,
+        StudyState state = new StudyState(ids.nextStudyId(), spec, now,
                 tenantRunning(spec.name()));
         state.version = 0; // a new study has no trials: nothing to read back
         if (shared != null && require(spec.name(), false) != null) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
-        if (unparsed.containsKey(spec.name()) || byName.putIfAbsent(spec.name(), state) != null) {
+        if (!registry.add(spec.name(), state)) {
             throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
         }
         String specJson = Json.write(Json.spec(spec));
@@ -84,7 +76,7 @@ final class Studies {
         try {
             saved.join();
         } catch (java.util.concurrent.CompletionException e) {
-            byName.remove(spec.name(), state); // not durable, so not created
+            registry.remove(spec.name(), state); // not durable, so not created
             if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
                 // created meanwhile through another gateway sharing the store
                 throw new EngineException(EngineException.Code.ALREADY_EXISTS, "name", "a study named '" + spec.name() + "' already exists");
@@ -96,10 +88,10 @@ final class Studies {
 
     List<StudyInfo> list() {
         if (shared != null) {
-            return listShared();
+            return sharedStudies.list();
         }
-        List.copyOf(unparsed.keySet()).forEach(this::parsed);
-        return byName.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
+        registry.parseAll();
+        return registry.values().stream().sorted((a, b) -> Long.compare(a.id, b.id)).map(this::info).toList();
     }
 
     void delete(String name) {
@@ -110,11 +102,11 @@ final class Studies {
             }
             state.deleted = true;
             state.forgetRunning();
-            byName.remove(name, state);
-            long lastTrialId = nextTrialId.get() - 1;
+            registry.remove(name, state);
+            long lastTrialId = ids.lastTrialId();
             return store.submit(c -> {
-                raiseHighWater(c, "study", state.id);
-                raiseHighWater(c, "trial", lastTrialId);
+                StudyIds.raiseHighWater(c, "study", state.id);
+                StudyIds.raiseHighWater(c, "trial", lastTrialId);
                 for (String sql : List.of(
                         "DELETE FROM intermediate_values WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id = ?)",
                         "DELETE FROM trials WHERE study_id = ?", "DELETE FROM studies WHERE study_id = ?")) {
@@ -126,16 +118,6 @@ final class Studies {
             });
         });
         TrialLifecycle.await(saved);
-    }
-
-    /** Records that ids up to {@code lastId} of {@code kind} were used (see the id_high_water table). */
-    private static void raiseHighWater(java.sql.Connection c, String kind, long lastId) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO id_high_water (kind, last_id) VALUES (?, ?) "
-                + "ON CONFLICT (kind) DO UPDATE SET last_id = excluded.last_id WHERE excluded.last_id > id_high_water.last_id")) {
-            ps.setString(1, kind);
-            ps.setLong(2, lastId);
-            ps.executeUpdate();
-        }
     }
 
     StudyInfo info(StudyState s) {
@@ -161,139 +143,25 @@ final class Studies {
 
     /** The study named {@code name}; with a shared store, one another gateway created is looked up there. */
     private StudyState require(String name, boolean register) {
-        StudyState s = byName.get(name);
+        StudyState s = registry.get(name);
         if (s != null) {
             return s;
         }
-        if (shared == null) {
-            return parsed(name);
-        }
-        StudySpec[] spec = {null};
-        long[] idAndCreated = new long[2];
-        try {
-            shared.withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT study_id, spec, created_at FROM studies WHERE name = ?")) {
-                    ps.setString(1, name);
-                    try (var rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            idAndCreated[0] = rs.getLong(1);
-                            spec[0] = Json.spec(Json.read(rs.getString(2)));
-                            idAndCreated[1] = rs.getLong(3);
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
-        }
-        if (spec[0] == null || !register) {
-            return spec[0] == null ? null : new StudyState(idAndCreated[0], spec[0], idAndCreated[1], tenantRunning(name));
-        }
-        StudyState found = new StudyState(idAndCreated[0], spec[0], idAndCreated[1], tenantRunning(name));
-        found.unread();
-        StudyState raced = byName.putIfAbsent(name, found);
-        return raced != null ? raced : found;
-    }
-
-    /**
-     * The study named {@code name} whose spec was left unparsed at start-up, now parsed and
-     * registered (once, also when several calls ask at once); null when there is none.
-     */
-    private StudyState parsed(String name) {
-        if (!unparsed.containsKey(name)) {
-            return byName.get(name); // parsed meanwhile, or never stored
-        }
-        // Parsed and taken out of unparsed inside byName's atomic step, so a create of the same name
-        // (which checks unparsed, then byName) and a delete (which needs it in byName) see one study.
-        return byName.computeIfAbsent(name, n -> {
-            Unparsed row = unparsed.get(n);
-            if (row == null) {
-                return null;
-            }
-            StudyState s = StudyState.stored(row.id(), Json.spec(Json.read(row.specJson())), row.createdAt(), tenantRunning(n), row.counts());
-            unparsed.remove(n);
-            return s;
-        });
+        return shared == null ? registry.parsed(name) : sharedStudies.find(name, register);
     }
 
     int unparsedCount() {
-        return unparsed.size();
+        return registry.unparsedCount();
     }
 
     /** How many studies this process knows and how many trials they hold, without parsing any spec or reading any trial. */
     StudyEngine.StudyTotals totals() {
-        long trials = 0;
-        int studies = 0;
-        for (StudyState s : byName.values()) {
-            synchronized (s) {
-                trials += s.counts().values().stream().mapToLong(Integer::longValue).sum();
-            }
-            studies++;
-        }
-        for (Unparsed u : unparsed.values()) {
-            trials += u.counts().values().stream().mapToLong(Integer::longValue).sum();
-            studies++;
-        }
-        return new StudyEngine.StudyTotals(studies, trials);
-    }
-
-    /**
-     * With a shared store: the listing from one query (rows and trial counts, not the studies' trials);
-     * learns the studies other gateways created and forgets those they deleted.
-     */
-    private List<StudyInfo> listShared() {
-        List<SharedListing.Row> rows = listing.read();
-        Map<String, Long> inStore = new java.util.HashMap<>();
-        rows.forEach(r -> inStore.put(r.name(), r.id()));
-        forgetDeleted(inStore);
-        List<StudyInfo> out = new java.util.ArrayList<>(rows.size());
-        for (SharedListing.Row r : rows) {
-            StudyState s = byName.get(r.name());
-            if (s == null) {
-                StudyState found = new StudyState(r.id(), r.spec(), r.createdAt(), tenantRunning(r.name()));
-                found.unread();
-                StudyState raced = byName.putIfAbsent(r.name(), found);
-                s = raced != null ? raced : found;
-            }
-            out.add(new StudyInfo(r.id(), r.spec(), r.createdAt(), r.counts(), s.id == r.id() ? s.pluginFallbacks.get() : 0));
-        }
-        return out;
-    }
-
-    /** With a shared store: learns the studies other gateways created and forgets those they deleted. */
-    private void syncWithStore() {
-        Map<String, Long> inStore = new java.util.HashMap<>();
-        try {
-            shared.read("SELECT name, study_id FROM studies", rs -> {
-                while (rs.next()) {
-                    inStore.put(rs.getString(1), rs.getLong(2));
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
-        }
-        forgetDeleted(inStore);
-        inStore.keySet().forEach(name -> require(name, true));
-    }
-
-    /** Drops the studies not in the store under their id (deleted, or deleted and created again, elsewhere). */
-    private void forgetDeleted(Map<String, Long> inStore) {
-        for (StudyState s : List.copyOf(byName.values())) {
-            Long id = inStore.get(s.spec.name());
-            if (id == null || id != s.id) {
-                synchronized (s) {
-                    forget(s);
-                }
-            }
-        }
+        return registry.totals();
     }
 
     /** Drops a study deleted through another gateway; hold its lock. */
     void forget(StudyState s) {
-        s.deleted = true;
-        byName.remove(s.spec.name(), s);
+        sharedStudies.forget(s);
     }
 
     /** The shared store, or null when this process owns an embedded one. */
@@ -301,21 +169,8 @@ final class Studies {
         return shared;
     }
 
-    private static long sharedId(SqlId source) {
-        try {
-            return source.next();
-        } catch (SQLException e) {
-            throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not hand out an id: " + e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlId {
-        long next() throws SQLException;
-    }
-
     long allocateTrialId() {
-        return shared == null ? nextTrialId.getAndIncrement() : sharedId(shared::nextTrialId);
+        return ids.nextTrialId();
     }
 
     private AtomicInteger tenantRunning(String studyName) {
@@ -328,21 +183,7 @@ final class Studies {
      */
     int runningTrials(String tenant) {
         if (shared != null) {
-            try {
-                return shared.withConnection(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM trials t JOIN studies s ON s.study_id = t.study_id"
-                            + " WHERE t.state = 'RUNNING' AND " + (tenant.isEmpty() ? "POSITION('.' IN s.name) = 0" : "s.name LIKE ?"))) {
-                        if (!tenant.isEmpty()) {
-                            ps.setString(1, tenant.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%");
-                        }
-                        try (var rs = ps.executeQuery()) {
-                            return rs.next() ? rs.getInt(1) : 0;
-                        }
-                    }
-                });
-            } catch (SQLException e) {
-                throw new EngineException(EngineException.Code.UNAVAILABLE, null, "the store could not be read: " + e);
-            }
+            return sharedStudies.runningTrials(tenant);
         }
         AtomicInteger n = runningByTenant.get(tenant);
         return n == null ? 0 : n.get();
@@ -350,34 +191,23 @@ final class Studies {
 
     /** Every study whose spec is parsed (those left unparsed at start-up have no RUNNING trial and nothing in memory). */
     void forEach(Consumer<StudyState> action) {
-        byName.values().forEach(action);
+        registry.values().forEach(action);
     }
 
     /** Learns every study from the store; their trials are read when each is first used. */
     void load() throws SQLException {
         if (shared != null) {
-            syncWithStore(); // trials are read when a study is first used, and refreshed before each use
+            sharedStudies.sync(); // trials are read when a study is first used, and refreshed before each use
             return;
         }
         // Names, spec texts and trial counts only: a study's spec is parsed on its first use, and
         // its trials are read by the guard on its first call.
         long lastTrialId = new StoreLoader(store).loadStudies((id, name, specJson, createdAt, counts) -> {
-            if (counts.getOrDefault(TrialState.RUNNING, 0) > 0) {
-                byName.put(name, StudyState.stored(id, Json.spec(Json.read(specJson)), createdAt, tenantRunning(name), counts));
-            } else {
-                unparsed.put(name, new Unparsed(id, specJson, createdAt, counts));
-            }
-            nextStudyId.set(Math.max(nextStudyId.get(), id + 1));
+            registry.addStored(id, name, specJson, createdAt, counts);
+            ids.studyUsed(id);
         });
-        nextTrialId.set(Math.max(nextTrialId.get(), lastTrialId + 1));
-        // Ids of deleted studies and trials are not handed out again.
-        store.read("SELECT kind, last_id FROM id_high_water", rs -> {
-            while (rs.next()) {
-                AtomicLong next = "study".equals(rs.getString(1)) ? nextStudyId : nextTrialId;
-                next.set(Math.max(next.get(), rs.getLong(2) + 1));
-            }
-            return null;
-        });
+        ids.trialsUsedUpTo(lastTrialId);
+        ids.readHighWater(store); // ids of deleted studies and trials are not handed out again
     }
 
     /** Drops the trials of studies unused for this long from memory (0: never); they are read again on next use. */
@@ -399,7 +229,7 @@ final class Studies {
             return 0;
         }
         int evicted = 0;
-        for (StudyState s : byName.values()) {
+        for (StudyState s : registry.values()) {
             if (!evictable(s, now - idle)) {
                 continue;
             }
@@ -420,6 +250,4 @@ final class Studies {
             return s.isLoaded() && !s.deleted && s.lastUsed() <= usedBefore && s.count(TrialState.RUNNING) == 0;
         }
     }
-
-    // ---------------------------------------------------------------- validation
 }

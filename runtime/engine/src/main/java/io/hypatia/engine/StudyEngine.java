@@ -153,6 +153,7 @@ public final class StudyEngine implements AutoCloseable {
     /** Tells {@code listener} about plugin calls, fallbacks and store commits (metrics); replaces the previous one. */
     public void setListener(EngineListener listener) {
         pluginCalls.setListener(listener);
+        lifecycle.setListener(listener);
         store.setCommitListener(listener::storeCommit);
     }
 

@@ -21,10 +21,15 @@ import java.util.concurrent.CompletionException;
 final class TrialLifecycle {
     private final Store store;
     private final Studies studies;
+    private volatile EngineListener listener = EngineListener.NONE;
 
     TrialLifecycle(Store store, Studies studies) {
         this.store = store;
         this.studies = studies;
+    }
+
+    void setListener(EngineListener listener) {
+        this.listener = listener;
     }
 
     /** Appends a trial; callers hold the study's ask lock and lock, so numbers are dense. */
@@ -64,7 +69,8 @@ final class TrialLifecycle {
         if (outcome.state() != TrialState.COMPLETE && outcome.state() != TrialState.FAILED && outcome.state() != TrialState.PRUNED) {
             throw EngineException.invalid("state", "a trial can be told COMPLETE, FAILED or PRUNED, not " + outcome.state());
         }
-        return studies.guard().call(s, () -> {
+        long start = System.nanoTime();
+        Saved<TrialInfo> saved = studies.guard().call(s, () -> {
             TrialRecord t = requireTrial(s, trialId);
             if (t.state.isFinished()) {
                 if (!rid.isEmpty() && rid.equals(t.tellRequestId)) {
@@ -97,7 +103,11 @@ final class TrialLifecycle {
             }
             t.changed();
             return new Saved<>(save(s, t), t.info(s.spec.name()));
-        }).await();
+        });
+        long unlocked = System.nanoTime();
+        TrialInfo told = saved.await();
+        listener.tellTimes(unlocked - start, System.nanoTime() - unlocked);
+        return told;
     }
 
     /** A result computed under the study's guard and the change it waits for (null: nothing changed). */

@@ -1,5 +1,6 @@
 package io.hypatia.launcher;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,7 +18,6 @@ import io.hypatia.engine.Plugins;
 import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.store.Store;
-import io.hypatia.launcher.bench.TestPlugins;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

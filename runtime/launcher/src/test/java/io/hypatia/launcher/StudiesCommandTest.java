@@ -1,5 +1,6 @@
 package io.hypatia.launcher;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import io.hypatia.engine.StudyEngine;
 import io.hypatia.engine.StudySpec;
 import io.hypatia.engine.store.Store;
 import io.hypatia.gateway.GatewayServer;
-import io.hypatia.launcher.bench.TestPlugins;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

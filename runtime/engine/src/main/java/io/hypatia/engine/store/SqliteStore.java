@@ -10,10 +10,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +30,14 @@ import java.util.logging.Logger;
  * transaction (group commit): a caller's future completes only once its change is committed,
  * and with {@code synchronous=FULL} fsynced, so an acknowledged tell survives a crash of the
  * process or the machine, while many concurrent clients still share each fsync.
+ *
+ * <p>Checkpoints (copying the write-ahead log back into the database file, with an fsync of each)
+ * run mostly on a thread and connection of their own, not inside a commit: left to SQLite, every
+ * 1,000th page written made one commit carry a checkpoint, and every ask and tell queued behind
+ * that commit waited for it (a stall several times a second at 32 busy clients). A background
+ * checkpoint never blocks the writer, but it cannot restart the log while commits keep coming, so
+ * the writer still checkpoints itself, as SQLite does, once the log reaches
+ * {@link #INLINE_CHECKPOINT_FRAMES} pages; by then the background has copied nearly all of it.
  */
 public final class SqliteStore implements Store {
     private static final Logger LOG = Logger.getLogger(SqliteStore.class.getName());
@@ -37,15 +49,42 @@ public final class SqliteStore implements Store {
     private static final Pending STOP = new Pending(c -> { }, new CompletableFuture<>());
 
     private final Connection connection;
+    /**
+     * The writer's prepared statements by text (trial rows, reported values): preparing the trial
+     * row's upsert again for every change was a good part of the writer's time per commit, and
+     * every ask and tell waits for that writer.
+     */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile CommitListener commitListener = (nanos, changes) -> { };
 
-    private SqliteStore(Connection connection) {
+    /** Commits between two background checkpoints: at about 8 pages a commit, near SQLite's own 1,000 pages. */
+    static final int CHECKPOINT_EVERY_COMMITS = 128;
+    /** Log pages at which a commit checkpoints inline (SQLite's own default is 1,000): about 32 MB of log. */
+    static final int INLINE_CHECKPOINT_FRAMES = 8192;
+    /** The checkpointer's own connection; null for a store in memory (no log to checkpoint). */
+    private final Connection checkpointConnection;
+    private final Thread checkpointer;
+    private final Semaphore checkpointDue = new Semaphore(0);
+    private volatile boolean closing;
+    private int commitsSinceCheckpoint; // writer thread only
+    private final AtomicLong checkpoints = new AtomicLong();
+    private volatile int lastCheckpointedFrames;
+
+    private SqliteStore(Connection connection, Connection checkpointConnection) {
         this.connection = connection;
+        this.checkpointConnection = checkpointConnection;
         this.writer = new Thread(this::writeLoop, "hypatia-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
+        if (checkpointConnection != null) {
+            this.checkpointer = new Thread(this::checkpointLoop, "hypatia-store-checkpoint");
+            this.checkpointer.setDaemon(true);
+            this.checkpointer.start();
+        } else {
+            this.checkpointer = null;
+        }
     }
 
     /**
@@ -57,15 +96,24 @@ public final class SqliteStore implements Store {
     public static SqliteStore open(Path dataDir, boolean fsync) throws IOException {
         Files.createDirectories(dataDir);
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("hypatia.db").toAbsolutePath());
+            String url = "jdbc:sqlite:" + dataDir.resolve("hypatia.db").toAbsolutePath();
+            Connection c = DriverManager.getConnection(url);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA wal_autocheckpoint=" + INLINE_CHECKPOINT_FRAMES); // the checkpointer thread does most (class comment)
             }
             Schema.apply(c);
             c.setAutoCommit(false);
-            return new SqliteStore(c);
+            Connection checkpoints = DriverManager.getConnection(url);
+            try (Statement s = checkpoints.createStatement()) {
+                // A checkpoint syncs the log before copying it and the database file after, as the
+                // writer's own checkpoints did; never OFF, which could lose acknowledged commits.
+                s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
+                s.execute("PRAGMA busy_timeout=10000");
+            }
+            return new SqliteStore(c, checkpoints);
         } catch (SQLException e) {
             throw new IOException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -81,7 +129,7 @@ public final class SqliteStore implements Store {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
             Schema.apply(c);
             c.setAutoCommit(false);
-            return new SqliteStore(c);
+            return new SqliteStore(c, null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
         }
@@ -117,11 +165,15 @@ public final class SqliteStore implements Store {
             long start = System.nanoTime();
             try {
                 for (Pending p : batch) {
-                    p.write.apply(connection);
+                    apply(p.write);
                 }
                 connection.commit();
                 if (!batch.isEmpty()) {
                     commitListener.committed(System.nanoTime() - start, batch.size());
+                    if (checkpointer != null && ++commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) {
+                        commitsSinceCheckpoint = 0;
+                        checkpointDue.release();
+                    }
                 }
                 batch.forEach(p -> p.done.complete(null));
             } catch (SQLException | RuntimeException e) {
@@ -141,6 +193,56 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * Copies committed log pages into the database file when the writer says enough commits went
+     * by. PASSIVE: it never waits for the writer, and the writer never waits for it (SQLite lets
+     * one checkpointer run beside one writer in WAL mode); the log restarts from its beginning
+     * once a checkpoint has copied all of it.
+     */
+    private void checkpointLoop() {
+        while (true) {
+            try {
+                checkpointDue.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            checkpointDue.drainPermits();
+            if (closing) {
+                return;
+            }
+            try (Statement s = checkpointConnection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                lastCheckpointedFrames = rs.next() ? rs.getInt(3) : 0;
+                checkpoints.incrementAndGet();
+            } catch (SQLException e) {
+                LOG.log(Level.WARNING, "background checkpoint of the store failed; the next one tries again", e);
+            }
+        }
+    }
+
+    /** Background checkpoints run so far (for tests). */
+    long checkpoints() {
+        return checkpoints.get();
+    }
+
+    /** Log frames the last background checkpoint had copied into the database file (for tests). */
+    int lastCheckpointedFrames() {
+        return lastCheckpointedFrames;
+    }
+
+    private void apply(Write write) throws SQLException {
+        if (write instanceof StatementWrite sw) {
+            PreparedStatement ps = prepared.get(sw.sql());
+            if (ps == null) {
+                ps = connection.prepareStatement(sw.sql());
+                prepared.put(sw.sql(), ps);
+            }
+            sw.bind(ps);
+            ps.executeUpdate();
+        } else {
+            write.apply(connection);
+        }
+    }
+
     /** Reads with the writer's connection; only used at start-up, before any write is queued. */
     @Override
     public <T> T read(String sql, RowReader<T> reader) throws SQLException {
@@ -153,6 +255,21 @@ public final class SqliteStore implements Store {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            closing = true;
+            checkpointDue.release();
+            try {
+                checkpointer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                checkpointConnection.close();
+            } catch (SQLException e) {
+                LOG.log(Level.WARNING, "closing the store's checkpoint connection", e);
+            }
+        }
+        // The writer's connection closes last: SQLite checkpoints the whole log then.
         if (writer.isAlive()) {
             queue.add(STOP);
             try {
@@ -162,7 +279,7 @@ public final class SqliteStore implements Store {
             }
         }
         try {
-            connection.close();
+            connection.close(); // also closes the writer's prepared statements
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "closing the store", e);
         }

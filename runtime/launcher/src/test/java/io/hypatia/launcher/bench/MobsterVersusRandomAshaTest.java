@@ -1,5 +1,6 @@
 package io.hypatia.launcher.bench;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.benchmark.Benchmark;

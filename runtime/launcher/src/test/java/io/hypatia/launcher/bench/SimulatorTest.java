@@ -1,5 +1,6 @@
 package io.hypatia.launcher.bench;
 
+import io.hypatia.engine.TestPlugins;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -125,9 +125,15 @@ public final class Cholesky {
                 v2[i] = (v2[i] - s2) / lii;
                 v3[i] = (v3[i] - s3) / lii;
             }
+            // The rest with the same single running sum, so that a right-hand side's result does
+            // not depend on its position in the block (the candidate screen scores blocks of any size).
             for (; c < count; c++) {
                 double[] v = b[c];
-                v[i] = (v[i] - dot(l, ri, v, 0, i)) / lii;
+                double s = 0;
+                for (int k = 0; k < i; k++) {
+                    s += l[ri + k] * v[k];
+                }
+                v[i] = (v[i] - s) / lii;
             }
         }
     }

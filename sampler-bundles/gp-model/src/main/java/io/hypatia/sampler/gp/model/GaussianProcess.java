@@ -18,6 +18,13 @@ public final class GaussianProcess {
     public final Hyperparameters hyper;
     private final double[] x;
     private final double[] xs;
+    /**
+     * The scaled inputs by column ({@code columns[j][i] = xs[i * d + j]}), so that the distances
+     * from one point to every observation are computed dimension by dimension in loops the JIT
+     * vectorises; the sums are taken in the same order as {@link Matern52#distance}, so the
+     * kernel values are the same to the last bit.
+     */
+    private final double[][] columns;
     private final double[] y;
     private final Cholesky chol;
     private final double[] alpha;
@@ -35,6 +42,7 @@ public final class GaussianProcess {
         this.d = d;
         this.x = x;
         this.xs = Matern52.scale(x, d, hyper.lengthscales());
+        this.columns = columns(xs, n, d);
         this.y = y;
         this.hyper = hyper;
         this.chol = chol;
@@ -52,6 +60,7 @@ public final class GaussianProcess {
         this.d = full.d;
         this.x = full.x;
         this.xs = full.xs;
+        this.columns = full.columns;
         this.y = full.y;
         this.hyper = full.hyper;
         this.chol = full.chol;
@@ -59,6 +68,57 @@ public final class GaussianProcess {
         this.diagonal = full.diagonal;
         this.localRows = localRows;
         this.localChol = localChol;
+    }
+
+    private static double[][] columns(double[] xs, int n, int d) {
+        double[][] c = new double[d][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                c[j][i] = xs[i * d + j];
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Squared scaled distances from row {@code row} of the scaled points {@code ps} to every
+     * observation, into {@code r2}: the same sums, in the same order, as {@link Matern52#distance}.
+     */
+    private void squaredDistances(double[] ps, int row, double[] r2) {
+        int o = row * d;
+        if (d == 0) {
+            Arrays.fill(r2, 0, n, 0);
+            return;
+        }
+        double p = ps[o];
+        double[] c = columns[0];
+        for (int i = 0; i < n; i++) {
+            double t = p - c[i];
+            r2[i] = t * t;
+        }
+        for (int j = 1; j < d; j++) {
+            p = ps[o + j];
+            c = columns[j];
+            for (int i = 0; i < n; i++) {
+                double t = p - c[i];
+                r2[i] += t * t;
+            }
+        }
+    }
+
+    /**
+     * The kernel between row {@code row} of the scaled points {@code ps} and every observation,
+     * into {@code k}; returns the posterior mean there ({@code k . alpha}, summed in index order).
+     */
+    private double kernelRow(double[] ps, int row, double[] k) {
+        squaredDistances(ps, row, k);
+        double s2 = hyper.signalVariance();
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            k[i] = Matern52.value(Math.sqrt(k[i]), s2);
+            m += k[i] * alpha[i];
+        }
+        return m;
     }
 
     /**
@@ -77,9 +137,7 @@ public final class GaussianProcess {
         double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double[] k = new double[n];
-        for (int i = 0; i < n; i++) {
-            k[i] = Matern52.value(Matern52.distance(ps, 0, xs, i, d), s2);
-        }
+        kernelRow(ps, 0, k);
         int[] rows = new int[m];
         nearest(k, rows);
         Arrays.sort(rows);
@@ -208,13 +266,7 @@ public final class GaussianProcess {
 
     /** Posterior mean at {@code point}. */
     public double mean(double[] point) {
-        double[] ps = scalePoint(point);
-        double s2 = hyper.signalVariance();
-        double m = 0;
-        for (int i = 0; i < n; i++) {
-            m += Matern52.value(Matern52.distance(ps, 0, xs, i, d), s2) * alpha[i];
-        }
-        return m;
+        return kernelRow(scalePoint(point), 0, new double[n]);
     }
 
     /** Writes the posterior mean and latent (noise-free) variance at {@code point} into {@code out}. */
@@ -223,14 +275,9 @@ public final class GaussianProcess {
             predictWithGradient(point, new int[0], out, new double[0], new double[0]);
             return;
         }
-        double[] ps = scalePoint(point);
         double s2 = hyper.signalVariance();
         double[] k = new double[n];
-        double m = 0;
-        for (int i = 0; i < n; i++) {
-            k[i] = Matern52.value(Matern52.distance(ps, 0, xs, i, d), s2);
-            m += k[i] * alpha[i];
-        }
+        double m = kernelRow(scalePoint(point), 0, k);
         chol.solveLowerInPlace(k);
         double vv = 0;
         for (int i = 0; i < n; i++) {
@@ -252,13 +299,7 @@ public final class GaussianProcess {
         for (int b0 = 0; b0 < m; b0 += BLOCK) {
             int count = Math.min(BLOCK, m - b0);
             for (int c = 0; c < count; c++) {
-                double mu = 0;
-                double[] kc = k[c];
-                for (int i = 0; i < n; i++) {
-                    kc[i] = Matern52.value(Matern52.distance(ps, b0 + c, xs, i, d), s2);
-                    mu += kc[i] * alpha[i];
-                }
-                mean[b0 + c] = mu;
+                mean[b0 + c] = kernelRow(ps, b0 + c, k[c]);
             }
             chol.solveLowerInPlace(k, count);
             for (int c = 0; c < count; c++) {
@@ -272,6 +313,49 @@ public final class GaussianProcess {
     }
 
     /**
+     * What {@link #predictMany} computes for the rows {@code which} of {@code points}, bit for bit,
+     * without computing the other rows: a caller that scores only some candidates exactly (after
+     * screening the rest with {@link #predictBounds}) then makes the same decisions as one that
+     * scores all. {@code predictMany} sums a row's variance with one accumulator when the row is in
+     * a group of four of its block and with {@link Cholesky#dot}'s four when it is in a block's
+     * remainder, so each row wanted is computed in the same kind of group here.
+     *
+     * @param mean receives the mean of row {@code which[j]} at index j; likewise {@code var}
+     */
+    public void predictRows(double[] points, int[] which, double[] mean, double[] var) {
+        int total = points.length / d;
+        int[] grouped = new int[which.length];
+        int g = 0;
+        for (int j = 0; j < which.length; j++) {
+            int p = which[j];
+            int b0 = p / BLOCK * BLOCK;
+            if (p - b0 < (Math.min(BLOCK, total - b0) & ~3)) {
+                grouped[g++] = j;
+            } else { // in a block's remainder: alone, through the same row-wise solve
+                double[] m1 = new double[1], v1 = new double[1];
+                predictMany(Arrays.copyOfRange(points, p * d, (p + 1) * d), m1, v1);
+                mean[j] = m1[0];
+                var[j] = v1[0];
+            }
+        }
+        if (g == 0) {
+            return;
+        }
+        int padded = (g + 3) & ~3; // whole groups of four, the last row repeated
+        double[] rows = new double[padded * d];
+        for (int r = 0; r < padded; r++) {
+            int p = which[grouped[Math.min(r, g - 1)]];
+            System.arraycopy(points, p * d, rows, r * d, d);
+        }
+        double[] m = new double[padded], v = new double[padded];
+        predictMany(rows, m, v);
+        for (int r = 0; r < g; r++) {
+            mean[grouped[r]] = m[r];
+            var[grouped[r]] = v[r];
+        }
+    }
+
+    /**
      * Exact posterior means and <em>upper bounds</em> on the latent variances at the rows of
      * {@code points}, in O(n d + m^3) per point instead of the O(n^2) of {@link #predictMany}.
      * The bound is the variance after conditioning on only the {@code m} observations with the
@@ -279,74 +363,162 @@ public final class GaussianProcess {
      * posterior variance (the Schur complement of a positive definite matrix is positive
      * definite), so the full posterior variance is at most this. The subset uses the very
      * diagonal (noise, fantasy noise and jitter) the full factor was computed with. A tiny
-     * relative slack covers rounding.
+     * relative slack covers rounding. The means are computed exactly as {@link #predictMany}
+     * computes them.
      */
     public void predictBounds(double[] points, int m, double[] mean, double[] varUpper) {
+        predictBounds(points, m, m, mean, varUpper, null, null);
+    }
+
+    /**
+     * As {@link #predictBounds(double[], int, double[], double[])}, and also records for each point
+     * its {@code keep >= m} nearest observations, nearest first, and its kernel to them (row
+     * {@code c} at {@code c * keep} of {@code nearOut} and {@code kOut}), for
+     * {@link #varianceBound(int[], double[], int, int)} to tighten the bound later without
+     * another pass over all observations. The m nearest are the first m of the keep nearest.
+     */
+    public void predictBounds(double[] points, int m, int keep, double[] mean, double[] varUpper, int[] nearOut, double[] kOut) {
         int count = mean.length;
-        double s2 = hyper.signalVariance();
-        double floor = MIN_VARIANCE_FRACTION * s2;
         int size = Math.min(m, n);
+        int kept = Math.min(Math.max(keep, m), n);
         double[] ps = Matern52.scale(points, d, hyper.lengthscales());
         double[] kc = new double[n];
-        int[] near = new int[size];
-        double[] sub = new double[size * size];
-        double[] v = new double[size];
+        int[] near = new int[kept];
+        double[] kNear = new double[kept];
+        double[] work = new double[size * size + size];
         for (int c = 0; c < count; c++) {
-            double mu = 0;
-            for (int i = 0; i < n; i++) {
-                kc[i] = Matern52.value(Matern52.distance(ps, c, xs, i, d), s2);
-                mu += kc[i] * alpha[i];
-            }
-            mean[c] = mu;
+            mean[c] = kernelRow(ps, c, kc);
             nearest(kc, near);
-            // Cholesky of the subset's matrix, in place in sub; v = L_S^-1 k_S.
-            boolean ok = true;
-            for (int a = 0; a < size && ok; a++) {
-                int ra = a * size;
-                for (int b = 0; b <= a; b++) {
-                    double kab = a == b ? diagonal[near[a]]
-                            : Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
-                    double t = kab - Cholesky.dot(sub, ra, sub, b * size, b);
-                    if (a == b) {
-                        if (!(t > 0)) {
-                            ok = false;
-                            break;
-                        }
-                        sub[ra + a] = Math.sqrt(t);
-                    } else {
-                        sub[ra + b] = t / sub[b * size + b];
-                    }
-                }
-                if (ok) {
-                    v[a] = (kc[near[a]] - Cholesky.dot(sub, ra, v, 0, a)) / sub[ra + a];
-                }
+            for (int a = 0; a < kept; a++) {
+                kNear[a] = kc[near[a]];
             }
-            double bound = s2;
-            if (ok) {
-                double vv = 0;
-                for (int a = 0; a < size; a++) {
-                    vv += v[a] * v[a];
-                }
-                bound = Math.min(s2, s2 - vv + 1e-9 * s2);
+            varUpper[c] = conditionedVariance(near, kNear, size, work);
+            if (nearOut != null) {
+                System.arraycopy(near, 0, nearOut, c * keep, kept);
+                System.arraycopy(kNear, 0, kOut, c * keep, kept);
             }
-            varUpper[c] = Math.max(bound, floor);
         }
     }
 
-    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index). */
-    private static void nearest(double[] k, int[] near) {
+    /**
+     * The variance bound of {@link #predictBounds} conditioned on the first {@code m} of the
+     * nearest observations it recorded for a point ({@code near} and {@code kNear} from
+     * {@code offset}); m(m-1)/2 kernel evaluations and an m^3/6 factorisation.
+     */
+    public double varianceBound(int[] near, double[] kNear, int offset, int m) {
+        int size = Math.min(m, n);
+        int[] nr = Arrays.copyOfRange(near, offset, offset + size);
+        double[] kr = Arrays.copyOfRange(kNear, offset, offset + size);
+        return conditionedVariance(nr, kr, size, new double[size * size + size]);
+    }
+
+    /**
+     * An upper bound on the latent variance at {@code point}: the variance conditioned on its
+     * {@code m} nearest observations (in the lengthscale-scaled distance, i.e. the largest
+     * covariances, as in {@link #predictBounds}). O(n d + m^3) with only m(m+1)/2 kernel
+     * evaluations, for tightening the bound of a few points after a cheaper first screen.
+     */
+    public double varianceBound(double[] point, int m) {
+        int size = Math.min(m, n);
+        double[] ps = scalePoint(point);
+        double[] r2 = new double[n];
+        squaredDistances(ps, 0, r2);
+        int[] near = new int[size];
+        nearestByDistance(r2, near);
+        double s2 = hyper.signalVariance();
+        double[] kNear = new double[size];
+        for (int a = 0; a < size; a++) {
+            kNear[a] = Matern52.value(Math.sqrt(r2[near[a]]), s2);
+        }
+        return conditionedVariance(near, kNear, size, new double[size * size + size]);
+    }
+
+    /**
+     * The latent variance at a point conditioned on the first {@code size} observations of
+     * {@code near} only, with {@code kNear} its kernel to each; {@code work} holds (size + 1) * size
+     * doubles. Falls back to the prior variance (still a bound) when the subset's matrix does not
+     * factorise.
+     */
+    private double conditionedVariance(int[] near, double[] kNear, int size, double[] work) {
+        double s2 = hyper.signalVariance();
+        // Cholesky of the subset's matrix, in place in the first size^2 entries of work; v = L_S^-1 k_S after them.
+        double[] sub = work;
+        int v0 = size * size;
+        boolean ok = true;
+        for (int a = 0; a < size && ok; a++) {
+            int ra = a * size;
+            for (int b = 0; b <= a; b++) {
+                double kab = a == b ? diagonal[near[a]]
+                        : Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
+                double t = kab - Cholesky.dot(sub, ra, sub, b * size, b);
+                if (a == b) {
+                    if (!(t > 0)) {
+                        ok = false;
+                        break;
+                    }
+                    sub[ra + a] = Math.sqrt(t);
+                } else {
+                    sub[ra + b] = t / sub[b * size + b];
+                }
+            }
+            if (ok) {
+                work[v0 + a] = (kNear[a] - Cholesky.dot(sub, ra, work, v0, a)) / sub[ra + a];
+            }
+        }
+        double bound = s2;
+        if (ok) {
+            double vv = 0;
+            for (int a = 0; a < size; a++) {
+                vv += work[v0 + a] * work[v0 + a];
+            }
+            bound = Math.min(s2, s2 - vv + 1e-9 * s2);
+        }
+        return Math.max(bound, MIN_VARIANCE_FRACTION * s2);
+    }
+
+    /** Indices of the {@code near.length} smallest entries of {@code r2} (ties to the lower index). */
+    private static void nearestByDistance(double[] r2, int[] near) {
         int size = near.length, filled = 0;
-        for (int i = 0; i < k.length; i++) {
-            double ki = k[i];
-            if (filled == size && ki <= k[near[size - 1]]) {
+        for (int i = 0; i < r2.length; i++) {
+            double ri = r2[i];
+            if (filled == size && ri >= r2[near[size - 1]]) {
                 continue;
             }
             int pos = filled < size ? filled++ : size - 1;
-            while (pos > 0 && k[near[pos - 1]] < ki) {
+            while (pos > 0 && r2[near[pos - 1]] > ri) {
                 near[pos] = near[pos - 1];
                 pos--;
             }
             near[pos] = i;
+        }
+    }
+
+    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index), largest first. */
+    private static void nearest(double[] k, int[] near) {
+        int size = near.length, filled = 0;
+        if (size == 0) {
+            return;
+        }
+        // The kept values beside their indices, and the smallest kept value in a local, so that
+        // the common case (not among the largest) is one comparison with no dependent load.
+        double[] top = new double[size];
+        double threshold = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < k.length; i++) {
+            double ki = k[i];
+            if (filled == size && ki <= threshold) {
+                continue;
+            }
+            int pos = filled < size ? filled++ : size - 1;
+            while (pos > 0 && top[pos - 1] < ki) {
+                top[pos] = top[pos - 1];
+                near[pos] = near[pos - 1];
+                pos--;
+            }
+            top[pos] = ki;
+            near[pos] = i;
+            if (filled == size) {
+                threshold = top[size - 1];
+            }
         }
     }
 
@@ -366,9 +538,11 @@ public final class GaussianProcess {
         double[] q = new double[nv];
         double m = 0;
         java.util.Arrays.fill(dMean, 0);
+        double[] r2 = new double[n];
+        squaredDistances(ps, 0, r2);
         if (rows == null) {
             for (int i = 0; i < n; i++) {
-                double r = Matern52.distance(ps, 0, xs, i, d);
+                double r = Math.sqrt(r2[i]);
                 k[i] = Matern52.value(r, s2);
                 q[i] = Matern52.q(r, s2);
                 m += k[i] * alpha[i];
@@ -384,7 +558,7 @@ public final class GaussianProcess {
         } else {
             // Exact mean and mean gradient over all rows, without storing them.
             for (int i = 0; i < n; i++) {
-                double r = Matern52.distance(ps, 0, xs, i, d);
+                double r = Math.sqrt(r2[i]);
                 double sr = Matern52.SQRT5 * r;
                 double e = Math.exp(-sr);
                 m += s2 * (1 + sr + sr * sr / 3) * e * alpha[i];
@@ -395,7 +569,7 @@ public final class GaussianProcess {
                 }
             }
             for (int a = 0; a < nv; a++) {
-                double r = Matern52.distance(ps, 0, xs, rows[a], d);
+                double r = Math.sqrt(r2[rows[a]]);
                 k[a] = Matern52.value(r, s2);
                 q[a] = Matern52.q(r, s2);
             }

@@ -95,24 +95,94 @@ final class Acquisition {
      * with σ only while the mean is infeasible (t < μ) and is bounded by 1 otherwise.
      */
     double[] upperBounds(double[] points, int count, int m) {
-        double[] a = new double[count];
-        double[] mean = new double[count];
-        double[] var = new double[count];
-        if (incumbent != null) {
-            objective.predictBounds(points, m, mean, var);
-            for (int i = 0; i < count; i++) {
-                double sd = Math.sqrt(var[i]);
-                a[i] += LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+        return new Bounds(points, count, m, m).bounds;
+    }
+
+    /**
+     * Upper bounds on the acquisition at candidate points that can be tightened one candidate
+     * at a time: every model's exact mean at every candidate is kept, so a tighter bound (the
+     * variance conditioned on more neighbours, {@link GaussianProcess#varianceBound}) costs no
+     * further O(n) kernel evaluations.
+     */
+    final class Bounds {
+        private final double[] points;
+        /** Means at the candidates: the objective's first when there is an incumbent, then each constraint's. */
+        private final double[][] means;
+        /** Per model, each candidate's {@link #keep} nearest observations and its kernel to them. */
+        private final int[][] near;
+        private final double[][] kNear;
+        private final int keep;
+        /** The current upper bound of each candidate's acquisition. */
+        final double[] bounds;
+
+        /**
+         * Bounds from the variance conditioned on the {@code m} nearest observations of each
+         * candidate; the {@code keep} nearest are remembered for {@link #tighten}.
+         */
+        Bounds(double[] points, int count, int m, int keep) {
+            this.points = points;
+            this.keep = keep;
+            List<GaussianProcess> models = models();
+            means = new double[models.size()][count];
+            near = new int[models.size()][count * keep];
+            kNear = new double[models.size()][count * keep];
+            double[][] vars = new double[models.size()][count];
+            for (int g = 0; g < models.size(); g++) {
+                models.get(g).predictBounds(points, m, keep, means[g], vars[g], near[g], kNear[g]);
             }
+            bounds = new double[count];
+            for (int i = 0; i < count; i++) {
+                double a = 0;
+                for (int g = 0; g < models.size(); g++) {
+                    a += term(g, means[g][i], vars[g][i]);
+                }
+                bounds[i] = a;
+            }
+        }
+
+        /**
+         * Tightens candidate {@code i}'s bound with the variances conditioned on its {@code m}
+         * nearest observations (keeping the old bound where that is lower: both are bounds).
+         */
+        double tighten(int i, int m) {
+            List<GaussianProcess> models = models();
+            int d = dims();
+            double[] x = java.util.Arrays.copyOfRange(points, i * d, (i + 1) * d);
+            double a = 0;
+            for (int g = 0; g < models.size(); g++) {
+                GaussianProcess gp = models.get(g);
+                double var = Math.min(m, gp.n) <= Math.min(keep, gp.n) ? gp.varianceBound(near[g], kNear[g], i * keep, m)
+                        : gp.varianceBound(x, m);
+                a += term(g, means[g][i], var);
+            }
+            if (a < bounds[i]) {
+                bounds[i] = a;
+            }
+            return bounds[i];
+        }
+    }
+
+    /** The models in the order of {@link Bounds#means}. */
+    private List<GaussianProcess> models() {
+        List<GaussianProcess> models = new java.util.ArrayList<>();
+        if (incumbent != null) {
+            models.add(objective);
         }
         for (Constraint c : constraints) {
-            c.gp().predictBounds(points, m, mean, var);
-            for (int i = 0; i < count; i++) {
-                double gap = c.threshold() - mean[i];
-                a[i] += gap >= 0 ? 0 : LogEi.logNormalCdf(gap / Math.sqrt(var[i]));
-            }
+            models.add(c.gp());
         }
-        return a;
+        return models;
+    }
+
+    /** Model {@code g}'s term of the acquisition bound, given its mean and an upper bound on its variance. */
+    private double term(int g, double mean, double varUpper) {
+        if (incumbent != null && g == 0) {
+            double sd = Math.sqrt(varUpper);
+            return LogEi.logH((incumbent - mean) / sd) + Math.log(sd);
+        }
+        Constraint c = constraints.get(incumbent != null ? g - 1 : g);
+        double gap = c.threshold() - mean;
+        return gap >= 0 ? 0 : LogEi.logNormalCdf(gap / Math.sqrt(varUpper));
     }
 
     /** The acquisition at {@code x} and its gradient with respect to the dimensions {@code free}. */

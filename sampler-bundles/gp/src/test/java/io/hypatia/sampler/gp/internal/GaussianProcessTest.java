@@ -3,6 +3,7 @@ package io.hypatia.sampler.gp.internal;
 import io.hypatia.sampler.gp.model.Cholesky;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.Hyperparameters;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,35 @@ class GaussianProcessTest {
     }
 
     @Test
+    void predictRowsIsBitForBitPredictManyAtThoseRows() {
+        // MOBSTER scores only the candidates its bounds cannot settle, and must decide as if it scored all
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 61, d = 3, m = 75; // blocks of 32, 32 and 11: rows 72-74 are a block's remainder
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = r.nextDouble();
+            }
+            y[i] = f(x[i * d], x[i * d + 1]) + x[i * d + 2];
+        }
+        GaussianProcess gp = GaussianProcess.condition(x, d, y, new Hyperparameters(new double[] {0.3, 0.5, 0.7}, 1.5, 1e-4));
+        double[] q = new double[m * d];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = r.nextDouble();
+        }
+        double[] mean = new double[m], var = new double[m];
+        gp.predictMany(q, mean, var);
+        int[] which = {74, 3, 40, 72, 0, 33, 63, 64, 73, 31};
+        double[] sm = new double[which.length], sv = new double[which.length];
+        gp.predictRows(q, which, sm, sv);
+        for (int j = 0; j < which.length; j++) {
+            assertEquals(Double.doubleToRawLongBits(mean[which[j]]), Double.doubleToRawLongBits(sm[j]), "mean of row " + which[j]);
+            assertEquals(Double.doubleToRawLongBits(var[which[j]]), Double.doubleToRawLongBits(sv[j]), "variance of row " + which[j]);
+        }
+    }
+
+    @Test
     void choleskyEscalatesJitterOnSingularMatrices() {
         // Three identical points without noise: rank one.
         double[] k = {1, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -192,6 +222,18 @@ class GaussianProcessTest {
                 System.out.println("tightest " + tightest);
                 assertTrue(tightest < 1.2, "bounds never tight: " + tightest);
             }
+        }
+        // The screen's means are the exact scores' means to the last bit (its guarantee compares them).
+        gp.predictBounds(q, 4, bMean, bVar);
+        assertArrayEquals(mean, bMean);
+        // Tightened bounds, one point at a time: still bounds, and more neighbours never loosen them.
+        for (int i = 0; i < m; i++) {
+            double[] point = java.util.Arrays.copyOfRange(q, i * d, (i + 1) * d);
+            double loose = gp.varianceBound(point, 4);
+            double tight = gp.varianceBound(point, 32);
+            assertEquals(bVar[i], loose, 1e-12 * loose, "same 4 neighbours as predictBounds at " + i);
+            assertTrue(tight >= var[i], "tightened bound " + tight + " below the variance " + var[i] + " at " + i);
+            assertTrue(tight <= loose * (1 + 1e-9), "32 neighbours looser than 4 at " + i);
         }
     }
 

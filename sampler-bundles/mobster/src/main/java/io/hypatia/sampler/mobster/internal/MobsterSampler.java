@@ -60,6 +60,11 @@ public class MobsterSampler implements Sampler, Configurable {
     private static final int FIT_ITERATIONS = 40;
     private static final double FANTASY_NOISE = 1e-6;
     private static final int LOCAL_SEEDS = 5;
+    /** Nearest observations the cheap variance bound conditions on, and rows scored exactly per screening block. */
+    private static final int SCREEN_NEIGHBOURS = 16;
+    private static final int SCREEN_BLOCK = 32;
+    /** Added to the log EI bounds: far above rounding, far below the gaps that decide. */
+    private static final double BOUND_SLACK = 1e-6;
 
     /** Hyper-parameter fits (keyed by their exact data) and kernel factors; a cache only. */
     private final ModelCache models = new ModelCache();
@@ -185,22 +190,93 @@ public class MobsterSampler implements Sampler, Configurable {
             return row;
         }
 
-        /** log EI at the target resource of each row of {@code features} (configuration features only). */
-        double[] logEi(List<double[]> features) {
+        /** The GP inputs of {@code features} (configuration features only) at the target resource, row-major. */
+        private double[] rows(List<double[]> features) {
             int m = features.size();
             double[] rows = new double[m * d];
             for (int i = 0; i < m; i++) {
                 System.arraycopy(joint(features.get(i)), 0, rows, i * d, d);
             }
+            return rows;
+        }
+
+        /** log EI at the target resource of each row of {@code features} (configuration features only), all scored exactly. */
+        double[] logEi(List<double[]> features) {
+            double[] out = new double[features.size()];
+            logEiAt(rows(features), java.util.stream.IntStream.range(0, features.size()).toArray(), out);
+            return out;
+        }
+
+        private double logEi(double mean, double var) {
+            double sd = Math.sqrt(var);
+            return LogEi.logH((incumbent - mean) / sd) + Math.log(sd);
+        }
+
+        /**
+         * log EI at the target resource of the rows {@code which} of {@code rows}, into
+         * {@code out[which[j]]}: bit for bit what scoring every row would give there.
+         */
+        private void logEiAt(double[] rows, int[] which, double[] out) {
+            double[] mean = new double[which.length];
+            double[] var = new double[which.length];
+            gp.predictRows(rows, which, mean, var);
+            for (int j = 0; j < which.length; j++) {
+                out[which[j]] = logEi(mean[j], var[j]);
+            }
+        }
+
+        /**
+         * Upper bounds on log EI at each row: the exact mean and a bound on the variance from the
+         * {@value #SCREEN_NEIGHBOURS} nearest observations ({@link GaussianProcess#predictBounds});
+         * EI grows with the standard deviation, and a small slack covers rounding.
+         */
+        private double[] logEiBounds(double[] rows) {
+            int m = rows.length / d;
             double[] mean = new double[m];
             double[] var = new double[m];
-            gp.predictMany(rows, mean, var);
+            gp.predictBounds(rows, SCREEN_NEIGHBOURS, mean, var);
             double[] out = new double[m];
             for (int i = 0; i < m; i++) {
-                double sd = Math.sqrt(var[i]);
-                out[i] = LogEi.logH((incumbent - mean[i]) / sd) + Math.log(sd);
+                out[i] = logEi(mean[i], var[i]) + BOUND_SLACK;
             }
             return out;
+        }
+
+        /**
+         * log EI of each row where it can decide the {@code k} best (ties to the lower index); NaN
+         * where it cannot. Rows are scored exactly in blocks, in decreasing order of their bound,
+         * until the next bound is below the k-th best exact score: a row never scored lies below
+         * it, so the k best and their order are those of scoring every row. Scoring is O(n^2) per
+         * row against O(n d) for the bound, and most rows are settled by the bound.
+         */
+        private double[] screenedLogEi(double[] rows, int k) {
+            int m = rows.length / d;
+            double[] bound = logEiBounds(rows);
+            Integer[] byBound = new Integer[m];
+            for (int i = 0; i < m; i++) {
+                byBound[i] = i;
+            }
+            // NaN bounds first: such rows are always scored
+            Arrays.sort(byBound, Comparator.<Integer>comparingDouble(i -> Double.isNaN(bound[i]) ? Double.NEGATIVE_INFINITY : -bound[i])
+                    .thenComparingInt(i -> i));
+            double[] score = new double[m];
+            Arrays.fill(score, Double.NaN);
+            double[] best = new double[0]; // exact scores so far, descending
+            int next = 0;
+            while (next < m) {
+                int block = Math.min(next == 0 ? SCREEN_BLOCK : Math.max(SCREEN_BLOCK, next), m - next);
+                int[] which = new int[block];
+                for (int b = 0; b < block; b++) {
+                    which[b] = byBound[next + b];
+                }
+                logEiAt(rows, which, score);
+                next += block;
+                best = Arrays.stream(score).filter(v -> !Double.isNaN(v)).map(v -> -v).sorted().map(v -> -v).toArray();
+                if (next < m && best.length >= k && bound[byBound[next]] < best[k - 1]) {
+                    break;
+                }
+            }
+            return score;
         }
 
         /**
@@ -230,7 +306,8 @@ public class MobsterSampler implements Sampler, Configurable {
             for (int i = 0; i < local; i++) {
                 cands.add(perturb(seeds.get(i % seeds.size()), (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1, random));
             }
-            double[] scores = logEi(cands);
+            double[] candRows = rows(cands);
+            double[] scores = screenedLogEi(candRows, LOCAL_SEEDS); // NaN: not among the best, sorts last
             Integer[] order = new Integer[cands.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -245,7 +322,15 @@ public class MobsterSampler implements Sampler, Configurable {
                     refine.add(perturb(u, 0.01, random));
                 }
             }
-            double[] refined = logEi(refine);
+            // Only a refinement whose bound beats the best so far can replace it: score just those.
+            double[] refineRows = rows(refine);
+            double[] refineBound = logEiBounds(refineRows);
+            double toBeat = bestScore;
+            int[] contenders = java.util.stream.IntStream.range(0, refine.size())
+                    .filter(i -> !(refineBound[i] <= toBeat)).toArray();
+            double[] refined = new double[refine.size()];
+            Arrays.fill(refined, Double.NaN);
+            logEiAt(refineRows, contenders, refined);
             for (int i = 0; i < refined.length; i++) {
                 if (refined[i] > bestScore) {
                     bestScore = refined[i];
