@@ -155,26 +155,69 @@ def main(argv):
                 if a not in byopt or o not in byopt:
                     continue
                 seeds = sorted(set(byopt[a]) & set(byopt[o]))
-                if len(seeds) < 3:
+                if len(seeds) >= 3:
+                    xa = [byopt[a][s] for s in seeds]
+                    xb = [byopt[o][s] for s in seeds]
+                    p = mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+                    ma, mb = statistics.median(xa), statistics.median(xb)
+                    better = ma > mb if higher else ma < mb
+                    verdict = ("better" if better else "worse" if ma != mb else "equal") + (" (significant)" if p < 0.05 else "")
+                    line = "%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict)
+                elif min(len(byopt[a]), len(byopt[o])) >= 2 and len(byopt[a]) + len(byopt[o]) >= 6:
+                    line = "%s vs %s: fewer than 3 common seeds" % (a, o)
+                else:
                     continue
-                xa = [byopt[a][s] for s in seeds]
-                xb = [byopt[o][s] for s in seeds]
-                p = mannwhitneyu(xa, xb, alternative="two-sided").pvalue
-                ma, mb = statistics.median(xa), statistics.median(xb)
-                better = ma > mb if higher else ma < mb
-                verdict = ("better" if better else "worse" if ma != mb else "equal") + (" (significant)" if p < 0.05 else "")
-                line = "%s vs %s: %.3g vs %.3g, %d seeds, p=%.2g: %s" % (a, o, ma, mb, len(seeds), p, verdict)
                 if len(byopt[a]) != len(seeds) or len(byopt[o]) != len(seeds):
                     # seeds are independent instances: every run of each side, unpaired, as a second opinion
                     ya, yb = list(byopt[a].values()), list(byopt[o].values())
                     pall = mannwhitneyu(ya, yb, alternative="two-sided").pvalue
-                    line += " [all runs %d vs %d: %.3g vs %.3g, p=%.2g]" % (
-                        len(ya), len(yb), statistics.median(ya), statistics.median(yb), pall)
+                    ma, mb = statistics.median(ya), statistics.median(yb)
+                    better = ma > mb if higher else ma < mb
+                    line += " [all runs %d vs %d: %.3g vs %.3g, p=%.2g: %s%s]" % (
+                        len(ya), len(yb), ma, mb, pall, "better" if better else "worse" if ma != mb else "equal",
+                        " (significant)" if pall < 0.05 else "")
                 lines.append(line)
             if lines:
                 print("- **%s**: " % b + "; ".join(lines))
+    for c in checkpoints:
+        compact_table(at, kinds, benches, c)
     bounds_table(folders, before)
     return 0
+
+
+def compact_table(at, kinds, benches, c):
+    """One row per function: direction and p of each judged pair (common seeds; every run when fewer than 3 are common)."""
+    gps = sorted({o for (b, cc), byopt in at.items() if cc == c for o in byopt if o == "gp"})
+    others = sorted({o for (b, cc), byopt in at.items() if cc == c for o in byopt if not o.startswith("gp")}, key=order_key)
+    pairs = list(PAIRS) + [(g, o) for g in gps for o in others]
+    print("\n### judged pairs after %d trials: first named optimizer better (+) or worse (-) by median, two-sided "
+          "Mann-Whitney p (runs compared); bold: p < 0.05\n" % c)
+    print("| function | " + " | ".join("%s vs %s" % pr for pr in pairs) + " |")
+    print("|---|" + "---:|" * len(pairs))
+    for b in benches:
+        byopt = at.get((b, c), {})
+        higher = kinds.get(b) == "hypervolume"
+        cells = []
+        for a, o in pairs:
+            if a not in byopt or o not in byopt:
+                cells.append("–")
+                continue
+            seeds = sorted(set(byopt[a]) & set(byopt[o]))
+            if len(seeds) >= 3:
+                xa, xb = [byopt[a][s] for s in seeds], [byopt[o][s] for s in seeds]
+                n = "%d" % len(seeds)
+            else:
+                xa, xb = list(byopt[a].values()), list(byopt[o].values())
+                n = "%d/%d" % (len(xa), len(xb))
+            if len(xa) < 2 or len(xb) < 2:
+                cells.append("–")
+                continue
+            p = mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+            ma, mb = statistics.median(xa), statistics.median(xb)
+            sign = "=" if ma == mb else "+" if (ma > mb) == higher else "-"
+            text = "%s %.2g (%s)" % (sign, p, n)
+            cells.append("**%s**" % text if p < 0.05 else text)
+        print("| %s | " % b + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
