@@ -189,7 +189,8 @@ def compact_table(at, kinds, benches, c):
     """One row per function: direction and p of each judged pair (common seeds; every run when fewer than 3 are common)."""
     gps = sorted({o for (b, cc), byopt in at.items() if cc == c for o in byopt if o == "gp"})
     others = sorted({o for (b, cc), byopt in at.items() if cc == c for o in byopt if not o.startswith("gp")}, key=order_key)
-    pairs = list(PAIRS) + [(g, o) for g in gps for o in others]
+    present = {o for (b, cc), byopt in at.items() if cc == c for o in byopt}
+    pairs = [pr for pr in PAIRS if pr[0] in present and pr[1] in present] + [(g, o) for g in gps for o in others]
     print("\n### judged pairs after %d trials: first named optimizer better (+) or worse (-) by median, two-sided "
           "Mann-Whitney p (runs compared); bold: p < 0.05\n" % c)
     print("| function | " + " | ".join("%s vs %s" % pr for pr in pairs) + " |")
