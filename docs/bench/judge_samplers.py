@@ -35,32 +35,31 @@ PAIRS = [("tpe", "optuna-tpe-multivariate"), ("tpe:multivariate=false", "optuna-
 ORDER = ["tpe", "optuna-tpe-multivariate", "tpe:multivariate=false", "optuna-tpe", "cmaes", "optuna-cmaes", "gp"]
 
 
+def rows_with(folder, column):
+    """Every row of the CSVs under folder whose header has the column."""
+    for f in glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True):
+        with open(f) as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames and column in reader.fieldnames:
+                yield from reader
+
+
 def load(folders, suffixes):
     runs = collections.defaultdict(dict)  # (optimizer, benchmark, seed) -> {evaluations: score}
     kinds = {}  # benchmark -> score kind
     for folder in folders:
         suffix = suffixes.get(folder.rstrip("/"), "")
-        for f in glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True):
-            with open(f) as fh:
-                reader = csv.DictReader(fh)
-                if not reader.fieldnames or "score" not in reader.fieldnames:
-                    continue
-                for r in reader:
-                    runs[(r["optimizer"] + suffix, r["benchmark"], r["seed"])][int(r["trial"]) + 1] = float(r["score"])
-                    kinds[r["benchmark"]] = r.get("score_kind", "regret")
+        for r in rows_with(folder, "score"):
+            runs[(r["optimizer"] + suffix, r["benchmark"], r["seed"])][int(r["trial"]) + 1] = float(r["score"])
+            kinds[r["benchmark"]] = r.get("score_kind", "regret")
     return runs, kinds
 
 
 def load_bounds(folders):
     runs = collections.defaultdict(list)  # function -> [row]
     for folder in folders:
-        for f in glob.glob(os.path.join(folder, "**", "*.csv"), recursive=True):
-            with open(f) as fh:
-                reader = csv.DictReader(fh)
-                if not reader.fieldnames or "bound_fraction" not in reader.fieldnames:
-                    continue
-                for r in reader:
-                    runs[r["function"]].append(r)
+        for r in rows_with(folder, "bound_fraction"):
+            runs[r["function"]].append(r)
     return runs
 
 
