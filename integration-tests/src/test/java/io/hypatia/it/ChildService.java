@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -16,14 +17,20 @@ public final class ChildService {
     public final Process process;
     public final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+    private final CompletableFuture<Integer> answering = new CompletableFuture<>();
 
-    private ChildService(List<String> cmd) throws IOException {
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    private ChildService(List<String> cmd, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        process = builder.start();
         Thread pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     System.out.println("[child] " + line);
                     output.add(line);
+                    if (line.startsWith("hypatia: answering gRPC on ")) {
+                        answering.complete(Integer.parseInt(line.replaceAll("^hypatia: answering gRPC on [^ ]*:(\\d+) .*", "$1")));
+                    }
                     if (line.startsWith("hypatia: serving gRPC on ")) {
                         ready.complete(Integer.parseInt(line.replaceAll("^hypatia: serving gRPC on [^ ]*:(\\d+),.*", "$1")));
                     }
@@ -32,6 +39,7 @@ public final class ChildService {
                 // the child was killed
             }
             ready.completeExceptionally(new IllegalStateException("the child exited before serving"));
+            answering.completeExceptionally(new IllegalStateException("the child exited before answering"));
         });
         pump.setDaemon(true);
         pump.start();
@@ -48,7 +56,25 @@ public final class ChildService {
                 "io.hypatia.launcher.Main", "serve", "--data-dir", data.toString(),
                 "--deploy-dir", deploy.toString(), "--system-dir", System.getProperty("hypatia.it.system"), "--no-dashboard"));
         cmd.addAll(List.of(extra));
-        return new ChildService(cmd);
+        return new ChildService(cmd, Map.of());
+    }
+
+    /**
+     * Starts `serve` as an operator does, through an installation's {@code bin/hypatia} (its JVM
+     * options, class-data archive and caches), with {@code env} added to the environment.
+     */
+    public static ChildService startInstalled(Path home, Map<String, String> env, Path data, Path deploy, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin").resolve("hypatia").toString(), "serve",
+                "--data-dir", data.toString(), "--deploy-dir", deploy.toString(), "--system-dir", home.resolve("system").toString(),
+                "--no-dashboard"));
+        cmd.addAll(List.of(extra));
+        return new ChildService(cmd, env);
+    }
+
+    /** Waits for the "answering" line (the gRPC port is open; plugins may still be starting) and returns the port. */
+    public int awaitAnswering() throws Exception {
+        return answering.get(600, TimeUnit.SECONDS);
     }
 
     /**

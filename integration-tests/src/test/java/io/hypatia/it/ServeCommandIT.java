@@ -25,8 +25,7 @@ public class ServeCommandIT {
     @BeforeClass
     public static void folders() throws Exception {
         work = Files.createTempDirectory("hypatia-serve");
-        deploy = Files.createDirectories(work.resolve("deploy"));
-        Files.copy(ServiceFixture.bundlesDir().resolve("hypatia-sampler-random.jar"), deploy.resolve("random.jar"));
+        deploy = ServiceFixture.deployWithRandomSampler(work);
     }
 
     @AfterClass

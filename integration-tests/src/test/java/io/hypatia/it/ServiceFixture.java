@@ -62,6 +62,13 @@ public final class ServiceFixture implements AutoCloseable {
         return Path.of(property("hypatia.it.bundles"));
     }
 
+    /** A fresh {@code deploy} folder in {@code work} holding only the random sampler. */
+    public static Path deployWithRandomSampler(Path work) throws java.io.IOException {
+        Path deploy = Files.createDirectories(work.resolve("deploy"));
+        Files.copy(bundlesDir().resolve("hypatia-sampler-random.jar"), deploy.resolve("random.jar"));
+        return deploy;
+    }
+
     /** The shared benchmark data folder beside the checkout (may be absent). */
     public static Path benchmarkData() {
         return Path.of(property("hypatia.it.benchmark.data")).normalize();

@@ -36,9 +36,31 @@ public final class ServiceMetrics {
     private final ExpositionFormats formats = ExpositionFormats.init();
 
     private final EngineMetrics engineMetrics = new EngineMetrics(registry);
+    private boolean jvmMetricsAdded;
 
+    /** With the JVM metrics (memory, GC, threads, ...). */
     public ServiceMetrics() {
-        JvmMetrics.builder().register(registry);
+        this(true);
+    }
+
+    /**
+     * @param jvmMetrics register the JVM metrics now; false: later, through {@link #addJvmMetrics}
+     *                   (registering them starts the JVM's management beans: in profiles of a restart,
+     *                   about a twentieth of the main thread's CPU before the gRPC port opened)
+     */
+    public ServiceMetrics(boolean jvmMetrics) {
+        if (jvmMetrics) {
+            addJvmMetrics();
+        }
+    }
+
+    /** Registers the JVM metrics (once). */
+    public synchronized ServiceMetrics addJvmMetrics() {
+        if (!jvmMetricsAdded) {
+            JvmMetrics.builder().register(registry);
+            jvmMetricsAdded = true;
+        }
+        return this;
     }
 
     public PrometheusRegistry registry() {

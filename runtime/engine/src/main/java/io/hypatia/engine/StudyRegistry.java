@@ -98,14 +98,23 @@ final class StudyRegistry {
         int studies = 0;
         for (StudyState s : byName.values()) {
             synchronized (s) {
-                trials += s.counts().values().stream().mapToLong(Integer::longValue).sum();
+                trials += sum(s.counts());
             }
             studies++;
         }
         for (Unparsed u : unparsed.values()) {
-            trials += u.counts().values().stream().mapToLong(Integer::longValue).sum();
+            trials += sum(u.counts());
             studies++;
         }
         return new StudyEngine.StudyTotals(studies, trials);
+    }
+
+    /** A plain loop, not a stream: run once per study at start, mostly by the interpreter. */
+    private static long sum(Map<TrialState, Integer> counts) {
+        long n = 0;
+        for (int c : counts.values()) {
+            n += c;
+        }
+        return n;
     }
 }

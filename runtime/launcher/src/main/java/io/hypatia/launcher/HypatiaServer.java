@@ -81,7 +81,7 @@ public final class HypatiaServer implements AutoCloseable {
     private final DataDirLock lock;
     private final Store store;
     /** The framework, its plugin lookups and the deploy watcher, started beside the engine and the gateway. */
-    private final CompletableFuture<PluginHost> pluginHost;
+    private final CompletableFuture<PluginHost> pluginHost = new CompletableFuture<>();
     private final StudyEngine engine;
     /** The engine once the plugins are started, for the deploy watcher's pins (null before: drain nothing). */
     private volatile StudyEngine engineForPins;
@@ -111,29 +111,35 @@ public final class HypatiaServer implements AutoCloseable {
         if (o.benchmarkData() != null) {
             frameworkProperties.put("hypatia.benchmark.data", o.benchmarkData().toAbsolutePath().toString());
         }
+        boolean pluginsStarting = false;
         try {
             lock = track(DataDirLock.acquire(o.dataDir()));
             store = track(o.sharedStore() == null ? Store.open(o.dataDir(), o.fsync()) : openShared(o.sharedStore()));
             startupTimes.mark("store");
-            // The framework and the plugin bundles start on their own thread while the engine and
-            // the gateway start here: calls that need no plugin are answered before they are up.
-            pluginHost = new CompletableFuture<>();
+            // The framework and the plugin bundles start on their own thread once the gateway
+            // listens (below), so calls that need no plugin are answered before they are up, and
+            // the framework's class loading and JIT work do not hold up the port on a small machine.
             track((AutoCloseable) () -> closePluginHost(pluginHost));
-            Thread pluginStart = new Thread(() -> startPlugins(o, frameworkProperties), "hypatia-plugin-start");
-            pluginStart.setDaemon(true);
-            pluginStart.start();
             StartingPlugins startingPlugins = new StartingPlugins(pluginHost.thenApply(PluginHost::plugins), () -> pluginWaitMillis);
             engine = track(new StudyEngine(store, startingPlugins));
             engine.setPluginWaitMillis(pluginWaitMillis);
             startupTimes.mark("engine");
-            metrics = new ServiceMetrics().watch(engine, o.metricsStudies());
+            metrics = new ServiceMetrics(false).watch(engine, o.metricsStudies()); // JVM metrics once the port is open
             gateway = track(GatewayServer.start(engine, o.host(), o.port(), o.gateway(),
                     List.of(new RpcMetricsInterceptor(metrics.registry()))));
             startupTimes.mark("metrics and gateway");
+            Thread pluginStart = new Thread(() -> startPlugins(o, frameworkProperties), "hypatia-plugin-start");
+            pluginStart.setDaemon(true);
+            pluginStart.start();
+            pluginsStarting = true;
+            pluginHost.thenRun(() -> engineForPins = engine);
+            metrics.addJvmMetrics(); // before the dashboard, so every /metrics scrape has them
             dashboard = o.httpPort() == Options.NO_HTTP ? null
                     : track(DashboardServer.start(engine, metrics, DashboardAccess.of(o.gateway()), o.httpHost(), o.httpPort()));
-            pluginHost.thenRun(() -> engineForPins = engine);
         } catch (Exception | Error e) {
+            if (!pluginsStarting) {
+                pluginHost.completeExceptionally(e); // nothing for closing to wait for
+            }
             closeStarted();
             throw e;
         }
@@ -151,7 +157,7 @@ public final class HypatiaServer implements AutoCloseable {
             plugins.watch(watcher);
             watcher.setPinned(new io.hypatia.engine.osgi.StudyPins(() -> engineForPins));
             watcher.start(o.deployPollMillis());
-            startupTimes.record("plugin framework and bundles (beside the rest)", System.nanoTime() - t0,
+            startupTimes.record("plugin framework and bundles (from the gateway's opening)", System.nanoTime() - t0,
                     StartupTimes.threadCpuNanos() - cpu0);
             pluginHost.complete(new PluginHost(felix, plugins, watcher));
         } catch (Exception | Error e) {

@@ -81,6 +81,8 @@ public final class Main {
                                     gateways HOST1:PORT1,HOST2:PORT2 share one round-robin channel
               --token TOKEN         bearer token for --target (an embedded service gets its own)
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
+              --channel-per-client  each client thread its own channel (HTTP/2 connection), as
+                                    trainers on their own machines have; default: one shared channel
               --security-matrix     embedded only: the cost of authentication and TLS. One engine behind
                                     four gateways (plaintext, token, TLS, token+TLS), measured in
                                     interleaved segments of --seconds (default 5) for --rounds rounds
@@ -101,7 +103,8 @@ public final class Main {
                                     and after asking --touch K more studies
                                     (default 500); CSV default bench-restart.csv; --compare-home DIR
                                     restarts another installation (e.g. an earlier build) in turn,
-                                    --compare-cds this one with HYPATIA_CDS=off in turn
+                                    --compare-cds this one with HYPATIA_CDS=off in turn,
+                                    --compare-java-opts OPTS this one with HYPATIA_JAVA_OPTS=OPTS
             """;
 
     private static final Set<String> SERVER_OPTIONS = Set.of("port", "host", "data-dir", "deploy-dir", "system-dir", "benchmark-data",
@@ -146,11 +149,12 @@ public final class Main {
                     Set<String> options = new java.util.HashSet<>(SERVER_OPTIONS);
                     options.addAll(Set.of("clients", "seconds", "warmup", "sampler", "csv", "leg", "target", "token", "tls-ca", "rounds",
                             "study-sizes", "round-trips", "studies", "trials-per-study", "restarts", "touch", "fixture",
-                            "compare-home"));
+                            "compare-home", "compare-java-opts"));
                     Set<String> flags = new java.util.HashSet<>(SERVER_FLAGS);
                     flags.add("security-matrix");
                     flags.add("restart");
                     flags.add("compare-cds");
+                    flags.add("channel-per-client");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
                 case "plugin" -> System.exit(PluginCommand.run(args));
@@ -262,6 +266,10 @@ public final class Main {
         int pluginWait = a.getInt("plugin-wait-ms", 10_000, 0, 600_000);
         long idleEvict = studyIdleEvictMillis(a);
         long startNanos = System.nanoTime();
+        String cacheDir = System.getProperty("hypatia.cache.dir"); // set by bin/hypatia
+        if (cacheDir != null && o.sharedStore() == null) {
+            io.hypatia.engine.store.SqliteNativeLibrary.useCache(Path.of(cacheDir));
+        }
         HypatiaServer server = HypatiaServer.startServing(o, pluginWait);
         server.engine().setStudyIdleEvictMillis(idleEvict);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));
