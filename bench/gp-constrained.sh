@@ -4,7 +4,8 @@
 # 0.5998) and Hartmann-6 restricted to sum(x) <= 1.5. Prints one CSV row per run (best feasible
 # value, share of feasible trials). Builds nothing: run `mvn -B -ntp -DskipTests package` first
 # (it compiles the GP test classes the harness uses).
-#   bench/gp-constrained.sh [SEEDS] [TRIALS] [SAMPLERS]     (defaults 10, 60, tpe,random,gp)
+#   bench/gp-constrained.sh [SEEDS] [TRIALS] [SAMPLERS] [PROBLEMS]
+#   (defaults 10, 60, tpe,random,gp, gramacy,hartmann6-sum1.5; SEEDS is N for 1..N or A..B)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MATH=${MATH:-$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar}
@@ -16,4 +17,4 @@ for d in sampler-bundles/gp/target/test-classes sampler-bundles/tpe/target/class
 done
 TMP=$(mktemp -d)
 javac -nowarn -d "$TMP" -cp "$CP" bench/gp-constrained/ConstrainedStudy.java
-java -cp "$TMP:$CP" io.hypatia.sampler.gp.internal.ConstrainedStudy "${1:-10}" "${2:-60}" "${3:-tpe,random,gp}"
+java -cp "$TMP:$CP" io.hypatia.sampler.gp.internal.ConstrainedStudy "${1:-10}" "${2:-60}" "${3:-tpe,random,gp}" "${4:-gramacy,hartmann6-sum1.5}"

@@ -12,7 +12,11 @@ public class ConstrainedStudy {
     record Problem(String name, int d, Function<double[], Double> f, List<Function<double[], Double>> cs) {}
 
     public static void main(String[] a) {
-        int seeds = Integer.parseInt(a[0]), trials = Integer.parseInt(a[1]);
+        // seeds: N (1..N) or A..B; optional 4th argument: the problems to run
+        String[] range = a[0].split("\\.\\.");
+        int firstSeed = range.length == 2 ? Integer.parseInt(range[0]) : 1, lastSeed = Integer.parseInt(range[range.length - 1]);
+        int trials = Integer.parseInt(a[1]);
+        Set<String> only = a.length > 3 ? Set.of(a[3].split(",")) : null;
         List<Problem> problems = List.of(
             // Gramacy et al. 2016: optimum 0.5998 at (0.1954, 0.4044)
             new Problem("gramacy", 2, x -> x[0] + x[1], List.of(
@@ -23,9 +27,12 @@ public class ConstrainedStudy {
                 x -> Arrays.stream(x).sum() - 1.5)));
         System.out.println("problem,sampler,seed,trials,best_feasible,feasible_share");
         for (Problem p : problems) {
+            if (only != null && !only.contains(p.name)) {
+                continue;
+            }
             SearchSpace space = StudyLoop.unitCube(p.d);
             for (String name : a[2].split(",")) {
-                for (int s = 1; s <= seeds; s++) {
+                for (int s = firstSeed; s <= lastSeed; s++) {
                     Sampler sampler = switch (name) {
                         case "gp" -> new GpSampler();
                         case "tpe" -> new io.hypatia.sampler.tpe.internal.TpeSampler();

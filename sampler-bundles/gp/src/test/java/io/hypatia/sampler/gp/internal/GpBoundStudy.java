@@ -28,9 +28,11 @@ import java.util.concurrent.Future;
  * fraction that are exact corners (every coordinate on a bound). None of these functions has
  * its optimum on the boundary, so bound trials are wasted budget. Not a test: run with
  * <pre>java -cp target/classes:target/test-classes:$(cat cp.txt) io.hypatia.sampler.gp.internal.GpBoundStudy \
- *     [--functions branin,hartmann6,levy-10,rosenbrock-10] [--seeds 5] [--trials 100] [--threads 2] \
- *     [--config key=value,...] [--out gp-bounds.csv]</pre>
- * Writes one CSV row per run and prints a summary.
+ *     [--functions branin,hartmann6,levy-10,rosenbrock-10] [--seeds 5|A..B] [--trials 100] [--threads 2] \
+ *     [--variants textbook,shifted] [--config key=value,...] [--out gp-bounds.csv] [--evaluations FILE]</pre>
+ * Writes one CSV row per run and prints a summary; with {@code --evaluations} also every trial
+ * of the shifted runs in {@code hypatia bench}'s evaluation CSV format (optimizer {@code gp},
+ * simple regret as score), so the runs can sit beside a bench or Optuna run in one comparison.
  */
 public final class GpBoundStudy {
     private static final double ON_BOUND = 1e-9;
@@ -39,7 +41,7 @@ public final class GpBoundStudy {
     }
 
     record Run(String function, String variant, int seed, int trials, double regret, double regretAt100,
-               double boundFraction, double cornerFraction, double meanAskMs) {
+               double boundFraction, double cornerFraction, double boundFractionAt100, double meanAskMs, List<String> rows) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -51,10 +53,15 @@ public final class GpBoundStudy {
             opts.put(args[i].substring(2), args[i + 1]);
         }
         List<String> functions = List.of(opts.getOrDefault("functions", "branin,hartmann6,levy-10,rosenbrock-10").split(","));
-        int seeds = Integer.parseInt(opts.getOrDefault("seeds", "5"));
+        // N (seeds 1..N) or A..B
+        String[] seedRange = opts.getOrDefault("seeds", "5").split("\\.\\.");
+        int firstSeed = seedRange.length == 2 ? Integer.parseInt(seedRange[0]) : 1;
+        int lastSeed = Integer.parseInt(seedRange[seedRange.length - 1]);
         int trials = Integer.parseInt(opts.getOrDefault("trials", "100"));
         int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
         Path out = Path.of(opts.getOrDefault("out", "gp-bounds.csv"));
+        List<String> variants = List.of(opts.getOrDefault("variants", "textbook,shifted").split(","));
+        Path evaluations = opts.containsKey("evaluations") ? Path.of(opts.get("evaluations")) : null;
         Map<String, String> config = new LinkedHashMap<>();
         if (opts.containsKey("config")) {
             for (String kv : opts.get("config").split(",")) {
@@ -63,41 +70,52 @@ public final class GpBoundStudy {
             }
         }
         int startup = GpSettings.parse(config).startupTrials();
-        System.out.printf("GP on %s, %d seeds x %d trials, config %s%n", functions, seeds, trials, config);
+        System.out.printf("GP on %s, seeds %d..%d x %d trials, config %s%n", functions, firstSeed, lastSeed, trials, config);
 
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<Run>> futures = new ArrayList<>();
         for (String f : functions) {
-            for (String variant : List.of("textbook", "shifted")) {
-                for (int s = 1; s <= seeds; s++) {
+            for (String variant : variants) {
+                for (int s = firstSeed; s <= lastSeed; s++) {
                     int seed = s;
                     futures.add(pool.submit(() -> run(f, variant, seed, trials, startup, config)));
                 }
             }
         }
         List<Run> runs = new ArrayList<>();
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
-            w.println("function,variant,seed,trials,regret,regret_at_100,bound_fraction,corner_fraction,mean_ask_ms");
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out));
+             PrintWriter e = evaluations == null ? null : new PrintWriter(Files.newBufferedWriter(evaluations))) {
+            w.println("function,variant,seed,trials,regret,regret_at_100,bound_fraction,corner_fraction,bound_fraction_at_100,mean_ask_ms");
+            if (e != null) {
+                e.println("optimizer,benchmark,seed,trial,resource,value,best,score_kind,score,sim_time,wall_time,epochs");
+            }
             for (Future<Run> fu : futures) {
                 Run r = fu.get();
                 runs.add(r);
-                w.printf(Locale.ROOT, "%s,%s,%d,%d,%.6g,%.6g,%.4f,%.4f,%.2f%n", r.function(), r.variant(), r.seed(), r.trials(),
-                        r.regret(), r.regretAt100(), r.boundFraction(), r.cornerFraction(), r.meanAskMs());
+                w.printf(Locale.ROOT, "%s,%s,%d,%d,%.6g,%.6g,%.4f,%.4f,%.4f,%.2f%n", r.function(), r.variant(), r.seed(), r.trials(),
+                        r.regret(), r.regretAt100(), r.boundFraction(), r.cornerFraction(), r.boundFractionAt100(), r.meanAskMs());
+                w.flush();
+                if (e != null && r.variant().equals("shifted")) {
+                    r.rows().forEach(e::println);
+                    e.flush();
+                }
                 System.out.printf(Locale.ROOT, "  %-14s %-8s seed %2d: regret %.4g, on a bound %.0f%%, corners %.0f%%, %.0f ms/ask%n",
                         r.function(), r.variant(), r.seed(), r.regret(), 100 * r.boundFraction(), 100 * r.cornerFraction(), r.meanAskMs());
             }
         } finally {
             pool.shutdown();
         }
-        System.out.printf("%n| function | variant | median regret @%d | median regret @100 | trials on a bound | corners |%n|---|---|---:|---:|---:|---:|%n", trials);
+        System.out.printf("%n| function | variant | median regret @%d | median regret @100 | trials on a bound | corners | on a bound up to trial 100 |%n"
+                + "|---|---|---:|---:|---:|---:|---:|%n", trials);
         for (String f : functions) {
-            for (String variant : List.of("textbook", "shifted")) {
+            for (String variant : variants) {
                 List<Run> rs = runs.stream().filter(r -> r.function().equals(f) && r.variant().equals(variant)).toList();
-                System.out.printf(Locale.ROOT, "| %s | %s | %.3g | %.3g | %.1f%% | %.1f%% |%n", f, variant,
+                System.out.printf(Locale.ROOT, "| %s | %s | %.3g | %.3g | %.1f%% | %.1f%% | %.1f%% |%n", f, variant,
                         StudyLoop.median(rs.stream().mapToDouble(Run::regret).toArray()),
                         StudyLoop.median(rs.stream().mapToDouble(Run::regretAt100).toArray()),
                         100 * rs.stream().mapToDouble(Run::boundFraction).average().orElse(0),
-                        100 * rs.stream().mapToDouble(Run::cornerFraction).average().orElse(0));
+                        100 * rs.stream().mapToDouble(Run::cornerFraction).average().orElse(0),
+                        100 * rs.stream().mapToDouble(Run::boundFractionAt100).average().orElse(0));
             }
         }
         System.out.println("runs in " + out.toAbsolutePath());
@@ -111,7 +129,8 @@ public final class GpBoundStudy {
         long askNanos = 0;
         List<Trial> history = new ArrayList<>();
         double best = Double.POSITIVE_INFINITY, bestAt100 = Double.NaN;
-        int bound = 0, corner = 0;
+        int bound = 0, corner = 0, boundAt100 = 0;
+        List<String> rows = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
             long t0 = System.nanoTime();
             Config c = sampler.suggest(StudyLoop.context(space, history, seed, config));
@@ -126,11 +145,15 @@ public final class GpBoundStudy {
                 int onBound = boundCoordinates(space, c);
                 bound += onBound > 0 ? 1 : 0;
                 corner += onBound == space.size() ? 1 : 0;
+                boundAt100 += onBound > 0 && i < 100 ? 1 : 0;
             }
+            rows.add(String.format(Locale.ROOT, "gp,%s,%d,%d,0,%s,%s,regret,%s,%d,%.3f,0", function, seed, i, v, best, best - optimum,
+                    i + 1, askNanos / 1e9));
         }
         int after = Math.max(1, trials - startup);
+        int afterAt100 = Math.max(1, Math.min(trials, 100) - startup);
         return new Run(function, variant, seed, trials, best - optimum, Double.isNaN(bestAt100) ? best - optimum : bestAt100 - optimum,
-                (double) bound / after, (double) corner / after, askNanos / 1e6 / trials);
+                (double) bound / after, (double) corner / after, (double) boundAt100 / afterAt100, askNanos / 1e6 / trials, rows);
     }
 
     /** Float coordinates of {@code c} at the low or high end of their range. */
