@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 13, the goal "ask p99 under 20 ms at N = 32 for the random sampler on the embedded store",
-# for a quiet machine (about 3 minutes). One `hypatia serve` (embedded SQLite store, fsync on as by
+# for a quiet machine (about 3.5 minutes). One `hypatia serve` (embedded SQLite store, fsync on as by
 # default; FSYNC=off adds --no-fsync) measured by `hypatia bench-rpc --target` with 32 clients doing
 # ask/tell with the random sampler; with OLD_HOME=<an older build's runtime/launcher/target/hypatia>
 # the old and this build alternate, ROUNDS (default 2) times each, in one run, so both see the same
 # machine. A third leg per round, "gc", is this build with other JVM heap settings (GC_OPTS, default
 # a parallel collector with a fixed 512 MB young generation: young collections about 4x rarer than
-# G1's default sizing here, each copying the same few MB); GC_OPTS=none leaves it out. Per leg it prints what a client sees (trials/s, ask p50/p99 in the client) and, from the
+# G1's default sizing here, each copying the same few MB); GC_OPTS=none leaves it out. A fourth,
+# "conn", is this build measured with a channel (HTTP/2 connection) per client, as trainers on
+# their own machines have, instead of the 32 client threads sharing one (CONN=off leaves it out). Per leg it prints what a client sees (trials/s, ask p50/p99 in the client) and, from the
 # service's own /metrics and GC log over the measured seconds, where the time goes:
 #   server ask p50/p99  Ask from its first byte to its status in the service (histogram buckets,
 #                       interpolated); the rest of the client's figure is the client's own work and
@@ -17,16 +19,16 @@
 #   commits/trial       store transactions (each one fsync) per told trial: group commit shares them
 #   gc                  GC pauses over the measured seconds: count, longest (ms)
 #   cpu us/trial        CPU of the service process and of the client process per trial
-# Builds nothing: run `mvn -B -ntp -DskipTests package` first. SECONDS_PER (default 10) and WARMUP
-# (default 8) set each leg's measured and warm-up seconds; CLIENTS (default 32) the clients.
+# Builds nothing: run `mvn -B -ntp -DskipTests package` first. SECONDS_PER (default 8) and WARMUP
+# (default 6) set each leg's measured and warm-up seconds; CLIENTS (default 32) the clients.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 new=runtime/launcher/target/hypatia
 [ -x "$new/bin/hypatia" ] || { echo "build first: mvn -B -ntp -DskipTests package" >&2; exit 1; }
 old=${OLD_HOME:-}
 [ -z "$old" ] || [ -x "$old/bin/hypatia" ] || { echo "OLD_HOME=$old has no bin/hypatia" >&2; exit 1; }
-seconds=${SECONDS_PER:-10}
-warmup=${WARMUP:-8}
+seconds=${SECONDS_PER:-8}
+warmup=${WARMUP:-6}
 clients=${CLIENTS:-32}
 rounds=${ROUNDS:-2}
 gc_opts=${GC_OPTS:--XX:+UseParallelGC -Xms768m -Xmn512m}
@@ -40,19 +42,19 @@ scrape() { # scrape PORT FILE
   /usr/bin/python3 -c "import sys, urllib.request; open(sys.argv[2], 'wb').write(urllib.request.urlopen('http://127.0.0.1:' + sys.argv[1] + '/metrics', timeout=30).read())" "$1" "$2"
 }
 
-leg() { # leg LABEL HOME ROUND [JVM options]
-  local label=$1 home=$2 dir="$work/$1-$3" jvm=${4:-}
+leg() { # leg LABEL HOME ROUND [JVM options [bench-rpc option]]
+  local label=$1 home=$2 dir="$work/$1-$3" jvm=${4:-} client_opt=${5:-}
   mkdir -p "$dir"
   HYPATIA_JAVA_OPTS="${HYPATIA_JAVA_OPTS:-} $jvm -Xlog:gc:file=$dir/gc.log" "$home/bin/hypatia" serve --data-dir "$dir/data" --port 0 \
       --http-port 0 "${fsync_opt[@]}" > "$dir/serve.log" 2>&1 &
   serve_pid=$!
-  for _ in $(seq 1 600); do grep -qs '^hypatia: serving gRPC on ' "$dir/serve.log" && break; sleep 0.2; done
+  for _ in $(seq 1 600); do grep -qs '^hypatia: dashboard at ' "$dir/serve.log" && break; sleep 0.2; done # printed after "serving gRPC on"
   local port http
   port=$(sed -n 's/^hypatia: serving gRPC on [^ ]*:\([0-9]*\),.*/\1/p' "$dir/serve.log")
   http=$(sed -n 's|^hypatia: dashboard at http://[^ ]*:\([0-9]*\)/,.*|\1|p' "$dir/serve.log")
   [ -n "$port" ] && [ -n "$http" ] || { cat "$dir/serve.log" >&2; exit 1; }
   /usr/bin/time -f '%U %S' -o "$dir/client.time" "$new/bin/hypatia" bench-rpc --target "127.0.0.1:$port" --clients "$clients" \
-      --seconds "$seconds" --warmup "$warmup" --sampler random --csv "$dir/bench.csv" > "$dir/bench.out" 2>&1 &
+      --seconds "$seconds" --warmup "$warmup" --sampler random --csv "$dir/bench.csv" $client_opt > "$dir/bench.out" 2>&1 &
   local bench=$!
   for _ in $(seq 1 600); do grep -qs '^bench-rpc: ' "$dir/bench.out" && break; sleep 0.1; done # its warm-up starts now
   sleep "$warmup"
@@ -121,6 +123,7 @@ for r in $(seq 1 "$rounds"); do
   [ -z "$old" ] || leg old "$old" "$r"
   leg new "$new" "$r"
   [ "$gc_opts" = none ] || leg gc "$new" "$r" "$gc_opts"
+  [ "${CONN:-on}" = off ] || leg conn "$new" "$r" "" --channel-per-client
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$gc_opts" = none ] || echo "gc: this build with $gc_opts"

@@ -184,6 +184,7 @@ final class AskPath {
         t.worker = worker == null ? "" : worker;
         t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
         t.attempts++;
+        lifecycle.trainingTime.started(t);
         if (handOut == HandOut.PROMOTED) {
             t.decisions.add(new DecisionRecord(Math.max(0, t.checkpointStep), "PROMOTE", -1,
                     t.attributes.getOrDefault("promotion_reason", "") + " (to budget " + t.budget + ")", t.attempts,

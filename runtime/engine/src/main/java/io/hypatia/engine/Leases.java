@@ -104,6 +104,7 @@ final class Leases implements AutoCloseable {
 
     private void expire(StudyState s, TrialRecord t, long now) {
         t.leaseLosses++;
+        TrainingTime.stopped(t); // the lost worker's time since its last report is not counted
         String why = "lease expired: no heartbeat, report or tell from worker '" + t.worker + "' for "
                 + s.spec.leaseMillis() / 1000.0 + " s (attempt " + t.attempts + "; worker lost " + t.leaseLosses
                 + " of at most " + s.spec.maxAttempts() + " times)";

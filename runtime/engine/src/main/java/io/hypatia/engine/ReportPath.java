@@ -76,6 +76,7 @@ final class ReportPath {
                 t.checkpointStep = step;
             }
             t.leaseExpiresAt = System.currentTimeMillis() + s.spec.leaseMillis();
+            lifecycle.trainingTime.reported(t);
             t.changed();
             if (scheduler.isPresent()) {
                 SchedulerContext ctx = schedulerContext(s);
@@ -97,6 +98,9 @@ final class ReportPath {
             } else if (verdict.decision() == Decision.PAUSE) {
                 t.state = TrialState.PAUSED;
                 t.leaseExpiresAt = 0;
+            }
+            if (verdict.decision() != Decision.CONTINUE) {
+                TrainingTime.stopped(t);
             }
             if (verdict.decision() != Decision.CONTINUE || verdict.rung() >= 0) {
                 t.decisions.add(new DecisionRecord(step, verdict.decision().name(), verdict.rung(), verdict.reason(),

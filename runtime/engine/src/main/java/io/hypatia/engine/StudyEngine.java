@@ -116,6 +116,15 @@ public final class StudyEngine implements AutoCloseable {
     }
 
     /**
+     * The clock the {@link io.hypatia.api.study.Trial#TRAIN_SECONDS} attribute is measured with
+     * (default the wall clock); an in-process benchmark run passes its simulated clock, so that
+     * the trials' training times are the benchmark's simulated costs.
+     */
+    public void setTrainingClock(java.time.InstantSource clock) {
+        lifecycle.trainingTime.setClock(clock);
+    }
+
+    /**
      * How long a study's trials stay in memory after their last use (default 10 minutes; 0: for
      * ever). A study with RUNNING trials is never dropped; a dropped study's trials are read from
      * the store again on its next call.

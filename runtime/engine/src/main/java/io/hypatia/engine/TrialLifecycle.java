@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 final class TrialLifecycle {
     private final Store store;
     private final Studies studies;
+    final TrainingTime trainingTime = new TrainingTime();
     private volatile EngineListener listener = EngineListener.NONE;
 
     TrialLifecycle(Store store, Studies studies) {
@@ -89,6 +90,8 @@ final class TrialLifecycle {
             } else if (!outcome.values().isEmpty() || !outcome.constraints().isEmpty()) {
                 throw EngineException.invalid("values", "must be empty when the trial is told " + outcome.state());
             }
+            trainingTime.reported(t);
+            TrainingTime.stopped(t);
             t.state = outcome.state();
             t.values = outcome.state() == TrialState.COMPLETE ? outcome.values() : List.of();
             t.constraints = outcome.constraints();

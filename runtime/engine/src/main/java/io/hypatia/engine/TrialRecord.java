@@ -40,6 +40,8 @@ final class TrialRecord {
     double checkpointStep = -1;
     long parentTrialId;
     double parentStep;
+    /** When the current interval of training began (clock millis), or -1 while it is not running; memory only. */
+    long trainingSinceMillis = -1;
     private Trial snapshot;
     /** The owning study's history, told of every change; set when the trial joins its study. */
     History history;

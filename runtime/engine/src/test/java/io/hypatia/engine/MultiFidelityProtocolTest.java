@@ -164,6 +164,40 @@ class MultiFidelityProtocolTest extends EngineTestBase {
         assertTrue(d.get(1).reason().contains("best of rung 0"));
     }
 
+    /**
+     * The engine's training clock: {@code train_seconds} counts from each hand-out to the attempt's
+     * reports and tell, not the time a trial waits paused, and is kept across a restart.
+     */
+    @Test
+    void trainSecondsCountTheTimeWorkersSpentOnATrialAcrossAttempts() throws Exception {
+        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        engine.setTrainingClock(() -> java.time.Instant.ofEpochMilli(millis.get()));
+        plugins.schedulers.put("pp", new PauseAndPromote());
+        engine.createStudy(spec("s", "pp"));
+        Asked a = engine.ask("s", 1, "w1").get(0);
+        long id = a.info().trial().id();
+        assertEquals(null, engine.getTrial("s", id).trial().attributes().get(Trial.TRAIN_SECONDS), "nothing reported yet");
+        millis.addAndGet(1500);
+        engine.report("s", id, 1, 0.9, a.attempt(), "c1");
+        assertEquals("1.500", engine.getTrial("s", id).trial().attributes().get(Trial.TRAIN_SECONDS));
+        millis.addAndGet(2000);
+        engine.report("s", id, 2, 0.8, a.attempt(), "c2");
+        millis.addAndGet(2250);
+        assertEquals(Decision.PAUSE, engine.report("s", id, 3, 0.7, a.attempt(), "c3").decision());
+        assertEquals("5.750", engine.getTrial("s", id).trial().attributes().get(Trial.TRAIN_SECONDS));
+
+        millis.addAndGet(60_000); // paused: waiting for a promotion is not training
+        Asked promoted = engine.ask("s", 1, "w2").get(0);
+        assertEquals(HandOut.PROMOTED, promoted.handOut());
+        millis.addAndGet(1000);
+        engine.report("s", id, 4, 0.6, promoted.attempt(), "");
+        millis.addAndGet(250);
+        engine.tell("s", id, Outcome.complete(List.of(0.5)), "", promoted.attempt(), "");
+        assertEquals("7.000", engine.getTrial("s", id).trial().attributes().get(Trial.TRAIN_SECONDS));
+        restart();
+        assertEquals("7.000", engine.getTrial("s", id).trial().attributes().get(Trial.TRAIN_SECONDS), "stored with the trial");
+    }
+
     @Test
     void aSchedulerRefusesAStudyItCannotWorkWithNamingTheField() {
         plugins.schedulers.put("pp", new PauseAndPromote());

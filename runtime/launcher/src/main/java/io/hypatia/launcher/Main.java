@@ -81,6 +81,8 @@ public final class Main {
                                     gateways HOST1:PORT1,HOST2:PORT2 share one round-robin channel
               --token TOKEN         bearer token for --target (an embedded service gets its own)
               --tls-ca FILE         trust this CA (PEM) for --target with TLS
+              --channel-per-client  each client thread its own channel (HTTP/2 connection), as
+                                    trainers on their own machines have; default: one shared channel
               --security-matrix     embedded only: the cost of authentication and TLS. One engine behind
                                     four gateways (plaintext, token, TLS, token+TLS), measured in
                                     interleaved segments of --seconds (default 5) for --rounds rounds
@@ -152,6 +154,7 @@ public final class Main {
                     flags.add("security-matrix");
                     flags.add("restart");
                     flags.add("compare-cds");
+                    flags.add("channel-per-client");
                     System.exit(RpcBench.run(new Args(args, 1, options, flags)));
                 }
                 case "plugin" -> System.exit(PluginCommand.run(args));

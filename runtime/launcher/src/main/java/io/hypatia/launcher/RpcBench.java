@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -83,7 +84,8 @@ final class RpcBench {
         }
         String ca = a.get("tls-ca", null);
         // several gateways (h1:p1,h2:p2) share one round-robin channel, as the clients do
-        return measureOn(a, ClientChannels.open(target, false, ca == null ? null : Path.of(ca)), a.get("token", null),
+        Path trusted = ca == null ? null : Path.of(ca);
+        return measureOn(a, () -> ClientChannels.open(target, false, trusted), a.get("token", null),
                 a.get("leg", target), (ca != null ? "tls" : "plaintext") + (a.get("token", null) != null ? "+token" : ""));
     }
 
@@ -105,7 +107,8 @@ final class RpcBench {
                 g.insecure(), g.limits(), g.quotas(), g.adminOnly()));
         try (HypatiaServer server = HypatiaServer.start(o)) {
             server.engine().setStudyIdleEvictMillis(Main.studyIdleEvictMillis(a));
-            return measureOn(a, channel("127.0.0.1", server.port(), cert == null ? null : cert.cert()), token,
+            Path trusted = cert == null ? null : cert.cert();
+            return measureOn(a, () -> channel("127.0.0.1", server.port(), trusted), token,
                     a.get("leg", "embedded, fsync " + !a.flag("no-fsync")), security.label());
         }
     }
@@ -114,14 +117,21 @@ final class RpcBench {
         return ClientChannels.open(host + ":" + port, false, trustedCa);
     }
 
-    private static int measureOn(Args a, ManagedChannel channel, String token, String where, String security) throws Exception {
+    /** Opens a channel to the measured service. */
+    @FunctionalInterface
+    interface Channels {
+        ManagedChannel open() throws Exception;
+    }
+
+    private static int measureOn(Args a, Channels channels, String token, String where, String security) throws Exception {
+        List<ManagedChannel> open = new ArrayList<>();
         try {
-            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
-            if (token != null) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-                stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-            }
+            open.add(channels.open());
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = stub(open.get(0), token);
+            // By default every client thread shares one channel (one HTTP/2 connection); trainers on
+            // their own machines each have their own, which --channel-per-client reproduces.
+            boolean perClient = a.flag("channel-per-client");
+            List<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubs = new ArrayList<>();
             List<Integer> clientCounts = intList(a.get("clients", "16"), "--clients", 1, 1024);
             List<String> samplers = List.of(a.get("sampler", "random").split(","));
             int seconds = a.getInt("seconds", 20, 1, 3600), warmup = a.getInt("warmup", 5, 0, 600);
@@ -129,7 +139,15 @@ final class RpcBench {
             List<String> summary = new ArrayList<>();
             for (String sampler : samplers) {
                 for (int clients : clientCounts) {
-                    Segment m = measure(stub, clients, seconds, warmup, sampler.trim(), csv, where, security);
+                    while (perClient && stubs.size() < clients) {
+                        ManagedChannel c = channels.open();
+                        open.add(c);
+                        stubs.add(stub(c, token));
+                    }
+                    HypatiaServiceGrpc.HypatiaServiceBlockingStub shared = stub;
+                    IntFunction<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubOf = perClient ? stubs::get : c -> shared;
+                    Segment m = measure(stub, stubOf, clients, seconds, warmup, sampler.trim(), csv, where,
+                            security + (perClient ? ", a channel per client" : ""));
                     if (m == null) {
                         return 1;
                     }
@@ -143,8 +161,20 @@ final class RpcBench {
             }
             return 0;
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            for (ManagedChannel c : open) {
+                c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    private static HypatiaServiceGrpc.HypatiaServiceBlockingStub stub(ManagedChannel channel, String token) {
+        HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = HypatiaServiceGrpc.newBlockingStub(channel);
+        if (token != null) {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+            stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        return stub;
     }
 
     /** A comma-separated list of whole numbers, each in [min, max]. */
@@ -166,13 +196,14 @@ final class RpcBench {
     }
 
     /** One leg: a fresh study, {@code clients} threads; prints and appends its figures; null when an RPC failed. */
-    private static Segment measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, int clients, int seconds, int warmup,
-                                   String sampler, Path csv, String where, String security) throws Exception {
+    private static Segment measure(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub,
+                                   IntFunction<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubOf, int clients, int seconds,
+                                   int warmup, String sampler, Path csv, String where, String security) throws Exception {
         String study = createStudy(stub, "bench-rpc-" + System.currentTimeMillis(), sampler);
         System.out.printf("bench-rpc: %d clients, %d s warm-up + %d s measured, sampler %s, service %s, %s%n",
                 clients, warmup, seconds, sampler, where, security);
         ProgressBar bar = new ProgressBar(System.out, warmup + seconds);
-        Segment m = drive(stub, study, clients, warmup, seconds, bar);
+        Segment m = drive(stubOf, study, clients, warmup, seconds, bar);
         if (m.failure() != null) {
             System.err.println("bench-rpc: an RPC failed: " + m.failure());
             return null;
@@ -226,6 +257,12 @@ final class RpcBench {
     /** {@code clients} threads doing ask+tell on {@code study} for {@code warmup + seconds} seconds. */
     static Segment drive(HypatiaServiceGrpc.HypatiaServiceBlockingStub stub, String study, int clients, int warmup, int seconds,
                          ProgressBar bar) throws InterruptedException {
+        return drive(c -> stub, study, clients, warmup, seconds, bar);
+    }
+
+    /** As above, client {@code c} calling through {@code stubOf.apply(c)}. */
+    static Segment drive(IntFunction<HypatiaServiceGrpc.HypatiaServiceBlockingStub> stubOf, String study, int clients, int warmup,
+                         int seconds, ProgressBar bar) throws InterruptedException {
         long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
         long end = warmupEnd + seconds * 1_000_000_000L;
         long[][] askLatencies = new long[clients][];
@@ -234,6 +271,7 @@ final class RpcBench {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
+            HypatiaServiceGrpc.HypatiaServiceBlockingStub stub = stubOf.apply(c);
             Thread t = new Thread(() -> {
                 long[] asks = new long[1 << 16];
                 long[] tells = new long[1 << 16];

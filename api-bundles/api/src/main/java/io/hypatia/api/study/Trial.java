@@ -14,7 +14,8 @@ import java.util.Map;
  * @param values        final objective values, in the study's objective order; empty unless COMPLETE
  * @param intermediates values reported during training, in report order
  * @param budget        the fidelity budget the trial was last asked to train to (0 when the study has none)
- * @param attributes    free-form string attributes (the engine records e.g. which sampler version suggested it)
+ * @param attributes    free-form string attributes (the engine records e.g. which sampler version suggested it,
+ *                      and {@link #TRAIN_SECONDS})
  * @param constraints   constraint values told with the result; the trial is feasible when every one is
  *                      {@code <= 0}; empty when the study has no constraints
  * @param attempt       how many times it has been handed to a worker (the current attempt's number)
@@ -24,6 +25,15 @@ import java.util.Map;
 public record Trial(long id, int number, TrialState state, Config config, List<Double> values,
                     List<IntermediateValue> intermediates, double budget, Map<String, String> attributes,
                     List<Double> constraints, int attempt, double checkpointStep, long parentTrialId) {
+
+    /**
+     * Attribute the engine keeps on every trial that was handed out: seconds its workers spent on
+     * it so far (from each hand-out to that attempt's reports and its tell, summed over attempts),
+     * as a decimal number. With the resource trained to, it is the trial's cost per step, which
+     * cost-aware samplers model. Absent before the first report; a lower bound when an interval
+     * spanned a service restart (since 1.3).
+     */
+    public static final String TRAIN_SECONDS = "train_seconds";
 
     public Trial {
         values = List.copyOf(values);

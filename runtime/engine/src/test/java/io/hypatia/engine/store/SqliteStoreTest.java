@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,21 +19,8 @@ class SqliteStoreTest {
     Path dir;
 
     /** One row of a scratch table, as a statement write (the kind the writer keeps prepared). */
-    private record Row(long x) implements Store.StatementWrite {
-        @Override
-        public String sql() {
-            return "INSERT INTO scratch (x) VALUES (?)";
-        }
-
-        @Override
-        public void bind(PreparedStatement ps) throws SQLException {
-            ps.setLong(1, x);
-        }
-
-        @Override
-        public String table() {
-            return "scratch";
-        }
+    private static Store.StatementWrite row(long x) {
+        return Store.StatementWrite.of("INSERT INTO scratch (x) VALUES (?)", "scratch", ps -> ps.setLong(1, x));
     }
 
     private static long rows(Store store) throws SQLException {
@@ -50,10 +36,10 @@ class SqliteStoreTest {
             store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)")).join();
             List<CompletableFuture<Void>> saved = new ArrayList<>();
             for (int i = 1; i <= 300; i++) { // queued together: batches where one statement is bound many times
-                saved.add(store.submit(new Row(i)));
+                saved.add(store.submit(row(i)));
             }
             saved.forEach(CompletableFuture::join);
-            store.submit(new Row(1000)).join(); // alone in its batch, after the others
+            store.submit(row(1000)).join(); // alone in its batch, after the others
         }
         try (SqliteStore store = SqliteStore.open(dir, true)) {
             assertEquals(301 * 1_000_000L + 300 * 301 / 2 + 1000, rows(store));
@@ -66,7 +52,7 @@ class SqliteStoreTest {
             assertEquals(SqliteStore.INLINE_CHECKPOINT_FRAMES, (int) store.read("PRAGMA wal_autocheckpoint", rs -> rs.getInt(1)));
             store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)")).join();
             for (int i = 1; i <= 2 * SqliteStore.CHECKPOINT_EVERY_COMMITS; i++) {
-                store.submit(new Row(i)).join(); // one commit each
+                store.submit(row(i)).join(); // one commit each
             }
             // The writer signals the checkpointer after every CHECKPOINT_EVERY_COMMITS commits; it runs on its own thread.
             assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {

@@ -33,8 +33,12 @@ public final class EngineBackend implements StudyBackend {
         return engine;
     }
 
+    /** Simulated milliseconds, the engine's training clock ({@link Study#simulatedTime}). */
+    private final java.util.concurrent.atomic.AtomicLong simulatedMillis = new java.util.concurrent.atomic.AtomicLong();
+
     @Override
     public Study create(StudySpec spec) {
+        engine.setTrainingClock(() -> java.time.Instant.ofEpochMilli(simulatedMillis.get()));
         engine.createStudy(spec);
         String name = spec.name();
         return new Study() {
@@ -64,6 +68,11 @@ public final class EngineBackend implements StudyBackend {
             @Override
             public long pluginFallbacks() {
                 return engine.getStudy(name).pluginFallbacks();
+            }
+
+            @Override
+            public void simulatedTime(double seconds) {
+                simulatedMillis.set(Math.round(seconds * 1000));
             }
 
             @Override

@@ -184,6 +184,7 @@ public final class Simulator {
                 }
                 batch = batch.subList(0, Math.min(room, batch.size()));
             }
+            study.simulatedTime(first.time); // every call of a batch happens at one simulated time
             dispatcher.runAll(batch.stream().map(w -> (Runnable) w::act).toList());
             for (Worker w : batch) {
                 w.apply();

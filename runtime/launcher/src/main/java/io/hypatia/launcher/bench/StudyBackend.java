@@ -35,6 +35,14 @@ public interface StudyBackend extends AutoCloseable {
 
         /** Deletes the study; its trials are no longer needed. */
         void delete();
+
+        /**
+         * The simulated time of the calls that follow, in seconds. A backend that can (the
+         * in-process engine) measures the trials' training time on this clock, so a cost-aware
+         * sampler sees the benchmark's simulated costs; over gRPC the service keeps the wall clock.
+         */
+        default void simulatedTime(double seconds) {
+        }
     }
 
     /**

@@ -116,9 +116,13 @@ public final class MultiFidelityAskLatency {
         System.out.println("wrote " + out.toAbsolutePath());
     }
 
-    /** {@code n} trials as asynchronous Hyperband leaves them: a third promoted at each rung. */
+    /**
+     * {@code n} trials as asynchronous Hyperband leaves them: a third promoted at each rung; each with
+     * a training time (0.5-10.5 s per epoch), so MOBSTER's cost model is part of what is measured.
+     */
     private static List<Trial> history(SearchSpace space, int n) {
         SplittableRandom random = new SplittableRandom(7);
+        SplittableRandom costs = new SplittableRandom(8); // its own stream: the history is the same as before costs were added
         List<Trial> trials = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             Config c = space.sampleUniform(random);
@@ -133,7 +137,7 @@ public final class MultiFidelityAskLatency {
             }
             TrialState state = top == LEVELS.length - 1 ? TrialState.COMPLETE : TrialState.PAUSED;
             trials.add(new Trial(k, k, state, c, state == TrialState.COMPLETE ? List.of(curve.get(curve.size() - 1).value()) : List.of(),
-                    curve, LEVELS[top], Map.of()));
+                    curve, LEVELS[top], Map.of(Trial.TRAIN_SECONDS, Double.toString(LEVELS[top] * (0.5 + 10 * costs.nextDouble())))));
         }
         return trials;
     }

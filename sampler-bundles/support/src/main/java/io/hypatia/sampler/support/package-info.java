@@ -1,7 +1,8 @@
 /**
  * Helpers shared by sampler bundles: trial-to-loss conversion
  * ({@link io.hypatia.sampler.support.Losses}) and the unit-cube encoding of configurations
- * ({@link io.hypatia.sampler.support.UnitCube}). Pareto ranking, hypervolume and constrained
+ * ({@link io.hypatia.sampler.support.UnitCube}) and the rung-level settings of multi-fidelity
+ * samplers ({@link io.hypatia.sampler.support.RungLevels}). Pareto ranking, hypervolume and constrained
  * domination live in the API ({@code io.hypatia.api.pareto}), which the engine and the
  * benchmark runner use too. All classes are stateless or immutable.
  */

@@ -138,6 +138,24 @@ public final class Cholesky {
         }
     }
 
+    /**
+     * Solves {@code L v = b} in place for each of the first {@code count} right-hand sides, each
+     * with exactly the arithmetic of {@link #solveLowerInPlace(double[])} (the same four-way
+     * {@link #dot}), so the results are those of solving them one by one; but row i of L is
+     * applied to all of them before moving on, so L is read from memory once rather than once
+     * per right-hand side.
+     */
+    public void solveLowerInPlaceEach(double[][] b, int count) {
+        for (int i = 0; i < n; i++) {
+            int ri = i * n;
+            double lii = l[ri + i];
+            for (int c = 0; c < count; c++) {
+                double[] v = b[c];
+                v[i] = (v[i] - dot(l, ri, v, 0, i)) / lii;
+            }
+        }
+    }
+
     /** Solves {@code L^T x = v} in place (column-oriented so rows of L are read contiguously). */
     public void solveUpperInPlace(double[] v) {
         for (int i = n - 1; i >= 0; i--) {

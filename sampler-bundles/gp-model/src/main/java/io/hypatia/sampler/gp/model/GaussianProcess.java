@@ -288,6 +288,37 @@ public final class GaussianProcess {
     }
 
     /**
+     * {@link #predict} at each of {@code points}, with the same results to the last bit, but one
+     * pass over the Cholesky factor for all of them (for a few points that cannot wait for a
+     * {@link #predictMany} block).
+     */
+    public void predictEach(double[][] points, double[] mean, double[] var) {
+        int count = points.length;
+        if (localRows != null) {
+            double[] out = new double[2];
+            for (int c = 0; c < count; c++) {
+                predict(points[c], out);
+                mean[c] = out[0];
+                var[c] = out[1];
+            }
+            return;
+        }
+        double s2 = hyper.signalVariance();
+        double[][] k = new double[count][n];
+        for (int c = 0; c < count; c++) {
+            mean[c] = kernelRow(scalePoint(points[c]), 0, k[c]);
+        }
+        chol.solveLowerInPlaceEach(k, count);
+        for (int c = 0; c < count; c++) {
+            double vv = 0;
+            for (int i = 0; i < n; i++) {
+                vv += k[c][i] * k[c][i];
+            }
+            var[c] = Math.max(s2 - vv, MIN_VARIANCE_FRACTION * s2);
+        }
+    }
+
+    /**
      * Posterior means and latent variances at the rows of {@code points} (row-major, {@code d}
      * columns), in blocks of {@value #BLOCK} so that the triangular solves share each pass over L.
      */

@@ -112,8 +112,7 @@ final class AcquisitionOptimizer {
         for (int i = 0; i < Math.min(top.indices.length, settings.localStarts()); i++) {
             starts.add(candidates.get(top.indices[i]));
         }
-        for (double[] start : starts) {
-            Scored refined = refine(acq, enc, start);
+        for (Scored refined : refine(acq, enc, starts)) {
             if (refined != null && refined.value() > bestValue) {
                 bestValue = refined.value();
                 best = refined.x();
@@ -258,14 +257,36 @@ final class AcquisitionOptimizer {
     }
 
     /**
-     * L-BFGS on the continuous dimensions of {@code start}, then rounded, with its exact value;
-     * null when nothing is free.
+     * Each start polished by L-BFGS on its continuous dimensions, indifferent boundary moves taken
+     * back ({@link #interiorTieBreak}), then rounded, with its exact value; null for a start with
+     * nothing free. The polishes are independent of each other, so all run first and the
+     * tie-breaks then evaluate the starts side by side, sharing each pass over the Cholesky
+     * factor; every value is the one {@link Acquisition#value} gives.
      */
-    private static Scored refine(Acquisition acq, SpaceEncoding enc, double[] start) {
-        int[] free = enc.continuousDims(start);
-        if (free.length == 0) {
-            return null;
+    private static List<Scored> refine(Acquisition acq, SpaceEncoding enc, List<double[]> starts) {
+        int count = starts.size();
+        double[][] polished = new double[count][];
+        int[][] free = new int[count][];
+        for (int s = 0; s < count; s++) {
+            free[s] = enc.continuousDims(starts.get(s));
+            polished[s] = free[s].length == 0 ? null : polish(acq, starts.get(s), free[s]);
         }
+        Scored[] kept = interiorTieBreak(acq, polished, starts.toArray(new double[0][]), free);
+        List<Scored> out = new ArrayList<>(count);
+        for (Scored k : kept) {
+            if (k == null) {
+                out.add(null);
+                continue;
+            }
+            double[] snapped = enc.snap(k.x());
+            // The tie-break has scored its point already; rounding usually leaves float coordinates as they are.
+            out.add(Arrays.equals(snapped, k.x()) ? k : new Scored(snapped, acq.value(snapped)));
+        }
+        return out;
+    }
+
+    /** L-BFGS on the dimensions {@code free} of {@code start}; the point it ends at (not rounded). */
+    private static double[] polish(Acquisition acq, double[] start, int[] free) {
         double[] z0 = new double[free.length];
         for (int j = 0; j < free.length; j++) {
             z0[j] = start[free[j]];
@@ -290,10 +311,7 @@ final class AcquisitionOptimizer {
         for (int j = 0; j < free.length; j++) {
             x[free[j]] = r.x()[j];
         }
-        Scored kept = interiorTieBreak(acq, x, start, free);
-        double[] snapped = enc.snap(kept.x());
-        // The tie-break has scored its point already; rounding usually leaves float coordinates as they are.
-        return Arrays.equals(snapped, kept.x()) ? kept : new Scored(snapped, acq.value(snapped));
+        return x;
     }
 
     /**
@@ -310,24 +328,67 @@ final class AcquisitionOptimizer {
      * bound again after the pessimistic prior mean, with equal or better regret.
      */
     static Scored interiorTieBreak(Acquisition acq, double[] x, double[] start, int[] free) {
-        double value = acq.value(x);
-        double current = value; // the exact value of out
-        double[] out = x.clone();
-        for (int j : free) {
-            boolean onBound = out[j] <= 0 || out[j] >= 1;
-            if (onBound && start[j] > 0 && start[j] < 1) {
-                double kept = out[j];
-                out[j] = start[j];
-                double v = acq.value(out);
-                if (v >= value - INDIFFERENT) {
-                    value = Math.max(value, v);
-                    current = v;
+        return interiorTieBreak(acq, new double[][] {x}, new double[][] {start}, new int[][] {free})[0];
+    }
+
+    /**
+     * {@link #interiorTieBreak(Acquisition, double[], double[], int[])} for several points at once
+     * (null entries give null): each point's coordinates are visited in its own order and decided
+     * from its own values exactly as one by one, but the evaluations of all points at the same
+     * step share one pass over the Cholesky factor ({@link Acquisition#valueEach}).
+     */
+    static Scored[] interiorTieBreak(Acquisition acq, double[][] x, double[][] start, int[][] free) {
+        int count = x.length;
+        double[][] out = new double[count][];
+        double[] value = new double[count];   // the best value seen, which moves are judged against
+        double[] current = new double[count]; // the exact value of out
+        List<Integer> live = new ArrayList<>();
+        int steps = 0;
+        for (int s = 0; s < count; s++) {
+            if (x[s] != null) {
+                out[s] = x[s].clone();
+                live.add(s);
+                steps = Math.max(steps, free[s].length);
+            }
+        }
+        double[] first = acq.valueEach(live.stream().map(s -> out[s]).toArray(double[][]::new));
+        for (int l = 0; l < live.size(); l++) {
+            value[live.get(l)] = first[l];
+            current[live.get(l)] = first[l];
+        }
+        double[] kept = new double[count];
+        for (int step = 0; step < steps; step++) {
+            List<Integer> moved = new ArrayList<>();
+            for (int s : live) {
+                if (step < free[s].length) {
+                    int j = free[s][step];
+                    boolean onBound = out[s][j] <= 0 || out[s][j] >= 1;
+                    if (onBound && start[s][j] > 0 && start[s][j] < 1) {
+                        kept[s] = out[s][j];
+                        out[s][j] = start[s][j];
+                        moved.add(s);
+                    }
+                }
+            }
+            if (moved.isEmpty()) {
+                continue;
+            }
+            double[] v = acq.valueEach(moved.stream().map(s -> out[s]).toArray(double[][]::new));
+            for (int m = 0; m < moved.size(); m++) {
+                int s = moved.get(m);
+                if (v[m] >= value[s] - INDIFFERENT) {
+                    value[s] = Math.max(value[s], v[m]);
+                    current[s] = v[m];
                 } else {
-                    out[j] = kept;
+                    out[s][free[s][step]] = kept[s];
                 }
             }
         }
-        return new Scored(out, current);
+        Scored[] result = new Scored[count];
+        for (int s : live) {
+            result[s] = new Scored(out[s], current[s]);
+        }
+        return result;
     }
 
     /** Folds a value back into [0, 1). */

@@ -223,6 +223,18 @@ class GaussianProcessTest {
                 assertTrue(tightest < 1.2, "bounds never tight: " + tightest);
             }
         }
+        // predictEach is predict, point by point, to the last bit (the polish's tie-breaks rely on it).
+        double[][] few = new double[7][];
+        for (int i = 0; i < few.length; i++) {
+            few[i] = java.util.Arrays.copyOfRange(q, (50 * i) * d, (50 * i + 1) * d);
+        }
+        double[] eachMean = new double[few.length], eachVar = new double[few.length], one = new double[2];
+        gp.predictEach(few, eachMean, eachVar);
+        for (int i = 0; i < few.length; i++) {
+            gp.predict(few[i], one);
+            assertEquals(Double.doubleToRawLongBits(one[0]), Double.doubleToRawLongBits(eachMean[i]), "mean " + i);
+            assertEquals(Double.doubleToRawLongBits(one[1]), Double.doubleToRawLongBits(eachVar[i]), "variance " + i);
+        }
         // The screen's means are the exact scores' means to the last bit (its guarantee compares them).
         gp.predictBounds(q, 4, bMean, bVar);
         assertArrayEquals(mean, bMean);

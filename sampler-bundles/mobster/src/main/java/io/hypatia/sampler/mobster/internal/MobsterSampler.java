@@ -93,7 +93,9 @@ public class MobsterSampler implements Sampler, Configurable {
         if (target < 0) {
             return space.sampleUniform(context.random()); // random until a level has enough data
         }
-        double[] best = new JointModel(enc, data, target, settings, context.seed(), models).maximiseEi(random);
+        CostModel cost = settings.costExponent() > 0
+                ? CostModel.fit(data.costs, settings.minPoints(space), settings, context.seed(), models) : null;
+        double[] best = new JointModel(enc, data, target, settings, context.seed(), models, cost).maximiseEi(random);
         return space.validate(enc.decode(best));
     }
 
@@ -107,9 +109,15 @@ public class MobsterSampler implements Sampler, Configurable {
         /** Feature vectors of the best configurations observed at the target level, best first. */
         private final List<double[]> good;
         private final int candidates;
+        /** The cost per step model for EI per unit cost, or null for plain EI. */
+        private final CostModel cost;
+        private final double costExponent;
 
-        JointModel(SpaceEncoding enc, ResourceData data, int target, MobsterSettings settings, long seed, ModelCache cache) {
+        JointModel(SpaceEncoding enc, ResourceData data, int target, MobsterSettings settings, long seed, ModelCache cache,
+                   CostModel cost) {
             this.enc = enc;
+            this.cost = cost;
+            this.costExponent = settings.costExponent();
             this.d = enc.dims() + 1;
             this.candidates = settings.candidates();
             List<Point> points = Subsample.posterior(data.points, target, settings.maxPoints());
@@ -242,16 +250,31 @@ public class MobsterSampler implements Sampler, Configurable {
             return out;
         }
 
+        /** What EI per unit cost subtracts from log EI at each configuration: cost_exponent times its log cost per step; zeros for plain EI. */
+        private double[] penalty(List<double[]> features) {
+            if (cost == null) {
+                return new double[features.size()];
+            }
+            double[] c = cost.logCost(features);
+            for (int i = 0; i < c.length; i++) {
+                c[i] *= costExponent;
+            }
+            return c;
+        }
+
         /**
-         * log EI of each row where it can decide the {@code k} best (ties to the lower index); NaN
-         * where it cannot. Rows are scored exactly in blocks, in decreasing order of their bound,
+         * The acquisition (log EI minus {@code penalty}) of each row where it can decide the
+         * {@code k} best (ties to the lower index); NaN where it cannot. Rows are scored exactly in blocks, in decreasing order of their bound,
          * until the next bound is below the k-th best exact score: a row never scored lies below
          * it, so the k best and their order are those of scoring every row. Scoring is O(n^2) per
          * row against O(n d) for the bound, and most rows are settled by the bound.
          */
-        private double[] screenedLogEi(double[] rows, int k) {
+        private double[] screenedAcquisition(double[] rows, double[] penalty, int k) {
             int m = rows.length / d;
             double[] bound = logEiBounds(rows);
+            for (int i = 0; i < m; i++) {
+                bound[i] -= penalty[i]; // the penalty is exact, so this stays an upper bound
+            }
             Integer[] byBound = new Integer[m];
             for (int i = 0; i < m; i++) {
                 byBound[i] = i;
@@ -270,6 +293,9 @@ public class MobsterSampler implements Sampler, Configurable {
                     which[b] = byBound[next + b];
                 }
                 logEiAt(rows, which, score);
+                for (int w : which) {
+                    score[w] -= penalty[w];
+                }
                 next += block;
                 best = Arrays.stream(score).filter(v -> !Double.isNaN(v)).map(v -> -v).sorted().map(v -> -v).toArray();
                 if (next < m && best.length >= k && bound[byBound[next]] < best[k - 1]) {
@@ -280,7 +306,8 @@ public class MobsterSampler implements Sampler, Configurable {
         }
 
         /**
-         * The configuration features with the largest EI among {@code n_candidates}: three quarters
+         * The configuration features with the largest acquisition (EI, or EI per unit cost) among
+         * {@code n_candidates}: three quarters
          * scrambled Sobol points of the per-parameter unit cube, one quarter Gaussian steps around the
          * best configurations at the target level; then one round of smaller steps around the five
          * best candidates.
@@ -307,7 +334,8 @@ public class MobsterSampler implements Sampler, Configurable {
                 cands.add(perturb(seeds.get(i % seeds.size()), (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1, random));
             }
             double[] candRows = rows(cands);
-            double[] scores = screenedLogEi(candRows, LOCAL_SEEDS); // NaN: not among the best, sorts last
+            // NaN: not among the best, sorts last
+            double[] scores = screenedAcquisition(candRows, penalty(cands), LOCAL_SEEDS);
             Integer[] order = new Integer[cands.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -324,13 +352,17 @@ public class MobsterSampler implements Sampler, Configurable {
             }
             // Only a refinement whose bound beats the best so far can replace it: score just those.
             double[] refineRows = rows(refine);
+            double[] refinePenalty = penalty(refine);
             double[] refineBound = logEiBounds(refineRows);
             double toBeat = bestScore;
             int[] contenders = java.util.stream.IntStream.range(0, refine.size())
-                    .filter(i -> !(refineBound[i] <= toBeat)).toArray();
+                    .filter(i -> !(refineBound[i] - refinePenalty[i] <= toBeat)).toArray();
             double[] refined = new double[refine.size()];
             Arrays.fill(refined, Double.NaN);
             logEiAt(refineRows, contenders, refined);
+            for (int i : contenders) {
+                refined[i] -= refinePenalty[i];
+            }
             for (int i = 0; i < refined.length; i++) {
                 if (refined[i] > bestScore) {
                     bestScore = refined[i];

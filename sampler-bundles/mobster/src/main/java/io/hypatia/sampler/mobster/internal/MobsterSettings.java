@@ -5,6 +5,7 @@ import io.hypatia.api.Setting;
 import io.hypatia.api.SettingException;
 import io.hypatia.api.Settings;
 import io.hypatia.api.space.SearchSpace;
+import io.hypatia.sampler.support.RungLevels;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -23,9 +24,11 @@ import java.util.Map;
  * @param maxFitPoints  {@code max_fit_points} (default 64): observations the hyper-parameter fit uses
  * @param candidates    {@code n_candidates} (default 500): configurations scored by EI per suggestion
  * @param restarts      {@code n_restarts} (default 2): starts of the marginal-likelihood optimisation
+ * @param costExponent  {@code cost_exponent} (default 1): the acquisition is EI / cost^cost_exponent, the cost
+ *                      of a configuration per step predicted from the trials' training times; 0: plain EI
  */
 record MobsterSettings(double[] levels, double eta, int minPoints, double randomFraction, int maxPoints,
-                       int maxFitPoints, int candidates, int restarts) {
+                       int maxFitPoints, int candidates, int restarts, double costExponent) {
 
     static final String RESOURCE_LEVELS = "resource_levels";
     static final String MAX_FIT_POINTS = "max_fit_points";
@@ -40,7 +43,9 @@ record MobsterSettings(double[] levels, double eta, int minPoints, double random
             Setting.integer("max_points", 300, 10, 100_000, "observations the GP posterior conditions on (subsampled above)"),
             Setting.integer(MAX_FIT_POINTS, 64, 10, 100_000, "observations the hyper-parameter fit uses"),
             Setting.integer("n_candidates", 500, 1, 1_000_000, "configurations scored by expected improvement"),
-            Setting.integer("n_restarts", 2, 1, 100, "starts of the marginal-likelihood optimisation"));
+            Setting.integer("n_restarts", 2, 1, 100, "starts of the marginal-likelihood optimisation"),
+            Setting.real("cost_exponent", 1, 0, 10, "EI per unit cost: EI / cost^cost_exponent, the cost per step"
+                    + " predicted from the trials' training times (attribute train_seconds); 0: plain EI"));
 
     /** @throws SettingException naming the offending key */
     static MobsterSettings parse(Map<String, String> values) {
@@ -50,7 +55,8 @@ record MobsterSettings(double[] levels, double eta, int minPoints, double random
     static MobsterSettings of(PluginConfig config) {
         MobsterSettings s = new MobsterSettings(levels(config.text(RESOURCE_LEVELS)), config.real("eta"),
                 (int) config.integer("min_points"), config.real("random_fraction"), (int) config.integer("max_points"),
-                (int) config.integer(MAX_FIT_POINTS), (int) config.integer("n_candidates"), (int) config.integer("n_restarts"));
+                (int) config.integer(MAX_FIT_POINTS), (int) config.integer("n_candidates"), (int) config.integer("n_restarts"),
+                config.real("cost_exponent"));
         if (s.maxFitPoints > s.maxPoints) {
             throw new SettingException(MAX_FIT_POINTS, s.maxFitPoints + " is more than max_points (" + s.maxPoints
                     + "): the fit uses a subset of the posterior's observations");
@@ -68,29 +74,14 @@ record MobsterSettings(double[] levels, double eta, int minPoints, double random
         if (t.equalsIgnoreCase("auto")) {
             return null;
         }
-        String[] parts = t.split(",");
-        double[] out = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Double.parseDouble(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new SettingException(RESOURCE_LEVELS, "'" + parts[i].trim() + "' is not a number; use auto or levels like 1,3,9,27");
-            }
-            if (!(out[i] > 0) || Double.isInfinite(out[i])) {
-                throw new SettingException(RESOURCE_LEVELS, "levels must be finite and > 0, got " + parts[i].trim());
-            }
-            if (i > 0 && !(out[i] > out[i - 1])) {
-                throw new SettingException(RESOURCE_LEVELS, "levels must increase, got " + parts[i - 1].trim() + " then " + parts[i].trim());
-            }
-        }
-        return out;
+        return RungLevels.parse(RESOURCE_LEVELS, t, "auto");
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof MobsterSettings s && Arrays.equals(s.levels, levels) && s.eta == eta && s.minPoints == minPoints
                 && s.randomFraction == randomFraction && s.maxPoints == maxPoints && s.maxFitPoints == maxFitPoints
-                && s.candidates == candidates && s.restarts == restarts;
+                && s.candidates == candidates && s.restarts == restarts && s.costExponent == costExponent;
     }
 
     @Override

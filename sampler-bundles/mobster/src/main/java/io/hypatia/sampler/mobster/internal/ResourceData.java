@@ -29,7 +29,13 @@ final class ResourceData {
     record Point(int number, int level, double step, double loss, boolean reached, boolean frozen, double[] features) {
     }
 
+    /** Trial {@code number}'s training cost: log of its {@link Trial#TRAIN_SECONDS} per step trained. */
+    record Cost(int number, double logSecondsPerStep, double[] features) {
+    }
+
     final List<Point> points;
+    /** Every trial with a known, positive training time per step, in trial order. */
+    final List<Cost> costs;
     final List<double[]> pending;
     /** Trials that reached each level (index = level). */
     final int[] reached;
@@ -37,8 +43,10 @@ final class ResourceData {
     final double minStep;
     final double maxStep;
 
-    private ResourceData(List<Point> points, List<double[]> pending, int[] reached, double minStep, double maxStep) {
+    private ResourceData(List<Point> points, List<Cost> costs, List<double[]> pending, int[] reached, double minStep,
+                         double maxStep) {
         this.points = points;
+        this.costs = costs;
         this.pending = pending;
         this.reached = reached;
         this.minStep = minStep;
@@ -58,6 +66,7 @@ final class ResourceData {
             }
         }
         List<Point> points = new ArrayList<>();
+        List<Cost> costs = new ArrayList<>();
         List<double[]> pending = new ArrayList<>();
         int top = -1;
         double maxStep = 0;
@@ -88,6 +97,11 @@ final class ResourceData {
             }
             boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
             double[] x = enc.encode(t.config());
+            double seconds = trainSeconds(t);
+            if (seconds > 0 && lastStep > 0) {
+                // resumed attempts go on from their checkpoint, so the resource trained is the last step
+                costs.add(new Cost(t.number(), Math.log(seconds / lastStep), x));
+            }
             for (Map.Entry<Integer, IntermediateValue> e : latest.entrySet()) {
                 int k = e.getKey();
                 IntermediateValue v = e.getValue();
@@ -108,7 +122,21 @@ final class ResourceData {
             }
         }
         points.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
-        return new ResourceData(points, pending, reached, minStep, maxStep);
+        return new ResourceData(points, costs, pending, reached, minStep, maxStep);
+    }
+
+    /** The trial's {@link Trial#TRAIN_SECONDS}, or 0 when absent or unreadable. */
+    private static double trainSeconds(Trial t) {
+        String s = t.attributes().get(Trial.TRAIN_SECONDS);
+        if (s == null) {
+            return 0;
+        }
+        try {
+            double v = Double.parseDouble(s);
+            return Double.isFinite(v) ? v : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Index of the level whose interval {@code (level_{k-1}, level_k]} holds {@code step}. */

@@ -77,7 +77,12 @@ final class Subsample {
     }
 
     static long hash(Point p) {
-        long z = p.number() * 0x9E3779B97F4A7C15L + p.level() * 0xD1B54A32D192ED03L;
+        return hash(p.number(), p.level());
+    }
+
+    /** The stable hash of (trial number, level) the bottom-k samples sort by. */
+    static long hash(int number, int level) {
+        long z = number * 0x9E3779B97F4A7C15L + level * 0xD1B54A32D192ED03L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -100,7 +100,7 @@ class MobsterSamplerTest {
         ResourceData data = ResourceData.from(trials, enc, Direction.MINIMIZE, s);
         int target = data.targetLevel(s.minPoints(LINE));
         assertEquals(27.0, data.targetStep(target), "the top rung has enough trials");
-        MobsterSampler.JointModel model = new MobsterSampler.JointModel(enc, data, target, s, 11, new ModelCache());
+        MobsterSampler.JointModel model = new MobsterSampler.JointModel(enc, data, target, s, 11, new ModelCache(), null);
         // EI ranks configurations: the known minimum x = 0.7 beats the edges
         double[] ei = model.logEi(List.of(new double[] {0.7}, new double[] {0.05}, new double[] {0.98}));
         assertTrue(ei[0] > ei[1] && ei[0] > ei[2], "log EI at 0.7, 0.05, 0.98: " + java.util.Arrays.toString(ei));
@@ -143,16 +143,58 @@ class MobsterSamplerTest {
         SpaceEncoding enc = new SpaceEncoding(LINE);
         ResourceData before = ResourceData.from(trials, enc, Direction.MINIMIZE, s);
         int target = before.targetLevel(s.minPoints(LINE));
-        double eiBefore = new MobsterSampler.JointModel(enc, before, target, s, 11, new ModelCache())
+        double eiBefore = new MobsterSampler.JointModel(enc, before, target, s, 11, new ModelCache(), null)
                 .logEi(List.of(enc.encode(a)))[0];
         trials.add(new Trial(120, 120, TrialState.RUNNING, a, List.of(), List.of(), 1, Map.of()));
         ResourceData after = ResourceData.from(trials, enc, Direction.MINIMIZE, s);
         assertEquals(1, after.pending.size());
-        double eiAfter = new MobsterSampler.JointModel(enc, after, target, s, 11, new ModelCache())
+        double eiAfter = new MobsterSampler.JointModel(enc, after, target, s, 11, new ModelCache(), null)
                 .logEi(List.of(enc.encode(a)))[0];
         assertTrue(eiAfter < eiBefore - 3, "log EI at the running trial's configuration: " + eiBefore + " -> " + eiAfter);
         Config b = sampler.suggest(context(trials, 121, Map.of()));
         assertNotEquals(a, b, "the next worker gets another configuration");
+    }
+
+    /**
+     * The trap of the synthetic learning curves: a wider network learns faster per epoch but costs
+     * more per epoch, and its final loss is the same. Plain EI at a rung prefers wide networks; EI
+     * per unit cost, with the costs read from the trials' {@code train_seconds}, prefers narrow ones.
+     */
+    @Test
+    void eiPerUnitCostPrefersCheapConfigurationsThatPlainEiPassesOver() {
+        SearchSpace space = SearchSpace.of(List.of(new FloatParameter("x", 0, 1, false), new FloatParameter("width", 0, 1, false)));
+        SplittableRandom rnd = new SplittableRandom(4);
+        List<Trial> trials = new ArrayList<>();
+        for (int k = 0; k < 120; k++) {
+            int level = 0;
+            while (level < RUNGS.length - 1 && k % (int) Math.pow(3, level + 1) == 0) {
+                level++;
+            }
+            double x = rnd.nextDouble(), w = rnd.nextDouble(), budget = RUNGS[level];
+            List<IntermediateValue> reports = new ArrayList<>();
+            for (int e = 1; e <= budget; e++) {
+                // wider learns faster per epoch (the final loss does not depend on it); noisy reports
+                reports.add(new IntermediateValue(e, (x - 0.7) * (x - 0.7) + 0.3 * (1 - 0.2 * w) / Math.sqrt(e) + 0.03 * rnd.nextGaussian()));
+            }
+            double seconds = budget * (0.5 + 10 * w);
+            trials.add(new Trial(k, k, TrialState.PAUSED, Config.of(Map.of("x", x, "width", w)), List.of(), reports, budget,
+                    Map.of(Trial.TRAIN_SECONDS, Double.toString(seconds))));
+        }
+        MobsterSampler sampler = new MobsterSampler();
+        double plain = 0, perCost = 0;
+        for (int n = 120; n < 130; n++) {
+            plain += sampler.suggest(new SamplerContext("s", space, LOSS, trials, n, 11, Map.of("cost_exponent", "0"), 1))
+                    .getDouble("width") / 10;
+            perCost += sampler.suggest(new SamplerContext("s", space, LOSS, trials, n, 11, Map.of(), 1)).getDouble("width") / 10;
+        }
+        assertTrue(plain > 0.6, "plain EI chooses wide, fast-learning networks: mean width " + plain);
+        assertTrue(perCost < 0.25, "EI per unit cost chooses narrow, cheap ones: mean width " + perCost);
+
+        // without training times (e.g. an older history) it is plain EI
+        List<Trial> untimed = trials.stream().map(t -> new Trial(t.id(), t.number(), t.state(), t.config(), t.values(),
+                t.intermediates(), t.budget(), Map.of())).toList();
+        assertEquals(sampler.suggest(new SamplerContext("s", space, LOSS, untimed, 120, 11, Map.of("cost_exponent", "0"), 1)),
+                sampler.suggest(new SamplerContext("s", space, LOSS, untimed, 120, 11, Map.of(), 1)));
     }
 
     @Test
@@ -169,6 +211,8 @@ class MobsterSamplerTest {
         assertEquals("max_fit_points", fit.key());
         SettingException eta = assertThrows(SettingException.class, () -> MobsterSettings.SETTINGS.read(Map.of("eta", "1")));
         assertEquals("eta", eta.key());
+        assertEquals("cost_exponent", assertThrows(SettingException.class,
+                () -> MobsterSettings.SETTINGS.read(Map.of("cost_exponent", "-1"))).key());
         sampler.check(LINE, MobsterSettings.SETTINGS.read(Map.of("resource_levels", "1, 3, 9, 27", "eta", "2")));
     }
 

@@ -2,11 +2,11 @@ package io.hypatia.sampler.tpe.internal;
 
 import io.hypatia.api.PluginConfig;
 import io.hypatia.api.Setting;
-import io.hypatia.api.SettingException;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.study.IntermediateValue;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
+import io.hypatia.sampler.support.RungLevels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,19 +49,7 @@ final class FidelityRungs {
         if (text.equals("auto")) {
             return new FidelityRungs(null);
         }
-        String[] parts = text.split(",");
-        double[] budgets = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                budgets[i] = Double.parseDouble(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new SettingException(FIDELITY_RUNGS, "'" + parts[i].trim() + "' is not a number; use off, auto or budgets like 1,3,9,27");
-            }
-            if (!(budgets[i] > 0) || Double.isInfinite(budgets[i])) {
-                throw new SettingException(FIDELITY_RUNGS, "budgets must be finite and > 0, got " + parts[i].trim());
-            }
-        }
-        return new FidelityRungs(budgets);
+        return new FidelityRungs(RungLevels.parse(FIDELITY_RUNGS, text, "off, auto"));
     }
 
     /**
