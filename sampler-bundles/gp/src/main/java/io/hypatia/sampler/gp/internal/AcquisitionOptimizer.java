@@ -1,20 +1,19 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.sampler.gp.model.Candidates;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.Lbfgs;
-import io.hypatia.sampler.gp.model.MarginalLikelihood;
 import io.hypatia.sampler.gp.model.SpaceEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.random.SobolSequenceGenerator;
 
 /**
  * Maximises the acquisition over the search space in three stages:
  * <ol>
- * <li>score {@code n_candidates} points: three quarters from a Sobol sequence (commons-math3,
+ * <li>score {@code n_candidates} points ({@link Candidates#sobolAndLocal}): three quarters from a Sobol sequence (commons-math3,
  * Joe-Kuo direction numbers) with a random Cranley-Patterson shift, in the per-parameter unit
  * cube so that every parameter kind and conditional is covered as by random search; one quarter
  * by perturbing the best observed configurations (Gaussian steps in the unit cube, occasional
@@ -68,36 +67,7 @@ final class AcquisitionOptimizer {
      */
     static double[] maximise(Acquisition acq, SpaceEncoding enc, GpSettings settings, SplittableRandom random,
                              List<double[]> seeds) {
-        int p = enc.parameterCount();
-        int total = settings.candidates();
-        int local = seeds.isEmpty() ? 0 : total / 4;
-        int global = total - local;
-        List<double[]> candidates = new ArrayList<>(total);
-        double[] shift = new double[p];
-        for (int j = 0; j < p; j++) {
-            shift[j] = random.nextDouble();
-        }
-        SobolSequenceGenerator sobol = p <= 1000 ? new SobolSequenceGenerator(p) : null;
-        for (int i = 0; i < global; i++) {
-            double[] u = sobol != null ? sobol.nextVector() : new double[p];
-            for (int j = 0; j < p; j++) {
-                double v = sobol != null ? u[j] + shift[j] : random.nextDouble();
-                u[j] = v - Math.floor(v);
-            }
-            candidates.add(enc.encode(enc.fromUnitCube(u)));
-        }
-        for (int i = 0; i < local; i++) {
-            double[] u = seeds.get(i % seeds.size()).clone();
-            double step = (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1;
-            for (int j = 0; j < p; j++) {
-                if (Double.isNaN(u[j]) || (enc.isCategorical(j) && random.nextDouble() < 1.0 / p)) {
-                    u[j] = random.nextDouble();
-                } else if (!enc.isCategorical(j)) {
-                    u[j] = reflect(u[j] + step * MarginalLikelihood.gaussian(random));
-                }
-            }
-            candidates.add(enc.encode(enc.fromUnitCube(u)));
-        }
+        List<double[]> candidates = Candidates.sobolAndLocal(enc, settings.candidates(), seeds, random);
 
         int d = enc.dims();
         double[] flat = new double[candidates.size() * d];
@@ -389,12 +359,5 @@ final class AcquisitionOptimizer {
             result[s] = new Scored(out[s], current[s]);
         }
         return result;
-    }
-
-    /** Folds a value back into [0, 1). */
-    private static double reflect(double v) {
-        double m = v - 2 * Math.floor(v / 2); // in [0, 2)
-        double r = m <= 1 ? m : 2 - m;
-        return Math.min(r, Math.nextDown(1.0));
     }
 }

@@ -8,6 +8,7 @@ import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;
+import io.hypatia.sampler.gp.model.Candidates;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.Hyperparameters;
 import io.hypatia.sampler.gp.model.LogEi;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.random.SobolSequenceGenerator;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -313,26 +313,8 @@ public class MobsterSampler implements Sampler, Configurable {
          * best candidates.
          */
         double[] maximiseEi(SplittableRandom random) {
-            int p = enc.parameterCount();
-            int local = good.isEmpty() ? 0 : candidates / 4;
-            List<double[]> cands = new ArrayList<>(candidates);
-            double[] shift = new double[p];
-            for (int j = 0; j < p; j++) {
-                shift[j] = random.nextDouble();
-            }
-            SobolSequenceGenerator sobol = p <= 1000 ? new SobolSequenceGenerator(p) : null;
-            for (int i = 0; i < candidates - local; i++) {
-                double[] u = sobol != null ? sobol.nextVector() : new double[p];
-                for (int j = 0; j < p; j++) {
-                    double v = sobol != null ? u[j] + shift[j] : random.nextDouble();
-                    u[j] = v - Math.floor(v);
-                }
-                cands.add(enc.encode(enc.fromUnitCube(u)));
-            }
             List<double[]> seeds = good.stream().map(f -> enc.toUnitCube(enc.decode(f))).toList();
-            for (int i = 0; i < local; i++) {
-                cands.add(perturb(seeds.get(i % seeds.size()), (i / seeds.size()) % 2 == 0 ? 0.02 : 0.1, random));
-            }
+            List<double[]> cands = Candidates.sobolAndLocal(enc, candidates, seeds, random);
             double[] candRows = rows(cands);
             // NaN: not among the best, sorts last
             double[] scores = screenedAcquisition(candRows, penalty(cands), LOCAL_SEEDS);
@@ -347,7 +329,7 @@ public class MobsterSampler implements Sampler, Configurable {
             for (int r = 0; r < Math.min(LOCAL_SEEDS, order.length); r++) {
                 double[] u = enc.toUnitCube(enc.decode(cands.get(order[r])));
                 for (int k = 0; k < 8; k++) {
-                    refine.add(perturb(u, 0.01, random));
+                    refine.add(Candidates.perturb(enc, u, 0.01, random));
                 }
             }
             // Only a refinement whose bound beats the best so far can replace it: score just those.
@@ -370,26 +352,6 @@ public class MobsterSampler implements Sampler, Configurable {
                 }
             }
             return best;
-        }
-
-        /** Gaussian steps of size {@code step} in the unit cube; categoricals and inactive parameters sometimes redrawn. */
-        private double[] perturb(double[] unit, double step, SplittableRandom random) {
-            int p = unit.length;
-            double[] u = unit.clone();
-            for (int j = 0; j < p; j++) {
-                if (Double.isNaN(u[j]) || (enc.isCategorical(j) && random.nextDouble() < 1.0 / p)) {
-                    u[j] = random.nextDouble();
-                } else if (!enc.isCategorical(j)) {
-                    u[j] = reflect(u[j] + step * MarginalLikelihood.gaussian(random));
-                }
-            }
-            return enc.encode(enc.fromUnitCube(u));
-        }
-
-        private static double reflect(double v) {
-            double m = v - 2 * Math.floor(v / 2);
-            double r = m <= 1 ? m : 2 - m;
-            return Math.min(r, Math.nextDown(1.0));
         }
     }
 }
