@@ -146,14 +146,17 @@ def _run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opt
     except (KeyboardInterrupt, Terminated) as e:
         # Ctrl-C reaches the workers too (same process group); SIGTERM reached this process only,
         # so it is passed on to them as Ctrl-C. Their study.trial() tells the running trials FAILED
-        # on the way out. Give them a moment, then end what is left.
+        # on the way out. Each needs at most one call for that (the client's call timeout; a
+        # fixed 10 s was too short on a loaded machine: a worker ended before its tell had
+        # landed left its trial RUNNING), then what is left is ended.
         stop.value = 1
         if isinstance(e, Terminated):
             for p in procs:
                 if p.is_alive():
                     os.kill(p.pid, signal.SIGINT)
+        grace_ends = time.monotonic() + getattr(study.client, "timeout", 60.0) + 5.0
         for p in procs:
-            p.join(10)
+            p.join(max(0.0, grace_ends - time.monotonic()))
             if p.is_alive():
                 p.terminate()
         raise

@@ -422,7 +422,7 @@ class ClientTest(unittest.TestCase):
                     threading.Event().wait(0.1)
                 self.assertEqual(2, len(pids), "both workers started a trial")
                 p.send_signal(sig)
-                p.communicate(timeout=60)
+                _, self._optimize_stderr = p.communicate(timeout=120)
             finally:
                 if p.poll() is None:
                     p.kill()
@@ -438,7 +438,7 @@ class ClientTest(unittest.TestCase):
         trials = study.trials
         self.assertEqual(2, len(trials), "no trial was started after the signal")
         for t in trials:
-            self.assertEqual("FAILED", t.state)
+            self.assertEqual("FAILED", t.state, f"trial {t.number}; the optimize process said:\n{self._optimize_stderr}")
             self.assertIn("KeyboardInterrupt", t.fail_reason)
 
     def test_sigterm_to_optimize_fails_the_running_trials_and_ends_the_workers(self):
