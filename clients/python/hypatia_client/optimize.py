@@ -154,7 +154,7 @@ def _run(study, objective: Callable, n_trials: int, n_workers: int, timeout: Opt
             for p in procs:
                 if p.is_alive():
                     os.kill(p.pid, signal.SIGINT)
-        grace_ends = time.monotonic() + getattr(study.client, "timeout", 60.0) + 5.0
+        grace_ends = time.monotonic() + study.client.timeout + 5.0
         for p in procs:
             p.join(max(0.0, grace_ends - time.monotonic()))
             if p.is_alive():
