@@ -1,15 +1,24 @@
 package io.hypatia.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +49,7 @@ class SqliteStoreTest {
             }
             saved.forEach(CompletableFuture::join);
             store.submit(row(1000)).join(); // alone in its batch, after the others
+            assertTrue(store.syncs() > 0, "with fsync on, the store syncs the log itself");
         }
         try (SqliteStore store = SqliteStore.open(dir, true)) {
             assertEquals(301 * 1_000_000L + 300 * 301 / 2 + 1000, rows(store));
@@ -65,6 +75,65 @@ class SqliteStoreTest {
         try (SqliteStore store = SqliteStore.open(dir, false)) {
             int n = 2 * SqliteStore.CHECKPOINT_EVERY_COMMITS;
             assertEquals(n * 1_000_000L + (long) n * (n + 1) / 2, rows(store));
+        }
+    }
+
+    /** Rows of the scratch table as another connection sees them: what SQLite has committed, synced or not. */
+    private long committedRows() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hypatia.db").toAbsolutePath());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM scratch")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aChangeIsAcknowledgedOnlyOnceItsLogIsSyncedAndTheNextBatchCommitsMeanwhile() throws Exception {
+        Semaphore syncing = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        SqliteStore.LogSync held = () -> {
+            syncing.release();
+            release.acquireUninterruptibly();
+        };
+        try (SqliteStore store = SqliteStore.open(dir, true, held)) {
+            CompletableFuture<Void> table = store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)"));
+            syncing.acquire(); // committed, its sync under way
+            assertFalse(table.isDone(), "acknowledged before its log was synced");
+            release.release();
+            table.join();
+
+            CompletableFuture<Void> first = store.submit(row(1));
+            syncing.acquire(); // the first row's sync is held
+            CompletableFuture<Void> second = store.submit(row(2));
+            // The writer commits the second row while the first one's sync is still held.
+            assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+                while (committedRows() < 2) {
+                    Thread.sleep(10);
+                }
+            });
+            assertFalse(first.isDone(), "acknowledged before its log was synced");
+            assertFalse(second.isDone(), "acknowledged before its log was synced");
+            release.release(2); // the first sync, then one covering the second row
+            first.join();
+            second.join();
+        }
+    }
+
+    @Test
+    void afterAFailedSyncNothingIsAcknowledged() throws Exception {
+        boolean[] fail = {false};
+        SqliteStore.LogSync failing = () -> {
+            if (fail[0]) {
+                throw new IOException("simulated EIO");
+            }
+        };
+        try (SqliteStore store = SqliteStore.open(dir, true, failing)) {
+            store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)")).join();
+            fail[0] = true;
+            CompletionException failed = assertThrows(CompletionException.class, () -> store.submit(row(1)).join());
+            assertTrue(failed.getCause().getMessage().contains("could not be synced"), failed.getCause().getMessage());
+            fail[0] = false; // a later sync that would succeed must not acknowledge anything either
+            assertThrows(CompletionException.class, () -> store.submit(row(2)).join());
         }
     }
 }
