@@ -122,11 +122,11 @@ printf '%-5s %9s %8s %8s %8s %8s %7s %7s %7s %7s %8s %4s %7s %7s %7s\n' build tr
 for r in $(seq 1 "$rounds"); do
   [ -z "$old" ] || leg old "$old" "$r"
   leg new "$new" "$r"
-  [ "$gc_opts" = none ] || leg g1 "$new" "$r" "$gc_opts"
+  [ "$gc_opts" = none ] || leg "${GC_LABEL:-g1}" "$new" "$r" "$gc_opts"
   [ "${CONN:-on}" = off ] || leg conn "$new" "$r" "" --channel-per-client
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ "$gc_opts" = none ] || echo "g1: this build with $gc_opts"
+[ "$gc_opts" = none ] || echo "${GC_LABEL:-g1}: this build with $gc_opts"
 echo "(client CPU includes its JVM start and warm-up; server ask percentiles come from histogram buckets: 10, 15, 20, 25, 50 ms ...; builds before this script have no 15 and 20 ms buckets)"
 # The goal: this build's ask p99 under 20 ms at N = 32 (the median of its rounds' client figures).
 /usr/bin/python3 - "$work/legs" "$clients" <<'PY'

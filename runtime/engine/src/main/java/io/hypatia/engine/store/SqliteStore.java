@@ -45,13 +45,15 @@ import java.util.logging.Logger;
  * commits with {@code synchronous=NORMAL} (SQLite writes the commit's log pages but does not sync
  * them) and hands the batch to a syncer thread, which {@code fdatasync}s the log file and only
  * then completes the batch's futures. Nothing is acknowledged before its log pages are on disk,
- * as with {@code synchronous=FULL}, but (1) the writer applies and commits the next batch while the
- * previous one syncs, so the two overlap instead of queueing, and several commits can share one
- * sync; (2) {@code fdatasync} of a log that is overwritten in place (after a checkpoint SQLite
- * reuses the log from its start) does not commit the file system's journal, which the library's
- * own {@code fsync} did on every commit for the file's times, and that journal commit waits for
- * whatever other processes have written. SQLite still syncs the log before every checkpoint and
- * the database file after it, and the log header when the log restarts, as with FULL.
+ * as with {@code synchronous=FULL}, but (1) the writer applies and commits the next batch while
+ * the previous one syncs, so the two overlap instead of queueing, and one sync covers every commit
+ * made before it starts; (2) the library's own sync is an {@code fsync}, which on ext4 also
+ * commits the file system's journal for the log's changed times, and that journal commit waits
+ * for whatever other processes have written; {@code fdatasync} of a log overwritten in place
+ * (after a checkpoint SQLite reuses the log from its start) does not. SQLite still syncs the log
+ * before every checkpoint and the database file after it, and the log header when the log
+ * restarts, as with FULL. {@code -Dhypatia.store.syncBesideWriter=false} has the writer sync
+ * after each commit itself (slower in every interleaved round measured; docs/SCALE-OUT.md).
  */
 public final class SqliteStore implements Store {
     private static final Logger LOG = Logger.getLogger(SqliteStore.class.getName());
@@ -91,6 +93,12 @@ public final class SqliteStore implements Store {
     /** Set when a sync failed: the page cache may have dropped pages, so nothing later is acknowledged. */
     private volatile IOException syncFailure;
     private final AtomicLong syncs = new AtomicLong();
+    /**
+     * Whether the log is synced on a thread of its own while the writer commits the next batch
+     * (the default), or by the writer right after each commit
+     * ({@code -Dhypatia.store.syncBesideWriter=false}). See the class comment.
+     */
+    static final boolean SYNC_BESIDE_WRITER_DEFAULT = !"false".equals(System.getProperty("hypatia.store.syncBesideWriter"));
 
     /** Commits between two background checkpoints: at about 8 pages a commit, near SQLite's own 1,000 pages. */
     static final int CHECKPOINT_EVERY_COMMITS = 128;
@@ -105,11 +113,11 @@ public final class SqliteStore implements Store {
     private final AtomicLong checkpoints = new AtomicLong();
     private volatile int lastCheckpointedFrames;
 
-    private SqliteStore(Connection connection, Connection checkpointConnection, LogSync logSync) {
+    private SqliteStore(Connection connection, Connection checkpointConnection, LogSync logSync, boolean syncBesideWriter) {
         this.connection = connection;
         this.checkpointConnection = checkpointConnection;
         this.logSync = logSync;
-        if (logSync != null) {
+        if (logSync != null && syncBesideWriter) {
             this.syncer = new Thread(this::syncLoop, "hypatia-store-sync");
             this.syncer.setDaemon(true);
             this.syncer.start();
@@ -135,11 +143,14 @@ public final class SqliteStore implements Store {
      *              crash of the process but not of the machine
      */
     public static SqliteStore open(Path dataDir, boolean fsync) throws IOException {
-        return open(dataDir, fsync, null);
+        return open(dataDir, fsync, null, SYNC_BESIDE_WRITER_DEFAULT);
     }
 
-    /** {@link #open(Path, boolean)} with the log's sync replaced (tests: a sync that waits for a signal). */
-    static SqliteStore open(Path dataDir, boolean fsync, LogSync syncOverride) throws IOException {
+    /**
+     * {@link #open(Path, boolean)} with the log's sync replaced when not null (tests: a sync that
+     * waits for a signal), and synced on a thread of its own or by the writer.
+     */
+    static SqliteStore open(Path dataDir, boolean fsync, LogSync syncOverride, boolean syncBesideWriter) throws IOException {
         Files.createDirectories(dataDir);
         try {
             Path db = dataDir.resolve("hypatia.db").toAbsolutePath();
@@ -168,7 +179,7 @@ public final class SqliteStore implements Store {
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
             }
-            return new SqliteStore(c, checkpoints, logSync);
+            return new SqliteStore(c, checkpoints, logSync, syncBesideWriter);
         } catch (SQLException e) {
             throw new IOException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -184,7 +195,7 @@ public final class SqliteStore implements Store {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
             Schema.apply(c);
             c.setAutoCommit(false);
-            return new SqliteStore(c, null, null);
+            return new SqliteStore(c, null, null, false);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
         }
@@ -236,6 +247,10 @@ public final class SqliteStore implements Store {
                     if (!batch.isEmpty()) {
                         syncQueue.add(new Committed(List.copyOf(batch), start)); // acknowledged once synced
                     }
+                } else if (logSync != null) {
+                    if (!batch.isEmpty()) {
+                        syncAndAcknowledge(List.of(new Committed(batch, start))); // on this thread, before the next batch
+                    }
                 } else {
                     if (!batch.isEmpty()) {
                         commitListener.committed(System.nanoTime() - start, batch.size());
@@ -282,31 +297,36 @@ public final class SqliteStore implements Store {
             syncQueue.drainTo(ready);
             boolean stop = ready.removeIf(c -> c == SYNC_STOP);
             if (!ready.isEmpty()) {
-                IOException failed = syncFailure;
-                if (failed == null) {
-                    try {
-                        logSync.sync();
-                        syncs.incrementAndGet();
-                    } catch (IOException | RuntimeException e) {
-                        failed = e instanceof IOException io ? io : new IOException(e);
-                        syncFailure = failed;
-                        LOG.log(Level.SEVERE, "syncing the store's log failed; no change is acknowledged from now on", e);
-                    }
-                }
-                long now = System.nanoTime();
-                for (Committed c : ready) {
-                    if (failed == null) {
-                        commitListener.committed(now - c.startNanos(), c.batch().size());
-                        c.batch().forEach(p -> p.done.complete(null));
-                    } else {
-                        IllegalStateException e = new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
-                        c.batch().forEach(p -> p.done.completeExceptionally(e));
-                    }
-                }
+                syncAndAcknowledge(ready);
                 ready.clear();
             }
             if (stop) {
                 return;
+            }
+        }
+    }
+
+    /** Syncs the log once for {@code ready}, then completes their callers' futures (or fails them). */
+    private void syncAndAcknowledge(List<Committed> ready) {
+        IOException failed = syncFailure;
+        if (failed == null) {
+            try {
+                logSync.sync();
+                syncs.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                failed = e instanceof IOException io ? io : new IOException(e);
+                syncFailure = failed;
+                LOG.log(Level.SEVERE, "syncing the store's log failed; no change is acknowledged from now on", e);
+            }
+        }
+        long now = System.nanoTime();
+        for (Committed c : ready) {
+            if (failed == null) {
+                commitListener.committed(now - c.startNanos(), c.batch().size());
+                c.batch().forEach(p -> p.done.complete(null));
+            } else {
+                IllegalStateException e = new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
+                c.batch().forEach(p -> p.done.completeExceptionally(e));
             }
         }
     }

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The embedded store's writer: cached statements and checkpoints off the commit path, on a real SQLite file. */
 class SqliteStoreTest {
@@ -88,6 +90,29 @@ class SqliteStoreTest {
     }
 
     @Test
+    void theWriterAcknowledgesAChangeOnlyOnceItHasSyncedItsLog() throws Exception {
+        Semaphore syncing = new Semaphore(0);
+        Semaphore release = new Semaphore(0);
+        SqliteStore.LogSync held = () -> {
+            syncing.release();
+            release.acquireUninterruptibly();
+        };
+        try (SqliteStore store = SqliteStore.open(dir, true, held, false)) {
+            CompletableFuture<Void> table = store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)"));
+            syncing.acquire(); // committed, its sync under way
+            assertFalse(table.isDone(), "acknowledged before its log was synced");
+            release.release();
+            table.join();
+            CompletableFuture<Void> first = store.submit(row(1));
+            syncing.acquire();
+            assertFalse(first.isDone(), "acknowledged before its log was synced");
+            release.release();
+            first.join();
+            assertEquals(1, committedRows());
+        }
+    }
+
+    @Test
     void aChangeIsAcknowledgedOnlyOnceItsLogIsSyncedAndTheNextBatchCommitsMeanwhile() throws Exception {
         Semaphore syncing = new Semaphore(0);
         Semaphore release = new Semaphore(0);
@@ -95,7 +120,7 @@ class SqliteStoreTest {
             syncing.release();
             release.acquireUninterruptibly();
         };
-        try (SqliteStore store = SqliteStore.open(dir, true, held)) {
+        try (SqliteStore store = SqliteStore.open(dir, true, held, true)) {
             CompletableFuture<Void> table = store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)"));
             syncing.acquire(); // committed, its sync under way
             assertFalse(table.isDone(), "acknowledged before its log was synced");
@@ -119,15 +144,16 @@ class SqliteStoreTest {
         }
     }
 
-    @Test
-    void afterAFailedSyncNothingIsAcknowledged() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void afterAFailedSyncNothingIsAcknowledged(boolean besideWriter) throws Exception {
         boolean[] fail = {false};
         SqliteStore.LogSync failing = () -> {
             if (fail[0]) {
                 throw new IOException("simulated EIO");
             }
         };
-        try (SqliteStore store = SqliteStore.open(dir, true, failing)) {
+        try (SqliteStore store = SqliteStore.open(dir, true, failing, besideWriter)) {
             store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)")).join();
             fail[0] = true;
             CompletionException failed = assertThrows(CompletionException.class, () -> store.submit(row(1)).join());
