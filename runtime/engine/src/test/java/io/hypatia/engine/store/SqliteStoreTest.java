@@ -89,46 +89,46 @@ class SqliteStoreTest {
         }
     }
 
-    @Test
-    void theWriterAcknowledgesAChangeOnlyOnceItHasSyncedItsLog() throws Exception {
-        Semaphore syncing = new Semaphore(0);
-        Semaphore release = new Semaphore(0);
-        SqliteStore.LogSync held = () -> {
+    /** A log sync that signals when it starts and waits for a permit to finish. */
+    private static final class HeldSync implements SqliteStore.LogSync {
+        final Semaphore syncing = new Semaphore(0);
+        final Semaphore release = new Semaphore(0);
+
+        @Override
+        public void sync() {
             syncing.release();
             release.acquireUninterruptibly();
-        };
-        try (SqliteStore store = SqliteStore.open(dir, true, held, false)) {
-            CompletableFuture<Void> table = store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)"));
+        }
+
+        /** Submits {@code write}, checks it is not acknowledged while its sync is held, then lets the sync end. */
+        void acknowledgedOnlyAfterItsSync(SqliteStore store, Store.Write write) throws InterruptedException {
+            CompletableFuture<Void> saved = store.submit(write);
             syncing.acquire(); // committed, its sync under way
-            assertFalse(table.isDone(), "acknowledged before its log was synced");
+            assertFalse(saved.isDone(), "acknowledged before its log was synced");
             release.release();
-            table.join();
-            CompletableFuture<Void> first = store.submit(row(1));
-            syncing.acquire();
-            assertFalse(first.isDone(), "acknowledged before its log was synced");
-            release.release();
-            first.join();
+            saved.join();
+        }
+    }
+
+    private static final Store.Write CREATE_SCRATCH = c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)");
+
+    @Test
+    void theWriterAcknowledgesAChangeOnlyOnceItHasSyncedItsLog() throws Exception {
+        HeldSync held = new HeldSync();
+        try (SqliteStore store = SqliteStore.open(dir, true, held, false)) {
+            held.acknowledgedOnlyAfterItsSync(store, CREATE_SCRATCH);
+            held.acknowledgedOnlyAfterItsSync(store, row(1));
             assertEquals(1, committedRows());
         }
     }
 
     @Test
     void aChangeIsAcknowledgedOnlyOnceItsLogIsSyncedAndTheNextBatchCommitsMeanwhile() throws Exception {
-        Semaphore syncing = new Semaphore(0);
-        Semaphore release = new Semaphore(0);
-        SqliteStore.LogSync held = () -> {
-            syncing.release();
-            release.acquireUninterruptibly();
-        };
+        HeldSync held = new HeldSync();
         try (SqliteStore store = SqliteStore.open(dir, true, held, true)) {
-            CompletableFuture<Void> table = store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)"));
-            syncing.acquire(); // committed, its sync under way
-            assertFalse(table.isDone(), "acknowledged before its log was synced");
-            release.release();
-            table.join();
-
+            held.acknowledgedOnlyAfterItsSync(store, CREATE_SCRATCH);
             CompletableFuture<Void> first = store.submit(row(1));
-            syncing.acquire(); // the first row's sync is held
+            held.syncing.acquire(); // the first row's sync is held
             CompletableFuture<Void> second = store.submit(row(2));
             // The writer commits the second row while the first one's sync is still held.
             assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
@@ -138,7 +138,7 @@ class SqliteStoreTest {
             });
             assertFalse(first.isDone(), "acknowledged before its log was synced");
             assertFalse(second.isDone(), "acknowledged before its log was synced");
-            release.release(2); // the first sync, then one covering the second row
+            held.release.release(2); // the first sync, then one covering the second row
             first.join();
             second.join();
         }
@@ -154,7 +154,7 @@ class SqliteStoreTest {
             }
         };
         try (SqliteStore store = SqliteStore.open(dir, true, failing, besideWriter)) {
-            store.submit(c -> c.createStatement().execute("CREATE TABLE scratch (x BIGINT)")).join();
+            store.submit(CREATE_SCRATCH).join();
             fail[0] = true;
             CompletionException failed = assertThrows(CompletionException.class, () -> store.submit(row(1)).join());
             assertTrue(failed.getCause().getMessage().contains("could not be synced"), failed.getCause().getMessage());
