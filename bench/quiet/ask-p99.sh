@@ -16,7 +16,8 @@
 #   queue/locked/commit mean ms an ask waited for the asks of its study ahead of it, held the study's
 #                       ask lock (snapshot, sampler, creation), and waited for its commit (fsync)
 #                       (builds before this script have no such series: "-")
-#   commits/trial       store transactions (each one fsync) per told trial: group commit shares them
+#   commits/trial       store transactions per told trial (group commit shares them; since session 6 a
+#                       commit is not a sync: one fdatasync of the log covers every commit before it)
 #   gc                  GC pauses over the measured seconds: count, longest (ms)
 #   cpu us/trial        CPU of the service process and of the client process per trial
 # Builds nothing: run `mvn -B -ntp -DskipTests package` first. SECONDS_PER (default 8) and WARMUP
