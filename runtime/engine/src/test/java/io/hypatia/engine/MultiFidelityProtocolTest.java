@@ -155,6 +155,14 @@ class MultiFidelityProtocolTest extends EngineTestBase {
         assertEquals(2, promoted.attempt());
         assertEquals(EngineException.Code.INVALID_ARGUMENT, code(() -> engine.report("s", id, 3, 0.6, 2, "")),
                 "steps go on from the checkpoint");
+        // The first worker's client lost the answer to its pausing report and repeats it after the promotion.
+        Verdict repeated = engine.report("s", id, 3, 0.7, a.attempt(), "c3");
+        assertEquals(List.of(Decision.PAUSE, 0, "rung 0 reached"), List.of(repeated.decision(), repeated.rung(), repeated.reason()),
+                "a repeated report of a superseded attempt gets the first answer");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 3, 0.65, a.attempt(), "")),
+                "another value at that step is no repeat: the superseded attempt is fenced");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 4, 0.6, a.attempt(), "")),
+                "a later step of the superseded attempt is fenced");
         engine.report("s", id, 4, 0.6, 2, "");
 
         restart();
@@ -162,6 +170,9 @@ class MultiFidelityProtocolTest extends EngineTestBase {
         assertEquals(List.of("PAUSE", "PROMOTE"), d.stream().map(DecisionRecord::decision).toList());
         assertEquals("rung 0 reached", d.get(0).reason());
         assertTrue(d.get(1).reason().contains("best of rung 0"));
+        assertEquals(Decision.PAUSE, engine.report("s", id, 3, 0.7, a.attempt(), "c3").decision(),
+                "answered from what the store kept");
+        assertEquals(2, engine.getTrial("s", id).attempts(), "the repeat changed nothing");
     }
 
     /**
