@@ -161,6 +161,8 @@ final class ReportPath {
         }
         for (ReportRecord r : t.reports()) {
             if (r.attempt() == attempt && r.step() == step && r.value() == value) {
+                LOG.info("trial " + t.id + ": a repeat of attempt " + attempt + "'s report at step " + step
+                        + " came after the trial moved on to attempt " + t.attempts + "; answered " + ending.decision() + " as the first");
                 return Verdict.of(Decision.valueOf(ending.decision()), ending.rung(), ending.reason());
             }
         }
