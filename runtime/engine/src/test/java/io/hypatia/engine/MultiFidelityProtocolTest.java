@@ -101,6 +101,25 @@ class MultiFidelityProtocolTest extends EngineTestBase {
                 "the restarted attempt may report step 1 again");
     }
 
+    /** A repeat of an ask whose trial was handed out again since gets the attempt that ask handed out, also after a restart. */
+    @Test
+    void aRepeatedAskWhoseTrialWasHandedOutAgainIsAnsweredItsOwnAttempt() throws Exception {
+        engine.createStudy(spec("s", "none"));
+        Asked first = engine.ask("s", 1, "w1", "ask-1").get(0);
+        long id = first.info().trial().id();
+        engine.expireLeasesAt(FAR_FUTURE);
+        assertEquals(2, engine.ask("s", 1, "w2").get(0).attempt(), "the requeued trial is handed out again");
+        assertEquals(List.of(id, 1L), attemptOf(engine.ask("s", 1, "w1", "ask-1").get(0)));
+        restart();
+        assertEquals(List.of(id, 1L), attemptOf(engine.ask("s", 1, "w1", "ask-1").get(0)), "from the stored trials");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 1, 0.5, 1, "")));
+        assertEquals(Decision.CONTINUE, engine.report("s", id, 1, 0.5, 2, "").decision(), "w2 holds the trial");
+    }
+
+    private static List<Long> attemptOf(Asked a) {
+        return List.of(a.info().trial().id(), (long) a.attempt());
+    }
+
     /** Pauses every trial at step 3 of budget 3; promotes the first paused trial to budget 9. */
     private static final class PauseAndPromote implements Scheduler {
         @Override
