@@ -161,7 +161,7 @@ public final class GpLatency {
      * else (the API, commons-math3) from this program's class path, so both builds take the same
      * trial and space objects.
      */
-    private static ClassLoader otherBuild(String path) throws IOException {
+    static ClassLoader otherBuild(String path) throws IOException {
         String[] parts = path.split(java.io.File.pathSeparator);
         URL[] urls = new URL[parts.length];
         for (int i = 0; i < parts.length; i++) {
