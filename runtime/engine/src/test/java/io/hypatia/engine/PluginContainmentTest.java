@@ -75,8 +75,12 @@ class PluginContainmentTest extends EngineTestBase {
         assertEquals(24, engine.getStudy("h").trialCounts().values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(pluginThreads("sampler hangs") <= PluginCalls.MAX_THREADS_PER_PLUGIN,
                 "threads held: " + pluginThreads("sampler hangs"));
-        assertEquals(PluginCalls.QUARANTINE_AFTER, entered.get(), "asks serialise per study; after 3 timeouts the sampler is skipped");
+        // Asks serialise per study; after 3 timeouts the sampler is not called again. A call whose
+        // 100 ms ran out before its pool thread started (a busy machine) is cancelled without
+        // entering the plugin, so count the calls made, not the calls that entered.
         PluginFaults f = engine.pluginFaults().get("sampler hangs");
+        assertEquals(PluginCalls.QUARANTINE_AFTER, f.calls(), f.toString());
+        assertTrue(entered.get() <= PluginCalls.QUARANTINE_AFTER, "entered: " + entered.get());
         assertEquals(3, f.timeouts());
         assertEquals(21, f.rejected());
         assertTrue(f.quarantined());
