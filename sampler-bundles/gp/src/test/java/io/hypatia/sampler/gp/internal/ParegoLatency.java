@@ -43,15 +43,8 @@ public final class ParegoLatency {
         List<String> names = new ArrayList<>(List.of("this build"));
         List<java.util.function.Supplier<Sampler>> builds = new ArrayList<>(List.of(GpSampler::new));
         if (against != null) {
-            Class<?> other = GpLatency.otherBuild(against).loadClass(GpSampler.class.getName());
             names.add("--against");
-            builds.add(() -> {
-                try {
-                    return (Sampler) other.getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            builds.add(GpLatency.otherSampler(against));
         }
         int d = 30;
         SearchSpace space = StudyLoop.unitCube(d);
