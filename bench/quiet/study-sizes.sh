@@ -3,6 +3,8 @@
 # Grows one study (random sampler) and at each size times 2,000 ask+tell round trips with one
 # client, then GetStudy and GetBestTrials, in process and over gRPC; prints p50/p99, round trips/s,
 # process CPU, GC time and bytes allocated per round trip (the last does not depend on load).
+# Ends with the goal line: over gRPC, each larger study's round trips/s (at least 0.8x) and ask
+# p50/p99 (at most 1.2x) against the smallest's, MET or NOT MET.
 # Builds nothing: run `mvn -B -ntp -DskipTests package` first. CLIENTS=N for concurrent clients.
 #   bench/quiet/study-sizes.sh [SIZES]      (default 1000,10000,36000,100000)
 set -euo pipefail

@@ -104,7 +104,7 @@ public class ClientFailoverIT {
         }
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> javaWorkers = new ArrayList<>();
-        try (SharedGateways gateways = SharedGateways.start(3, "hypatia-sampler-random")) {
+        try (SharedGateways gateways = SharedGateways.start("ClientFailoverIT", 3, "hypatia-sampler-random")) {
             gateways.awaitPlugin("sampler", "random");
             for (Run r : runs.values()) {
                 gateways.stub(1).createStudy(CreateStudyRequest.newBuilder().setName(r.study)

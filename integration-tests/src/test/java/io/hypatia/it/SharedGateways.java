@@ -6,6 +6,7 @@ import io.hypatia.grpc.v1.HypatiaServiceGrpc;
 import io.hypatia.grpc.v1.ListPluginsRequest;
 import io.hypatia.engine.store.PostgresStore;
 import io.hypatia.engine.store.TestPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ import org.junit.Assume;
  * PostgreSQL server: HYPATIA_TEST_PG_URL, HYPATIA_TEST_PG_USER and HYPATIA_TEST_PG_PASSWORD
  * (`eval "$(.ci/postgres start DIR)"` starts one); skips the test without it, except with
  * CI=true, where it fails.
+ *
+ * <p>Each gateway's output (its log) is written to {@code target/shared-gateways/NAME-gateway-I.log}
+ * on close, and {@link #printTails} shows the last lines of each when a test fails.
  */
 final class SharedGateways implements AutoCloseable {
     private final List<ChildService> gateways = new ArrayList<>();
@@ -27,17 +31,22 @@ final class SharedGateways implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final Path work;
     private final TestPostgres.Database database;
+    private final String name;
 
-    private SharedGateways(Path work, TestPostgres.Database database) {
+    private SharedGateways(Path work, TestPostgres.Database database, String name) {
         this.work = work;
         this.database = database;
+        this.name = name;
     }
 
-    /** Starts {@code count} gateways with these bundles (names without .jar) and waits until each serves. */
-    static SharedGateways start(int count, String... bundles) throws Exception {
+    /**
+     * Starts {@code count} gateways with these bundles (names without .jar) and waits until each
+     * serves; {@code name} names their log files.
+     */
+    static SharedGateways start(String name, int count, String... bundles) throws Exception {
         TestPostgres.Database database = TestPostgres.createDatabase(why -> Assume.assumeTrue(why, false));
         PostgresStore.Credentials login = TestPostgres.credentials();
-        SharedGateways g = new SharedGateways(Files.createTempDirectory("hypatia-shared"), database);
+        SharedGateways g = new SharedGateways(Files.createTempDirectory("hypatia-shared"), database, name);
         try {
             String url = database.url();
             Path deploy = Files.createDirectories(g.work.resolve("deploy"));
@@ -93,12 +102,45 @@ final class SharedGateways implements AutoCloseable {
         gateways.get(i).kill();
     }
 
+    /** Prints the last {@code lines} lines of each gateway's output to stderr (for a failed test). */
+    void printTails(int lines) {
+        for (int i = 0; i < gateways.size(); i++) {
+            List<String> out;
+            synchronized (gateways.get(i).output) {
+                out = new ArrayList<>(gateways.get(i).output);
+            }
+            System.err.println("---- gateway " + i + " (port " + (i < ports.size() ? ports.get(i) : "?") + "): last "
+                    + Math.min(lines, out.size()) + " of " + out.size() + " lines ----");
+            out.subList(Math.max(0, out.size() - lines), out.size()).forEach(System.err::println);
+        }
+        System.err.println("---- full logs: " + logDir().toAbsolutePath() + " ----");
+    }
+
+    private Path logDir() {
+        return Path.of("target", "shared-gateways");
+    }
+
+    /** Keeps each gateway's whole output under target/shared-gateways. */
+    private void saveLogs() {
+        try {
+            Files.createDirectories(logDir());
+            for (int i = 0; i < gateways.size(); i++) {
+                synchronized (gateways.get(i).output) {
+                    Files.write(logDir().resolve(name + "-gateway-" + i + ".log"), gateways.get(i).output);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("could not keep the gateways' logs: " + e);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         channels.forEach(ManagedChannel::shutdownNow);
         for (ChildService g : gateways) {
             g.stop();
         }
+        saveLogs();
         ServiceFixture.deleteTree(work);
         database.drop();
     }

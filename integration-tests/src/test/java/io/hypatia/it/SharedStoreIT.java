@@ -59,37 +59,72 @@ public class SharedStoreIT {
     @Test
     public void threeGatewaysShareStudiesAndSurviveTheLossOfOne() throws Exception {
         List<Thread> clients = new ArrayList<>();
-        try (SharedGateways gateways = SharedGateways.start(GATEWAYS, "hypatia-sampler-random", "hypatia-sampler-support",
-                "hypatia-sampler-tpe", "hypatia-scheduler-support", "hypatia-scheduler-asha")) {
+        try (SharedGateways gateways = SharedGateways.start("SharedStoreIT", GATEWAYS, "hypatia-sampler-random",
+                "hypatia-sampler-support", "hypatia-sampler-tpe", "hypatia-scheduler-support", "hypatia-scheduler-asha")) {
             this.gateways = gateways;
-            gateways.awaitPlugin("scheduler", "asha");
-            createStudies();
-            // generous repeats: a loaded build machine may leave a gateway's call past its deadline
-            client = HypatiaClient.builder(gateways.target()).retries(50).timeout(Duration.ofSeconds(60)).build();
-            for (int c = 0; c < CLIENTS; c++) {
-                int id = c;
-                Thread t = new Thread(() -> client(id), "client-" + c);
-                t.start();
-                clients.add(t);
+            try {
+                run(clients);
+            } catch (Throwable e) {
+                explain(e);
+                throw e;
             }
-            awaitAcks(ACKS_BEFORE_KILL);
-            int ackedBeforeKill = ackCount.get();
-            gateways.kill(0);
-            awaitAcks(ackedBeforeKill + ACKS_AFTER_KILL);
-            stop.set(true);
-            for (Thread t : clients) {
-                t.join(300_000);
-                assertTrue(t.getName() + " finished", !t.isAlive());
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("a client failed", failure.get());
-            }
-            check("asha", ackedBeforeKill);
-            check("tpe", ackedBeforeKill);
         } finally {
             stop.set(true);
             if (client != null) {
                 client.close();
+            }
+        }
+    }
+
+    private void run(List<Thread> clients) throws Exception {
+        gateways.awaitPlugin("scheduler", "asha");
+        createStudies();
+        // generous repeats: a loaded build machine may leave a gateway's call past its deadline
+        client = HypatiaClient.builder(gateways.target()).retries(50).timeout(Duration.ofSeconds(60)).build();
+        for (int c = 0; c < CLIENTS; c++) {
+            int id = c;
+            Thread t = new Thread(() -> client(id), "client-" + c);
+            t.start();
+            clients.add(t);
+        }
+        awaitAcks(ACKS_BEFORE_KILL);
+        int ackedBeforeKill = ackCount.get();
+        gateways.kill(0);
+        awaitAcks(ackedBeforeKill + ACKS_AFTER_KILL);
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(300_000);
+            assertTrue(t.getName() + " finished", !t.isAlive());
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a client failed", failure.get());
+        }
+        check("asha", ackedBeforeKill);
+        check("tpe", ackedBeforeKill);
+    }
+
+    /**
+     * For a failure: the gateways' last log lines, and the history of each trial the failure names
+     * ("trial N"): its attempts, workers, reports and decisions, as the store has them.
+     */
+    private void explain(Throwable e) {
+        stop.set(true);
+        gateways.printTails(60);
+        Set<Long> named = new HashSet<>();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            var m = java.util.regex.Pattern.compile("trial (\\d+)").matcher(String.valueOf(c.getMessage()));
+            while (m.find()) {
+                named.add(Long.parseLong(m.group(1)));
+            }
+        }
+        for (long id : named) {
+            for (String study : List.of("asha", "tpe")) {
+                try {
+                    var t = stub(2).getTrial(io.hypatia.grpc.v1.GetTrialRequest.newBuilder().setStudy(study).setTrialId(id).build());
+                    System.err.println("---- " + study + " trial " + id + " as stored ----\n" + t);
+                } catch (RuntimeException notThere) {
+                    // a trial of the other study
+                }
             }
         }
     }

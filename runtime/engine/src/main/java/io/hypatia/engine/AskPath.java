@@ -159,7 +159,7 @@ final class AskPath {
     /** Hands {@code t} out (see below), marked with the ask's request id, and queues its row. */
     private Step handOut(StudyState s, TrialRecord t, HandOut handOut, String worker, String askId) {
         if (!askId.isEmpty()) {
-            t.attributes.put(AskRequests.ASK_REQUEST_ID, askId); // durable with the hand-out, for replays after a restart
+            AskRequests.mark(t, askId); // durable with the hand-out, for replays after a restart and on other gateways
         }
         Asked asked = handOut(s, t, handOut, worker);
         return new Step(asked, lifecycle.save(s, t), null, 0);

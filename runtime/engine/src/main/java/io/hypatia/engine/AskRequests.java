@@ -17,6 +17,12 @@ import java.util.concurrent.CompletableFuture;
 final class AskRequests {
     /** Trial attribute holding the request id of the ask that last handed the trial out. */
     static final String ASK_REQUEST_ID = "ask_request_id";
+    /**
+     * Trial attribute holding the attempt that ask handed out, so a repeat of the ask is answered
+     * that attempt even after the trial was handed out again (e.g. its lease expired before the
+     * repeat came): the repeat's worker is then fenced, not given the new attempt's trial as well.
+     */
+    static final String ASK_REQUEST_ATTEMPT = "ask_request_attempt";
 
     private final Studies studies;
 
@@ -24,18 +30,40 @@ final class AskRequests {
         this.studies = studies;
     }
 
+    /** A trial an ask handed out and the attempt it handed out (0: not recorded, by a store written before it was). */
+    record Handed(long trialId, int attempt) {
+    }
+
     /** The trials an ask with a request id handed out, and when that hand-out became durable. */
-    record AskRecord(List<Long> trialIds, CompletableFuture<Void> durable) {
+    record AskRecord(List<Handed> handed, CompletableFuture<Void> durable) {
+    }
+
+    /** Marks {@code t}, about to be handed out as its next attempt by the ask {@code askId}; durable with the hand-out. */
+    static void mark(TrialRecord t, String askId) {
+        t.attributes.put(ASK_REQUEST_ID, askId);
+        t.attributes.put(ASK_REQUEST_ATTEMPT, Integer.toString(t.attempts + 1));
+    }
+
+    /** What the ask that last marked {@code t} handed out. */
+    private static Handed handed(TrialRecord t) {
+        String attempt = t.attributes.get(ASK_REQUEST_ATTEMPT);
+        int a = 0;
+        try {
+            a = attempt == null ? 0 : Integer.parseInt(attempt);
+        } catch (NumberFormatException e) {
+            // not ours: answer the current attempt, as before the attribute existed
+        }
+        return new Handed(t.id, a);
     }
 
     /** The study's index of asks by request id, rebuilt from the trials' attributes when not held; hold the study. */
     static Map<String, AskRecord> of(StudyState s) {
         if (s.askRequests == null) {
-            Map<String, List<Long>> ids = new HashMap<>();
+            Map<String, List<Handed>> ids = new HashMap<>();
             for (TrialRecord t : s.trials) {
                 String id = t.attributes.get(ASK_REQUEST_ID);
                 if (id != null) {
-                    ids.computeIfAbsent(id, k -> new ArrayList<>()).add(t.id);
+                    ids.computeIfAbsent(id, k -> new ArrayList<>()).add(handed(t));
                 }
             }
             s.askRequests = new HashMap<>();
@@ -55,7 +83,7 @@ final class AskRequests {
     /** Records what the ask {@code askId} handed out (the cache only: the trials carry the id in the store). */
     static void remember(StudyState s, String askId, List<Asked> out, List<CompletableFuture<Void>> saves) {
         synchronized (s) {
-            of(s).put(askId, new AskRecord(out.stream().map(a -> a.info().trial().id()).toList(),
+            of(s).put(askId, new AskRecord(out.stream().map(a -> new Handed(a.info().trial().id(), a.attempt())).toList(),
                     CompletableFuture.allOf(saves.toArray(CompletableFuture[]::new))));
         }
     }
@@ -69,10 +97,10 @@ final class AskRequests {
             String askId = t.attributes.get(ASK_REQUEST_ID);
             if (askId != null) {
                 AskRecord known = s.askRequests.get(askId);
-                if (known == null || !known.trialIds().contains(t.id)) {
-                    List<Long> ids = new ArrayList<>(known == null ? List.of() : known.trialIds());
-                    ids.add(t.id);
-                    s.askRequests.put(askId, new AskRecord(ids, CompletableFuture.completedFuture(null)));
+                if (known == null || known.handed().stream().noneMatch(h -> h.trialId() == t.id)) {
+                    List<Handed> handed = new ArrayList<>(known == null ? List.of() : known.handed());
+                    handed.add(handed(t));
+                    s.askRequests.put(askId, new AskRecord(handed, CompletableFuture.completedFuture(null)));
                 }
             }
         }
@@ -90,13 +118,21 @@ final class AskRequests {
         TrialLifecycle.await(earlier.durable());
         return studies.guard().call(s, () -> {
             List<Asked> out = new ArrayList<>();
-            for (long id : earlier.trialIds()) {
-                TrialRecord t = s.byId.get(id);
-                if (t != null) {
-                    boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
-                    out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
-                            resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
+            for (Handed h : earlier.handed()) {
+                TrialRecord t = s.byId.get(h.trialId());
+                if (t == null) {
+                    continue;
                 }
+                if (h.attempt() > 0 && h.attempt() != t.attempts) {
+                    // Handed out again since (the first attempt's lease expired, or it paused and was
+                    // promoted): the repeat gets its own, superseded attempt, which the fence refuses;
+                    // never the attempt another worker holds.
+                    out.add(new Asked(t.info(s.spec.name()), false, h.attempt(), h.attempt() > 1 ? HandOut.REQUEUED : HandOut.NEW, "", 0));
+                    continue;
+                }
+                boolean resume = t.attempts > 1 && t.checkpointStep >= 0;
+                out.add(new Asked(t.info(s.spec.name()), resume, t.attempts, t.attempts > 1 ? HandOut.REQUEUED : HandOut.NEW,
+                        resume ? t.checkpoint : "", resume ? t.checkpointStep : 0));
             }
             return out;
         });

@@ -54,6 +54,10 @@ final class ReportPath {
         return studies.guard().call(s, () -> {
             Verdict verdict = Verdict.proceed();
             TrialRecord t = lifecycle.requireTrial(s, trialId);
+            Verdict ended = repeatOfEndingReport(t, attempt, step, value);
+            if (ended != null) {
+                return new TrialLifecycle.Saved<>(null, ended);
+            }
             TrialLifecycle.fence(t, attempt, "report");
             IntermediateValue last = t.lastIntermediate();
             if (last != null && step == last.step() && value == last.value()
@@ -133,6 +137,36 @@ final class ReportPath {
             ps.setDouble(4, value);
             ps.setInt(5, attempt);
         }
+    }
+
+    /**
+     * The answer to a report repeated by a client retry after its first copy ended its attempt
+     * (PAUSE or STOP) and the trial was handed out again meanwhile (a promotion; with several
+     * gateways the repeat may come after another worker's ask): what the first copy was answered,
+     * instead of refusing the superseded attempt. Null when this is not such a repeat.
+     */
+    private static Verdict repeatOfEndingReport(TrialRecord t, int attempt, double step, double value) {
+        if (attempt <= 0 || attempt >= t.attempts) {
+            return null;
+        }
+        DecisionRecord ending = null;
+        for (DecisionRecord d : t.decisions) {
+            if (d.attempt() == attempt && d.step() == step
+                    && (d.decision().equals(Decision.PAUSE.name()) || d.decision().equals(Decision.STOP.name()))) {
+                ending = d;
+            }
+        }
+        if (ending == null) {
+            return null;
+        }
+        for (ReportRecord r : t.reports()) {
+            if (r.attempt() == attempt && r.step() == step && r.value() == value) {
+                LOG.info("trial " + t.id + ": a repeat of attempt " + attempt + "'s report at step " + step
+                        + " came after the trial moved on to attempt " + t.attempts + "; answered " + ending.decision() + " as the first");
+                return Verdict.of(Decision.valueOf(ending.decision()), ending.rung(), ending.reason());
+            }
+        }
+        return null; // the same step with another value: not a repeat, and the attempt is over
     }
 
     /** The answer to a report repeated by a client retry: what the first one was answered. */

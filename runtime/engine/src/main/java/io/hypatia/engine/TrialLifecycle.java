@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 
 /**
  * The trial state machine outside the two hot paths: creating trials, enqueueing, telling
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletionException;
  * (so the store sees changes in the engine's order) and awaited after releasing it.
  */
 final class TrialLifecycle {
+    private static final Logger LOG = Logger.getLogger(TrialLifecycle.class.getName());
     private final Store store;
     private final Studies studies;
     final TrainingTime trainingTime = new TrainingTime();
@@ -143,9 +145,12 @@ final class TrialLifecycle {
             throw EngineException.invalid("attempt", "must be >= 0, got " + attempt);
         }
         if (attempt != 0 && attempt != t.attempts) {
-            throw EngineException.precondition("attempt", "attempt " + attempt + " of trial " + t.id
+            String why = "attempt " + attempt + " of trial " + t.id
                     + " is no longer current (trial is at attempt " + t.attempts + ", " + t.state
-                    + (t.worker.isEmpty() ? "" : ", last handed to worker '" + t.worker + "'") + "); this " + what + " is refused");
+                    + (t.worker.isEmpty() ? "" : ", last handed to worker '" + t.worker + "'") + "); this " + what + " is refused";
+            // Rare (a worker that lost its trial), and the service's only trace of it: logged.
+            LOG.info(why);
+            throw EngineException.precondition("attempt", why);
         }
     }
 

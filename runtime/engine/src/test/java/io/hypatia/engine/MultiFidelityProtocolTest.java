@@ -101,6 +101,25 @@ class MultiFidelityProtocolTest extends EngineTestBase {
                 "the restarted attempt may report step 1 again");
     }
 
+    /** A repeat of an ask whose trial was handed out again since gets the attempt that ask handed out, also after a restart. */
+    @Test
+    void aRepeatedAskWhoseTrialWasHandedOutAgainIsAnsweredItsOwnAttempt() throws Exception {
+        engine.createStudy(spec("s", "none"));
+        Asked first = engine.ask("s", 1, "w1", "ask-1").get(0);
+        long id = first.info().trial().id();
+        engine.expireLeasesAt(FAR_FUTURE);
+        assertEquals(2, engine.ask("s", 1, "w2").get(0).attempt(), "the requeued trial is handed out again");
+        assertEquals(List.of(id, 1L), attemptOf(engine.ask("s", 1, "w1", "ask-1").get(0)));
+        restart();
+        assertEquals(List.of(id, 1L), attemptOf(engine.ask("s", 1, "w1", "ask-1").get(0)), "from the stored trials");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 1, 0.5, 1, "")));
+        assertEquals(Decision.CONTINUE, engine.report("s", id, 1, 0.5, 2, "").decision(), "w2 holds the trial");
+    }
+
+    private static List<Long> attemptOf(Asked a) {
+        return List.of(a.info().trial().id(), (long) a.attempt());
+    }
+
     /** Pauses every trial at step 3 of budget 3; promotes the first paused trial to budget 9. */
     private static final class PauseAndPromote implements Scheduler {
         @Override
@@ -155,6 +174,14 @@ class MultiFidelityProtocolTest extends EngineTestBase {
         assertEquals(2, promoted.attempt());
         assertEquals(EngineException.Code.INVALID_ARGUMENT, code(() -> engine.report("s", id, 3, 0.6, 2, "")),
                 "steps go on from the checkpoint");
+        // The first worker's client lost the answer to its pausing report and repeats it after the promotion.
+        Verdict repeated = engine.report("s", id, 3, 0.7, a.attempt(), "c3");
+        assertEquals(List.of(Decision.PAUSE, 0, "rung 0 reached"), List.of(repeated.decision(), repeated.rung(), repeated.reason()),
+                "a repeated report of a superseded attempt gets the first answer");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 3, 0.65, a.attempt(), "")),
+                "another value at that step is no repeat: the superseded attempt is fenced");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, code(() -> engine.report("s", id, 4, 0.6, a.attempt(), "")),
+                "a later step of the superseded attempt is fenced");
         engine.report("s", id, 4, 0.6, 2, "");
 
         restart();
@@ -162,6 +189,9 @@ class MultiFidelityProtocolTest extends EngineTestBase {
         assertEquals(List.of("PAUSE", "PROMOTE"), d.stream().map(DecisionRecord::decision).toList());
         assertEquals("rung 0 reached", d.get(0).reason());
         assertTrue(d.get(1).reason().contains("best of rung 0"));
+        assertEquals(Decision.PAUSE, engine.report("s", id, 3, 0.7, a.attempt(), "c3").decision(),
+                "answered from what the store kept");
+        assertEquals(2, engine.getTrial("s", id).attempts(), "the repeat changed nothing");
     }
 
     /**

@@ -152,6 +152,65 @@ class SharedStoreTest {
         assertEquals(2, again.attempt());
     }
 
+    /**
+     * The case SharedStoreIT found: a worker's report paused its trial on gateway a, whose answer
+     * was lost (the gateway was killed, or the call passed its deadline); another worker's ask on
+     * gateway b promoted the trial (attempt 2); then the first worker's client repeated the report
+     * on gateway b. It must get the first answer (PAUSE), not be refused as a superseded attempt,
+     * and the trial must stay with the second worker.
+     */
+    @Test
+    void aPausingReportRepeatedOnAnotherGatewayAfterThePromotionGetsTheFirstAnswer() {
+        a.createStudy(spec("r", "pause-at-1"));
+        Asked first = a.ask("r", 1, "w1", "ask-1").get(0);
+        long id = first.info().trial().id();
+        Verdict paused = a.report("r", id, 1, 0.25, first.attempt(), "ckpt-1");
+        assertEquals(Decision.PAUSE, paused.decision());
+
+        Asked promoted = b.ask("r", 1, "w2", "ask-2").get(0);
+        assertEquals(id, promoted.info().trial().id(), "the paused trial is promoted");
+        assertEquals(2, promoted.attempt());
+
+        Verdict repeated = b.report("r", id, 1, 0.25, first.attempt(), "ckpt-1");
+        assertEquals(List.of(paused.decision(), paused.rung(), paused.reason()),
+                List.of(repeated.decision(), repeated.rung(), repeated.reason()), "the repeat is answered as the first");
+        assertEquals(Decision.PAUSE, a.report("r", id, 1, 0.25, first.attempt(), "ckpt-1").decision(), "on either gateway");
+        assertEquals(EngineException.Code.FAILED_PRECONDITION, assertThrows(EngineException.class,
+                () -> b.report("r", id, 2, 0.2, first.attempt(), "")).code(), "the superseded attempt cannot go on");
+        TrialInfo now = a.getTrial("r", id);
+        assertEquals(TrialState.RUNNING, now.trial().state());
+        assertEquals(2, now.attempts());
+        assertEquals("w2", now.worker());
+        assertEquals(Decision.CONTINUE, b.report("r", id, 2, 0.2, promoted.attempt(), "").decision(), "the promoted attempt goes on");
+    }
+
+    /**
+     * An ask whose answer was lost and whose trial was handed out again before the client's repeat
+     * came (here: its lease expired, then an ask without a request id took it) is answered the
+     * attempt it handed out, on any gateway and on one that read the study afresh: its worker is
+     * fenced, instead of being handed the attempt the other worker holds.
+     */
+    @Test
+    void anAskRepeatedAfterItsTrialWasHandedOutAgainGetsItsOwnSupersededAttempt() throws Exception {
+        a.createStudy(spec("q", "none"));
+        Asked first = a.ask("q", 1, "w1", "ask-1").get(0);
+        long id = first.info().trial().id();
+        b.expireLeasesAt(FAR_FUTURE);
+        Asked second = b.ask("q", 1, "w2").get(0);
+        assertEquals(id, second.info().trial().id(), "the requeued trial is handed out again");
+        assertEquals(2, second.attempt());
+        for (StudyEngine gateway : List.of(a, b, gateway())) { // the third reads the study from the store
+            Asked repeated = gateway.ask("q", 1, "w1", "ask-1").get(0);
+            assertEquals(id, repeated.info().trial().id(), "a repeat answers the first ask's trial");
+            assertEquals(1, repeated.attempt(), "... at the attempt it handed out, not the one w2 holds");
+            assertEquals(EngineException.Code.FAILED_PRECONDITION, assertThrows(EngineException.class,
+                    () -> gateway.tell("q", id, Outcome.complete(List.of(0.3)), "tell-w1", repeated.attempt(), "")).code());
+        }
+        TrialInfo now = b.getTrial("q", id);
+        assertEquals(List.of(TrialState.RUNNING, 2, "w2"), List.of(now.trial().state(), now.attempts(), now.worker()));
+        assertEquals(0.4, a.tell("q", id, Outcome.complete(List.of(0.4)), "tell-w2", second.attempt(), "").trial().values().get(0));
+    }
+
     @Test
     void concurrentClientsOnTwoGatewaysKeepNumbersDenseTellsSingleAndPromotionsUnique() throws Exception {
         a.createStudy(spec("plain", "none"));

@@ -270,6 +270,10 @@ public final class Main {
         if (cacheDir != null && o.sharedStore() == null) {
             io.hypatia.engine.store.SqliteNativeLibrary.useCache(Path.of(cacheDir));
         }
+        String epollDir = System.getProperty("hypatia.epoll.dir"); // set by bin/hypatia, which puts it on LD_LIBRARY_PATH
+        if (epollDir != null) {
+            EpollNativeLibrary.keepIn(Path.of(epollDir));
+        }
         HypatiaServer server = HypatiaServer.startServing(o, pluginWait);
         server.engine().setStudyIdleEvictMillis(idleEvict);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hypatia-shutdown"));

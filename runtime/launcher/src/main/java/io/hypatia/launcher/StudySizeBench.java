@@ -353,6 +353,46 @@ final class StudySizeBench {
                         last.allocatedKbPerRoundTrip() / first.allocatedKbPerRoundTrip());
             }
         }
+        printGoal(rows, out);
+    }
+
+    /** How far a study may grow the cost of a request (issue 13: flat within 20% from 1k to 100k trials). */
+    static final double FLAT_WITHIN = 0.20;
+
+    /**
+     * Issue 13's goal, judged over gRPC: at every larger size, round trips/s at least 80% and ask
+     * p50 and p99 at most 120% of the smallest study's; prints the worst ratio of each (faster at a
+     * larger size is not a failure).
+     */
+    static void printGoal(List<Row> rows, PrintStream out) {
+        List<Row> grpc = rows.stream().filter(r -> r.mode().equals("grpc")).toList();
+        if (grpc.size() < 2) {
+            return;
+        }
+        Row first = grpc.get(0);
+        double worstRate = Double.POSITIVE_INFINITY;
+        double worstP50 = 0;
+        double worstP99 = 0;
+        for (Row r : grpc.subList(1, grpc.size())) {
+            worstRate = Math.min(worstRate, r.roundTripsPerSecond() / first.roundTripsPerSecond());
+            worstP50 = Math.max(worstP50, r.askP50() / first.askP50());
+            worstP99 = Math.max(worstP99, r.askP99() / first.askP99());
+        }
+        List<String> missed = new ArrayList<>();
+        if (worstRate < 1 - FLAT_WITHIN) {
+            missed.add("round trips/s");
+        }
+        if (worstP50 > 1 + FLAT_WITHIN) {
+            missed.add("ask p50");
+        }
+        if (worstP99 > 1 + FLAT_WITHIN) {
+            missed.add("ask p99");
+        }
+        out.printf(Locale.ROOT, "goal (issue 13: throughput and ask latency within %.0f%% from %s to %s trials, over gRPC):"
+                        + " the worst larger study against the smallest: round trips/s x%.2f, ask p50 x%.2f, ask p99 x%.2f: %s%n",
+                FLAT_WITHIN * 100, first.sizeBefore() + ".." + first.sizeAfter(),
+                grpc.get(grpc.size() - 1).sizeBefore() + ".." + grpc.get(grpc.size() - 1).sizeAfter(), worstRate, worstP50, worstP99,
+                missed.isEmpty() ? "MET" : "NOT MET (" + String.join(", ", missed) + ")");
     }
 
     static void writeCsv(Path csv, List<Row> rows, String sampler, String service) throws IOException {

@@ -1,7 +1,9 @@
 package io.hypatia.engine.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,6 +40,20 @@ import java.util.logging.Logger;
  * checkpoint never blocks the writer, but it cannot restart the log while commits keep coming, so
  * the writer still checkpoints itself, as SQLite does, once the log reaches
  * {@link #INLINE_CHECKPOINT_FRAMES} pages; by then the background has copied nearly all of it.
+ *
+ * <p>With fsync on, the log is made durable by this class rather than by SQLite: the writer
+ * commits with {@code synchronous=NORMAL} (SQLite writes the commit's log pages but does not sync
+ * them) and hands the batch to a syncer thread, which {@code fdatasync}s the log file and only
+ * then completes the batch's futures. Nothing is acknowledged before its log pages are on disk,
+ * as with {@code synchronous=FULL}, but (1) the writer applies and commits the next batch while
+ * the previous one syncs, so the two overlap instead of queueing, and one sync covers every commit
+ * made before it starts; (2) the library's own sync is an {@code fsync}, which on ext4 also
+ * commits the file system's journal for the log's changed times, and that journal commit waits
+ * for whatever other processes have written; {@code fdatasync} of a log overwritten in place
+ * (after a checkpoint SQLite reuses the log from its start) does not. SQLite still syncs the log
+ * before every checkpoint and the database file after it, and the log header when the log
+ * restarts, as with FULL. {@code -Dhypatia.store.syncBesideWriter=false} has the writer sync
+ * after each commit itself (slower in every interleaved round measured; docs/SCALE-OUT.md).
  */
 public final class SqliteStore implements Store {
     private static final Logger LOG = Logger.getLogger(SqliteStore.class.getName());
@@ -59,6 +75,31 @@ public final class SqliteStore implements Store {
     private final Thread writer;
     private volatile CommitListener commitListener = (nanos, changes) -> { };
 
+    /** Makes the committed log pages durable (an fdatasync of the log file). */
+    @FunctionalInterface
+    interface LogSync {
+        void sync() throws IOException;
+    }
+
+    /** A committed batch waiting for its log pages to be synced. */
+    private record Committed(List<Pending> batch, long startNanos) {
+    }
+
+    /** Null when commits need no sync of ours (fsync off, or a store in memory). */
+    private final LogSync logSync;
+    private final BlockingQueue<Committed> syncQueue = new LinkedBlockingQueue<>();
+    private final Thread syncer;
+    private static final Committed SYNC_STOP = new Committed(List.of(), 0);
+    /** Set when a sync failed: the page cache may have dropped pages, so nothing later is acknowledged. */
+    private volatile IOException syncFailure;
+    private final AtomicLong syncs = new AtomicLong();
+    /**
+     * Whether the log is synced on a thread of its own while the writer commits the next batch
+     * (the default), or by the writer right after each commit
+     * ({@code -Dhypatia.store.syncBesideWriter=false}). See the class comment.
+     */
+    static final boolean SYNC_BESIDE_WRITER_DEFAULT = !"false".equals(System.getProperty("hypatia.store.syncBesideWriter"));
+
     /** Commits between two background checkpoints: at about 8 pages a commit, near SQLite's own 1,000 pages. */
     static final int CHECKPOINT_EVERY_COMMITS = 128;
     /** Log pages at which a commit checkpoints inline (SQLite's own default is 1,000): about 32 MB of log. */
@@ -72,9 +113,17 @@ public final class SqliteStore implements Store {
     private final AtomicLong checkpoints = new AtomicLong();
     private volatile int lastCheckpointedFrames;
 
-    private SqliteStore(Connection connection, Connection checkpointConnection) {
+    private SqliteStore(Connection connection, Connection checkpointConnection, LogSync logSync, boolean syncBesideWriter) {
         this.connection = connection;
         this.checkpointConnection = checkpointConnection;
+        this.logSync = logSync;
+        if (logSync != null && syncBesideWriter) {
+            this.syncer = new Thread(this::syncLoop, "hypatia-store-sync");
+            this.syncer.setDaemon(true);
+            this.syncer.start();
+        } else {
+            this.syncer = null;
+        }
         this.writer = new Thread(this::writeLoop, "hypatia-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -94,17 +143,34 @@ public final class SqliteStore implements Store {
      *              crash of the process but not of the machine
      */
     public static SqliteStore open(Path dataDir, boolean fsync) throws IOException {
+        return open(dataDir, fsync, null, SYNC_BESIDE_WRITER_DEFAULT);
+    }
+
+    /**
+     * {@link #open(Path, boolean)} with the log's sync replaced when not null (tests: a sync that
+     * waits for a signal), and synced on a thread of its own or by the writer.
+     */
+    static SqliteStore open(Path dataDir, boolean fsync, LogSync syncOverride, boolean syncBesideWriter) throws IOException {
         Files.createDirectories(dataDir);
         try {
-            String url = "jdbc:sqlite:" + dataDir.resolve("hypatia.db").toAbsolutePath();
+            Path db = dataDir.resolve("hypatia.db").toAbsolutePath();
+            String url = "jdbc:sqlite:" + db;
             Connection c = DriverManager.getConnection(url);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
+                s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL")); // the schema's changes synced by SQLite
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("PRAGMA wal_autocheckpoint=" + INLINE_CHECKPOINT_FRAMES); // the checkpointer thread does most (class comment)
             }
             Schema.apply(c);
+            LogSync logSync = null;
+            if (fsync) {
+                // From here the syncer syncs each commit's log pages before it is acknowledged (class comment).
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA synchronous=NORMAL");
+                }
+                logSync = syncOverride != null ? syncOverride : new LogFileSync(Path.of(db + "-wal"));
+            }
             c.setAutoCommit(false);
             Connection checkpoints = DriverManager.getConnection(url);
             try (Statement s = checkpoints.createStatement()) {
@@ -113,7 +179,7 @@ public final class SqliteStore implements Store {
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
             }
-            return new SqliteStore(c, checkpoints);
+            return new SqliteStore(c, checkpoints, logSync, syncBesideWriter);
         } catch (SQLException e) {
             throw new IOException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -129,7 +195,7 @@ public final class SqliteStore implements Store {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
             Schema.apply(c);
             c.setAutoCommit(false);
-            return new SqliteStore(c, null);
+            return new SqliteStore(c, null, null, false);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
         }
@@ -146,6 +212,11 @@ public final class SqliteStore implements Store {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!writer.isAlive()) {
             done.completeExceptionally(new IllegalStateException("the store is closed"));
+            return done;
+        }
+        IOException failed = syncFailure;
+        if (failed != null) {
+            done.completeExceptionally(new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed));
             return done;
         }
         queue.add(new Pending(write, done));
@@ -168,14 +239,24 @@ public final class SqliteStore implements Store {
                     apply(p.write);
                 }
                 connection.commit();
-                if (!batch.isEmpty()) {
-                    commitListener.committed(System.nanoTime() - start, batch.size());
-                    if (checkpointer != null && ++commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) {
-                        commitsSinceCheckpoint = 0;
-                        checkpointDue.release();
-                    }
+                if (!batch.isEmpty() && checkpointer != null && ++commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) {
+                    commitsSinceCheckpoint = 0;
+                    checkpointDue.release();
                 }
-                batch.forEach(p -> p.done.complete(null));
+                if (syncer != null) {
+                    if (!batch.isEmpty()) {
+                        syncQueue.add(new Committed(List.copyOf(batch), start)); // acknowledged once synced
+                    }
+                } else if (logSync != null) {
+                    if (!batch.isEmpty()) {
+                        syncAndAcknowledge(List.of(new Committed(batch, start))); // on this thread, before the next batch
+                    }
+                } else {
+                    if (!batch.isEmpty()) {
+                        commitListener.committed(System.nanoTime() - start, batch.size());
+                    }
+                    batch.forEach(p -> p.done.complete(null));
+                }
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "store commit failed; " + batch.size() + " changes not saved", e);
                 try {
@@ -187,10 +268,105 @@ public final class SqliteStore implements Store {
             }
             batch.clear();
             if (stop) {
+                if (syncer != null) {
+                    syncQueue.add(SYNC_STOP); // after every batch committed before it
+                    try {
+                        syncer.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 STOP.done.complete(null);
                 return;
             }
         }
+    }
+
+    /**
+     * Syncs the log for every batch the writer has committed since the last sync, then
+     * acknowledges them: one sync covers all the log pages written before it starts.
+     */
+    private void syncLoop() {
+        List<Committed> ready = new ArrayList<>();
+        while (true) {
+            try {
+                ready.add(syncQueue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            syncQueue.drainTo(ready);
+            boolean stop = ready.removeIf(c -> c == SYNC_STOP);
+            if (!ready.isEmpty()) {
+                syncAndAcknowledge(ready);
+                ready.clear();
+            }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /** Syncs the log once for {@code ready}, then completes their callers' futures (or fails them). */
+    private void syncAndAcknowledge(List<Committed> ready) {
+        IOException failed = syncFailure;
+        if (failed == null) {
+            try {
+                logSync.sync();
+                syncs.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                failed = e instanceof IOException io ? io : new IOException(e);
+                syncFailure = failed;
+                LOG.log(Level.SEVERE, "syncing the store's log failed; no change is acknowledged from now on", e);
+            }
+        }
+        long now = System.nanoTime();
+        for (Committed c : ready) {
+            if (failed == null) {
+                commitListener.committed(now - c.startNanos(), c.batch().size());
+                c.batch().forEach(p -> p.done.complete(null));
+            } else {
+                IllegalStateException e = new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
+                c.batch().forEach(p -> p.done.completeExceptionally(e));
+            }
+        }
+    }
+
+    /**
+     * fdatasync of the write-ahead log file through a descriptor of its own, opened at the first
+     * sync (the log exists once a connection in WAL mode has written). SQLite removes the log
+     * only when its last connection closes, which {@link #close()} does after the syncer stops,
+     * so the descriptor stays on the file SQLite writes. The folder is synced once too, so the
+     * log's name survives a crash as SQLite's FULL mode ensured at its first sync.
+     */
+    private static final class LogFileSync implements LogSync {
+        private final Path log;
+        private FileChannel channel; // syncer thread only
+
+        LogFileSync(Path log) {
+            this.log = log;
+        }
+
+        @Override
+        public void sync() throws IOException {
+            if (channel == null) {
+                channel = FileChannel.open(log, StandardOpenOption.WRITE);
+                try (FileChannel folder = FileChannel.open(log.getParent(), StandardOpenOption.READ)) {
+                    folder.force(true);
+                }
+            }
+            channel.force(false);
+        }
+
+        void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    /** Log syncs made so far (for tests). */
+    long syncs() {
+        return syncs.get();
     }
 
     /**
@@ -276,6 +452,13 @@ public final class SqliteStore implements Store {
                 writer.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (logSync instanceof LogFileSync file) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the store's log descriptor", e);
             }
         }
         try {
