@@ -121,7 +121,7 @@ public class GpSampler implements Sampler, Configurable {
     }
 
     private Surrogates surrogates(Observations obs, GpSettings settings, long seed) {
-        CacheKey key = new CacheKey(seed, settings.restarts(), settings.maxFitPoints(), obs);
+        CacheKey key = new CacheKey(seed, settings, obs);
         synchronized (cache) {
             Surrogates s = cache.get(key);
             if (s != null) {
@@ -144,16 +144,18 @@ public class GpSampler implements Sampler, Configurable {
         private final long seed;
         private final int restarts;
         private final int maxFit;
+        private final boolean warp;
         private final double[] x;
         private final double[] loss;
         private final double[][] constraints;
         private final boolean[] feasible;
         private final int hash;
 
-        CacheKey(long seed, int restarts, int maxFit, Observations obs) {
+        CacheKey(long seed, GpSettings settings, Observations obs) {
             this.seed = seed;
-            this.restarts = restarts;
-            this.maxFit = maxFit;
+            this.restarts = settings.restarts();
+            this.maxFit = settings.maxFitPoints();
+            this.warp = settings.warpOutputs();
             this.x = obs.x;
             this.loss = obs.loss;
             this.constraints = obs.constraints;
@@ -165,7 +167,7 @@ public class GpSampler implements Sampler, Configurable {
         @Override
         public boolean equals(Object o) {
             return o instanceof CacheKey k && k.hash == hash && k.seed == seed && k.restarts == restarts
-                    && k.maxFit == maxFit && Arrays.equals(k.x, x) && Arrays.equals(k.loss, loss)
+                    && k.maxFit == maxFit && k.warp == warp && Arrays.equals(k.x, x) && Arrays.equals(k.loss, loss)
                     && Arrays.deepEquals(k.constraints, constraints) && Arrays.equals(k.feasible, feasible);
         }
 

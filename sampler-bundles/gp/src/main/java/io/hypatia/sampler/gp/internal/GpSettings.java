@@ -22,14 +22,18 @@ import java.util.Map;
  *                        hyper-parameter fit (the best half and the most recent others); the posterior
  *                        always uses all of them
  * @param localStarts     {@code n_local_starts} (default 5): best candidates refined by L-BFGS
+ * @param warpOutputs     {@code output_warping} (default yeo-johnson): fit the objective's GP to the losses after
+ *                        a maximum-likelihood Yeo-Johnson power transform ({@link YeoJohnson}); {@code none}
+ *                        fits it to the standardised losses
  */
-record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, int maxFitPoints, int localStarts) {
+record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, int maxFitPoints, int localStarts,
+                  boolean warpOutputs) {
 
     enum Liar {
         BELIEVER, MIN, NONE
     }
 
-    static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5);
+    static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5, true);
 
     static final Settings SETTINGS = Settings.of(
             Setting.integer("n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000, "completed trials sampled uniformly at random before the GP takes over"),
@@ -37,7 +41,8 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
             Setting.integer("n_restarts", DEFAULTS.restarts, 1, 100, "starts of the marginal-likelihood optimisation"),
             Setting.choice("liar", "believer", List.of("believer", "min", "none"), "value assumed for pending trials"),
             Setting.integer("max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000, "observations entering the hyper-parameter fit"),
-            Setting.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000, "best candidates refined by L-BFGS"));
+            Setting.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000, "best candidates refined by L-BFGS"),
+            Setting.choice("output_warping", "yeo-johnson", List.of("none", "yeo-johnson"), "transform of the losses before the objective's GP fit"));
 
     /** @throws io.hypatia.api.SettingException naming the offending key */
     static GpSettings parse(Map<String, String> values) {
@@ -48,6 +53,7 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
                 (int) config.integer("n_restarts"),
                 Liar.valueOf(config.choice("liar").toUpperCase(Locale.ROOT)),
                 (int) config.integer("max_fit_points"),
-                (int) config.integer("n_local_starts"));
+                (int) config.integer("n_local_starts"),
+                config.choice("output_warping").equals("yeo-johnson"));
     }
 }

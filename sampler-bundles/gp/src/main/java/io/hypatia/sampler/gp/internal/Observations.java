@@ -36,9 +36,11 @@ final class Observations {
     final double[][] constraints;
     final int pendingCount;
     final double[] pending;
+    /** Whether {@link #loss} is a ParEGO scalarisation of several objectives, new with every ask. */
+    final boolean scalarised;
 
     private Observations(int d, List<double[]> xs, double[] loss, boolean[] feasible, List<Config> configs,
-                         double[][] constraints, List<double[]> pendingXs) {
+                         double[][] constraints, List<double[]> pendingXs, boolean scalarised) {
         this.d = d;
         this.n = loss.length;
         this.x = flatten(xs, d);
@@ -48,6 +50,7 @@ final class Observations {
         this.constraints = constraints;
         this.pendingCount = pendingXs.size();
         this.pending = flatten(pendingXs, d);
+        this.scalarised = scalarised;
     }
 
     static Observations from(SamplerContext ctx, SpaceEncoding enc, SplittableRandom random) {
@@ -96,7 +99,7 @@ final class Observations {
                 cons[j][i] = Double.isFinite(c) ? c : Double.NaN;
             }
         }
-        return new Observations(enc.dims(), xs, loss, feasible, configs, cons, pending);
+        return new Observations(enc.dims(), xs, loss, feasible, configs, cons, pending, k > 1);
     }
 
     /** ParEGO's augmented Chebyshev scalarisation with random simplex weights. */

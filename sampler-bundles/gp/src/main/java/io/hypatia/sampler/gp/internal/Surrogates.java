@@ -52,8 +52,10 @@ final class Surrogates {
      */
     static Surrogates fit(Observations obs, GpSettings settings, long seed, ModelCache cache) {
         int d = obs.d;
-        double[] ys = centreOnWorst(standardise(obs.loss));
-        Hyperparameters h = hyperparameters(obs.x, d, obs.loss, -1, settings, seed, cache);
+        double[] ys = objectiveOutputs(obs.loss, settings);
+        // A ParEGO scalarisation is new with every ask, so no fit of an earlier ask can be reused
+        // and a warm chain would be recomputed in full each time: fit it cold, once.
+        Hyperparameters h = hyperparameters(obs.x, d, obs.loss, objectiveRole(settings), !obs.scalarised, settings, seed, cache);
         GaussianProcess objective = GaussianProcess.condition(obs.x, d, ys, h, cache.factor(obs.x, d, h));
 
         Double incumbent = null;
@@ -74,7 +76,7 @@ final class Surrogates {
             double mean = mean(raw), sd = sd(raw, mean);
             double[] cs = standardise(raw);
             double[] cx = rows(obs.x, d, known);
-            Hyperparameters hc = hyperparameters(cx, d, raw, j, settings, seed, cache);
+            Hyperparameters hc = hyperparameters(cx, d, raw, j, true, settings, seed, cache);
             constraints.add(new ConstraintModel(GaussianProcess.condition(cx, d, cs, hc, cache.factor(cx, d, hc)), (0 - mean) / sd));
         }
         return new Surrogates(objective, ys, constraints, incumbent);
@@ -85,9 +87,9 @@ final class Surrogates {
      * leading {@link FitSchedule#fitPoint} rows (standardised among themselves; at most
      * {@code max_fit_points} of them, see {@link #fitSubset}).
      */
-    private static Hyperparameters hyperparameters(double[] x, int d, double[] raw, int role, GpSettings settings, long seed,
-                                                   ModelCache cache) {
-        return fitAt(FitSchedule.fitPoint(raw.length), x, d, raw, role, settings, seed, cache);
+    private static Hyperparameters hyperparameters(double[] x, int d, double[] raw, int role, boolean warmChain,
+                                                   GpSettings settings, long seed, ModelCache cache) {
+        return fitAt(FitSchedule.fitPoint(raw.length), x, d, raw, role, warmChain, settings, seed, cache);
     }
 
     /**
@@ -97,18 +99,18 @@ final class Surrogates {
      * computed the same way, through the cache), for {@value #WARM_ITERATIONS} iterations. Either
      * way the result is a function of the rows, so a cold cache computes the same fit.
      */
-    private static Hyperparameters fitAt(int m, double[] x, int d, double[] raw, int role, GpSettings settings, long seed,
-                                         ModelCache cache) {
+    private static Hyperparameters fitAt(int m, double[] x, int d, double[] raw, int role, boolean warmChain,
+                                         GpSettings settings, long seed, ModelCache cache) {
         double[] fx = Arrays.copyOf(x, m * d);
         double[] fy = Arrays.copyOf(raw, m);
         return cache.fit(new ModelCache.FitKey(seed, settings.restarts(), settings.maxFitPoints(), role, fx, fy), () -> {
-            double[] ys = role >= 0 ? standardise(fy) : centreOnWorst(standardise(fy));
+            double[] ys = role >= 0 ? standardise(fy) : objectiveOutputs(fy, settings);
             // Constraints: the most recent rows; the objective: the best half and the most recent others.
             int[] fitRows = role >= 0 ? IntStream.range(Math.max(0, m - settings.maxFitPoints()), m).toArray()
                     : fitSubset(m, ys, settings.maxFitPoints());
             MarginalLikelihood likelihood = new MarginalLikelihood(rows(fx, d, fitRows), d, pick(ys, fitRows));
-            if (!FitSchedule.coldStart(m)) {
-                Hyperparameters previous = fitAt(FitSchedule.previous(m), x, d, raw, role, settings, seed, cache);
+            if (warmChain && !FitSchedule.coldStart(m)) {
+                Hyperparameters previous = fitAt(FitSchedule.previous(m), x, d, raw, role, true, settings, seed, cache);
                 Hyperparameters warm = likelihood.fitFrom(previous.toLog(), WARM_ITERATIONS);
                 if (warm != null) {
                     return warm;
@@ -149,6 +151,16 @@ final class Surrogates {
             }
         }
         return IntStream.range(0, n).filter(i -> chosen[i]).toArray();
+    }
+
+    /** The objective's GP outputs: standardised (after the optional warping), then {@link #centreOnWorst centred on the worst}. */
+    static double[] objectiveOutputs(double[] loss, GpSettings settings) {
+        return centreOnWorst(standardise(settings.warpOutputs() ? YeoJohnson.warp(loss) : loss));
+    }
+
+    /** The objective's role in the fit cache's keys (constraints are 0, 1, ...): warped and plain fits differ. */
+    private static int objectiveRole(GpSettings settings) {
+        return settings.warpOutputs() ? -2 : -1;
     }
 
     /** See {@link Outputs#centreOnWorst}. */

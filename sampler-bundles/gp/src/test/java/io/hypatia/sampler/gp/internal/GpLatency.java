@@ -66,15 +66,8 @@ public final class GpLatency {
         List<String> names = new ArrayList<>(List.of("this build"));
         List<java.util.function.Supplier<Sampler>> builds = new ArrayList<>(List.of(GpSampler::new));
         if (against != null) {
-            Class<?> other = otherBuild(against).loadClass(GpSampler.class.getName());
             names.add("--against");
-            builds.add(() -> {
-                try {
-                    return (Sampler) other.getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            builds.add(otherSampler(against));
         }
         SearchSpace space = StudyLoop.unitCube(6);
         // Warm up the JIT on a small study, and on a larger one for the O(n^2) paths.
@@ -155,13 +148,25 @@ public final class GpLatency {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
+    /** New GP samplers of the build at {@code path} (see {@link #otherBuild}). */
+    static java.util.function.Supplier<Sampler> otherSampler(String path) throws IOException, ClassNotFoundException {
+        Class<?> other = otherBuild(path).loadClass(GpSampler.class.getName());
+        return () -> {
+            try {
+                return (Sampler) other.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
     /**
      * A class loader for another build of the GP sampler: the GP and GP model packages come from
      * {@code path} (class directories or jars, separated by the path separator) first; everything
      * else (the API, commons-math3) from this program's class path, so both builds take the same
      * trial and space objects.
      */
-    private static ClassLoader otherBuild(String path) throws IOException {
+    static ClassLoader otherBuild(String path) throws IOException {
         String[] parts = path.split(java.io.File.pathSeparator);
         URL[] urls = new URL[parts.length];
         for (int i = 0; i < parts.length; i++) {
