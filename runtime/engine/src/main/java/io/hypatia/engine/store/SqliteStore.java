@@ -1,9 +1,7 @@
 package io.hypatia.engine.store;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,7 +41,7 @@ import java.util.logging.Logger;
  *
  * <p>With fsync on, the log is made durable by this class rather than by SQLite: the writer
  * commits with {@code synchronous=NORMAL} (SQLite writes the commit's log pages but does not sync
- * them) and hands the batch to a syncer thread, which {@code fdatasync}s the log file and only
+ * them) and hands the batch to a syncer thread ({@link CommitAcknowledger}), which {@code fdatasync}s the log file and only
  * then completes the batch's futures. Nothing is acknowledged before its log pages are on disk,
  * as with {@code synchronous=FULL}, but (1) the writer applies and commits the next batch while
  * the previous one syncs, so the two overlap instead of queueing, and one sync covers every commit
@@ -73,26 +71,8 @@ public final class SqliteStore implements Store {
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    private volatile CommitListener commitListener = (nanos, changes) -> { };
-
-    /** Makes the committed log pages durable (an fdatasync of the log file). */
-    @FunctionalInterface
-    interface LogSync {
-        void sync() throws IOException;
-    }
-
-    /** A committed batch waiting for its log pages to be synced. */
-    private record Committed(List<Pending> batch, long startNanos) {
-    }
-
-    /** Null when commits need no sync of ours (fsync off, or a store in memory). */
-    private final LogSync logSync;
-    private final BlockingQueue<Committed> syncQueue = new LinkedBlockingQueue<>();
-    private final Thread syncer;
-    private static final Committed SYNC_STOP = new Committed(List.of(), 0);
-    /** Set when a sync failed: the page cache may have dropped pages, so nothing later is acknowledged. */
-    private volatile IOException syncFailure;
-    private final AtomicLong syncs = new AtomicLong();
+    /** When a commit is acknowledged: at once, or once the log is synced (class comment). */
+    private final CommitAcknowledger acknowledger;
     /**
      * Whether the log is synced on a thread of its own while the writer commits the next batch
      * (the default), or by the writer right after each commit
@@ -113,17 +93,10 @@ public final class SqliteStore implements Store {
     private final AtomicLong checkpoints = new AtomicLong();
     private volatile int lastCheckpointedFrames;
 
-    private SqliteStore(Connection connection, Connection checkpointConnection, LogSync logSync, boolean syncBesideWriter) {
+    private SqliteStore(Connection connection, Connection checkpointConnection, CommitAcknowledger acknowledger) {
         this.connection = connection;
         this.checkpointConnection = checkpointConnection;
-        this.logSync = logSync;
-        if (logSync != null && syncBesideWriter) {
-            this.syncer = new Thread(this::syncLoop, "hypatia-store-sync");
-            this.syncer.setDaemon(true);
-            this.syncer.start();
-        } else {
-            this.syncer = null;
-        }
+        this.acknowledger = acknowledger;
         this.writer = new Thread(this::writeLoop, "hypatia-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -150,7 +123,8 @@ public final class SqliteStore implements Store {
      * {@link #open(Path, boolean)} with the log's sync replaced when not null (tests: a sync that
      * waits for a signal), and synced on a thread of its own or by the writer.
      */
-    static SqliteStore open(Path dataDir, boolean fsync, LogSync syncOverride, boolean syncBesideWriter) throws IOException {
+    static SqliteStore open(Path dataDir, boolean fsync, CommitAcknowledger.LogSync syncOverride, boolean syncBesideWriter)
+            throws IOException {
         Files.createDirectories(dataDir);
         try {
             Path db = dataDir.resolve("hypatia.db").toAbsolutePath();
@@ -163,13 +137,14 @@ public final class SqliteStore implements Store {
                 s.execute("PRAGMA wal_autocheckpoint=" + INLINE_CHECKPOINT_FRAMES); // the checkpointer thread does most (class comment)
             }
             Schema.apply(c);
-            LogSync logSync = null;
+            CommitAcknowledger acknowledger = CommitAcknowledger.immediate();
             if (fsync) {
-                // From here the syncer syncs each commit's log pages before it is acknowledged (class comment).
+                // From here each commit's log pages are synced by us before it is acknowledged (class comment).
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA synchronous=NORMAL");
                 }
-                logSync = syncOverride != null ? syncOverride : new LogFileSync(Path.of(db + "-wal"));
+                acknowledger = CommitAcknowledger.afterSync(
+                        syncOverride != null ? syncOverride : CommitAcknowledger.logFile(Path.of(db + "-wal")), syncBesideWriter);
             }
             c.setAutoCommit(false);
             Connection checkpoints = DriverManager.getConnection(url);
@@ -179,7 +154,7 @@ public final class SqliteStore implements Store {
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL"));
                 s.execute("PRAGMA busy_timeout=10000");
             }
-            return new SqliteStore(c, checkpoints, logSync, syncBesideWriter);
+            return new SqliteStore(c, checkpoints, acknowledger);
         } catch (SQLException e) {
             throw new IOException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -195,7 +170,7 @@ public final class SqliteStore implements Store {
             Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
             Schema.apply(c);
             c.setAutoCommit(false);
-            return new SqliteStore(c, null, null, false);
+            return new SqliteStore(c, null, CommitAcknowledger.immediate());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open an in-memory store: " + e.getMessage(), e);
         }
@@ -203,7 +178,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void setCommitListener(CommitListener listener) {
-        this.commitListener = listener;
+        acknowledger.setListener(listener);
     }
 
     /** Queues a change; the future completes when it is committed (or fails with the cause). */
@@ -214,7 +189,7 @@ public final class SqliteStore implements Store {
             done.completeExceptionally(new IllegalStateException("the store is closed"));
             return done;
         }
-        IOException failed = syncFailure;
+        IOException failed = acknowledger.failure();
         if (failed != null) {
             done.completeExceptionally(new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed));
             return done;
@@ -243,20 +218,7 @@ public final class SqliteStore implements Store {
                     commitsSinceCheckpoint = 0;
                     checkpointDue.release();
                 }
-                if (syncer != null) {
-                    if (!batch.isEmpty()) {
-                        syncQueue.add(new Committed(List.copyOf(batch), start)); // acknowledged once synced
-                    }
-                } else if (logSync != null) {
-                    if (!batch.isEmpty()) {
-                        syncAndAcknowledge(List.of(new Committed(batch, start))); // on this thread, before the next batch
-                    }
-                } else {
-                    if (!batch.isEmpty()) {
-                        commitListener.committed(System.nanoTime() - start, batch.size());
-                    }
-                    batch.forEach(p -> p.done.complete(null));
-                }
+                acknowledger.committed(batch.stream().map(Pending::done).toList(), start);
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "store commit failed; " + batch.size() + " changes not saved", e);
                 try {
@@ -268,105 +230,16 @@ public final class SqliteStore implements Store {
             }
             batch.clear();
             if (stop) {
-                if (syncer != null) {
-                    syncQueue.add(SYNC_STOP); // after every batch committed before it
-                    try {
-                        syncer.join();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                acknowledger.stop(); // every batch committed before is acknowledged (or failed)
                 STOP.done.complete(null);
                 return;
             }
         }
     }
 
-    /**
-     * Syncs the log for every batch the writer has committed since the last sync, then
-     * acknowledges them: one sync covers all the log pages written before it starts.
-     */
-    private void syncLoop() {
-        List<Committed> ready = new ArrayList<>();
-        while (true) {
-            try {
-                ready.add(syncQueue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            syncQueue.drainTo(ready);
-            boolean stop = ready.removeIf(c -> c == SYNC_STOP);
-            if (!ready.isEmpty()) {
-                syncAndAcknowledge(ready);
-                ready.clear();
-            }
-            if (stop) {
-                return;
-            }
-        }
-    }
-
-    /** Syncs the log once for {@code ready}, then completes their callers' futures (or fails them). */
-    private void syncAndAcknowledge(List<Committed> ready) {
-        IOException failed = syncFailure;
-        if (failed == null) {
-            try {
-                logSync.sync();
-                syncs.incrementAndGet();
-            } catch (IOException | RuntimeException e) {
-                failed = e instanceof IOException io ? io : new IOException(e);
-                syncFailure = failed;
-                LOG.log(Level.SEVERE, "syncing the store's log failed; no change is acknowledged from now on", e);
-            }
-        }
-        long now = System.nanoTime();
-        for (Committed c : ready) {
-            if (failed == null) {
-                commitListener.committed(now - c.startNanos(), c.batch().size());
-                c.batch().forEach(p -> p.done.complete(null));
-            } else {
-                IllegalStateException e = new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
-                c.batch().forEach(p -> p.done.completeExceptionally(e));
-            }
-        }
-    }
-
-    /**
-     * fdatasync of the write-ahead log file through a descriptor of its own, opened at the first
-     * sync (the log exists once a connection in WAL mode has written). SQLite removes the log
-     * only when its last connection closes, which {@link #close()} does after the syncer stops,
-     * so the descriptor stays on the file SQLite writes. The folder is synced once too, so the
-     * log's name survives a crash as SQLite's FULL mode ensured at its first sync.
-     */
-    private static final class LogFileSync implements LogSync {
-        private final Path log;
-        private FileChannel channel; // syncer thread only
-
-        LogFileSync(Path log) {
-            this.log = log;
-        }
-
-        @Override
-        public void sync() throws IOException {
-            if (channel == null) {
-                channel = FileChannel.open(log, StandardOpenOption.WRITE);
-                try (FileChannel folder = FileChannel.open(log.getParent(), StandardOpenOption.READ)) {
-                    folder.force(true);
-                }
-            }
-            channel.force(false);
-        }
-
-        void close() throws IOException {
-            if (channel != null) {
-                channel.close();
-            }
-        }
-    }
-
     /** Log syncs made so far (for tests). */
     long syncs() {
-        return syncs.get();
+        return acknowledger.syncs();
     }
 
     /**
@@ -454,13 +327,7 @@ public final class SqliteStore implements Store {
                 Thread.currentThread().interrupt();
             }
         }
-        if (logSync instanceof LogFileSync file) {
-            try {
-                file.close();
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the store's log descriptor", e);
-            }
-        }
+        acknowledger.close();
         try {
             connection.close(); // also closes the writer's prepared statements
         } catch (SQLException e) {

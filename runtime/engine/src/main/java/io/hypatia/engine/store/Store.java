@@ -44,32 +44,6 @@ public interface Store extends AutoCloseable {
                 ps.executeUpdate();
             }
         }
-
-        /** Sets a statement's parameters. */
-        @FunctionalInterface
-        interface Binder {
-            void bind(java.sql.PreparedStatement ps) throws SQLException;
-        }
-
-        /** The statement {@code sql} changing only {@code table} (see {@link #table()}), its parameters set by {@code binder}. */
-        static StatementWrite of(String sql, String table, Binder binder) {
-            return new StatementWrite() {
-                @Override
-                public String sql() {
-                    return sql;
-                }
-
-                @Override
-                public void bind(java.sql.PreparedStatement ps) throws SQLException {
-                    binder.bind(ps);
-                }
-
-                @Override
-                public String table() {
-                    return table;
-                }
-            };
-        }
     }
 
     /** Turns a result set into a value. */

@@ -30,8 +30,25 @@ class SqliteStoreTest {
     Path dir;
 
     /** One row of a scratch table, as a statement write (the kind the writer keeps prepared). */
+    private record ScratchRow(long x) implements Store.StatementWrite {
+        @Override
+        public String sql() {
+            return "INSERT INTO scratch (x) VALUES (?)";
+        }
+
+        @Override
+        public void bind(java.sql.PreparedStatement ps) throws SQLException {
+            ps.setLong(1, x);
+        }
+
+        @Override
+        public String table() {
+            return "scratch";
+        }
+    }
+
     private static Store.StatementWrite row(long x) {
-        return Store.StatementWrite.of("INSERT INTO scratch (x) VALUES (?)", "scratch", ps -> ps.setLong(1, x));
+        return new ScratchRow(x);
     }
 
     private static long rows(Store store) throws SQLException {
@@ -90,7 +107,7 @@ class SqliteStoreTest {
     }
 
     /** A log sync that signals when it starts and waits for a permit to finish. */
-    private static final class HeldSync implements SqliteStore.LogSync {
+    private static final class HeldSync implements CommitAcknowledger.LogSync {
         final Semaphore syncing = new Semaphore(0);
         final Semaphore release = new Semaphore(0);
 
@@ -148,7 +165,7 @@ class SqliteStoreTest {
     @ValueSource(booleans = {false, true})
     void afterAFailedSyncNothingIsAcknowledged(boolean besideWriter) throws Exception {
         boolean[] fail = {false};
-        SqliteStore.LogSync failing = () -> {
+        CommitAcknowledger.LogSync failing = () -> {
             if (fail[0]) {
                 throw new IOException("simulated EIO");
             }
