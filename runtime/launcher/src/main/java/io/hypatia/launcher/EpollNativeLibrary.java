@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,13 +53,7 @@ final class EpollNativeLibrary {
                 return;
             }
             Files.createDirectories(folder);
-            Path temp = Files.createTempFile(folder, "extracting-", ".tmp");
-            try {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            io.hypatia.engine.store.AtomicFileCopy.copy(in, target);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Netty's epoll library is extracted by Netty itself", e);
         }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
@@ -63,13 +62,7 @@ public final class SqliteNativeLibrary {
             if (in == null) {
                 throw new IOException("no " + resource + " in the SQLite driver");
             }
-            Path temp = Files.createTempFile(target.getParent(), "extracting-", ".tmp");
-            try {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFileCopy.copy(in, target);
         }
     }
 }
