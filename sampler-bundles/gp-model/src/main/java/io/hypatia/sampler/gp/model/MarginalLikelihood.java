@@ -16,8 +16,12 @@ import java.util.SplittableRandom;
  * <li>log lengthscale ~ N(log(½√D), 1), in [0.01, 100]: the median grows with √D as typical
  * distances in the cube do (after Hvarfner et al. 2024);</li>
  * <li>log signal variance ~ N(0, 1.5²), in [0.01, 100];</li>
- * <li>log noise variance ~ N(log 1e-2, 2²), in [1e-6, 1]: the floor keeps the kernel matrix
- * factorisable on noise-free objectives, the ceiling stops the "all noise" explanation.</li>
+ * <li>log noise variance ~ N(log 1e-2, 2²), in [1e-6, 1] (the floor can be set lower): the floor
+ * keeps the kernel matrix factorisable on noise-free objectives, the ceiling stops the "all noise"
+ * explanation. On a noise-free objective the fit sits at the floor, and the floor then limits how
+ * finely the model resolves losses near the optimum: a noise standard deviation of 1e-3 of the
+ * standardised losses' spread (Branin's losses near its minimum differ by less once the optimiser is
+ * close, and the GP stalls there).</li>
  * </ul>
  */
 public final class MarginalLikelihood {
@@ -42,8 +46,16 @@ public final class MarginalLikelihood {
     private final double[] lower;
     private final double[] upper;
 
-    /** {@code x} row-major with {@code d} columns, {@code y} standardised. */
+    /** {@code x} row-major with {@code d} columns, {@code y} standardised; noise variance at least {@value #MIN_NOISE}. */
     public MarginalLikelihood(double[] x, int d, double[] y) {
+        this(x, d, y, MIN_NOISE);
+    }
+
+    /** As {@link #MarginalLikelihood(double[], int, double[])} with the noise variance's lower bound {@code minNoise}. */
+    public MarginalLikelihood(double[] x, int d, double[] y, double minNoise) {
+        if (!(minNoise > 0 && minNoise < MAX_NOISE)) {
+            throw new IllegalArgumentException("minNoise must be in (0, " + MAX_NOISE + "): " + minNoise);
+        }
         this.x = x;
         this.y = y;
         this.n = y.length;
@@ -65,7 +77,7 @@ public final class MarginalLikelihood {
         upper[d] = Math.log(MAX_SIGNAL);
         priorMean[d + 1] = PRIOR_LOG_NOISE;
         priorSd[d + 1] = SD_LOG_NOISE;
-        lower[d + 1] = Math.log(MIN_NOISE);
+        lower[d + 1] = Math.log(minNoise);
         upper[d + 1] = Math.log(MAX_NOISE);
     }
 

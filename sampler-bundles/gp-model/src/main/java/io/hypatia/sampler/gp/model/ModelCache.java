@@ -16,12 +16,20 @@ public final class ModelCache {
     private static final int FITS = 16;
     private static final int FACTORS = 8;
 
-    /** The data a hyper-parameter fit depends on; {@code role} is -1 for the objective, j for constraint j. */
-    public record FitKey(long seed, int restarts, int maxFit, int role, double[] x, double[] y) {
+    /**
+     * The data a hyper-parameter fit depends on; {@code role} is -1 for the objective, j for constraint j;
+     * {@code noiseFloor} the lower bound of the fitted noise variance.
+     */
+    public record FitKey(long seed, int restarts, int maxFit, int role, double[] x, double[] y, double noiseFloor) {
+        /** A key for a fit with the default noise floor {@link MarginalLikelihood#MIN_NOISE}. */
+        public FitKey(long seed, int restarts, int maxFit, int role, double[] x, double[] y) {
+            this(seed, restarts, maxFit, role, x, y, MarginalLikelihood.MIN_NOISE);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof FitKey k && k.seed == seed && k.restarts == restarts && k.maxFit == maxFit && k.role == role
-                    && Arrays.equals(k.x, x) && Arrays.equals(k.y, y);
+                    && Double.compare(k.noiseFloor, noiseFloor) == 0 && Arrays.equals(k.x, x) && Arrays.equals(k.y, y);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.hypatia.sampler.gp.internal;
 import io.hypatia.api.PluginConfig;
 import io.hypatia.api.Setting;
 import io.hypatia.api.Settings;
+import io.hypatia.sampler.gp.model.MarginalLikelihood;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,15 +26,19 @@ import java.util.Map;
  * @param warpOutputs     {@code output_warping} (default yeo-johnson): fit the objective's GP to the losses after
  *                        a maximum-likelihood Yeo-Johnson power transform ({@link YeoJohnson}); {@code none}
  *                        fits it to the standardised losses
+ * @param noiseFloor      {@code noise_floor} (default 1e-6): lower bound of the fitted noise variance of the
+ *                        standardised (warped) outputs; on a noise-free objective the fit sits at this bound,
+ *                        which limits how finely the model resolves losses near the optimum (1e-10 is the
+ *                        candidate screened in docs/bench/SAMPLERS.md, "Seventh round")
  */
 record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, int maxFitPoints, int localStarts,
-                  boolean warpOutputs) {
+                  boolean warpOutputs, double noiseFloor) {
 
     enum Liar {
         BELIEVER, MIN, NONE
     }
 
-    static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5, true);
+    static final GpSettings DEFAULTS = new GpSettings(10, 2000, 3, Liar.BELIEVER, 200, 5, true, MarginalLikelihood.MIN_NOISE);
 
     static final Settings SETTINGS = Settings.of(
             Setting.integer("n_startup_trials", DEFAULTS.startupTrials, 0, 1_000_000, "completed trials sampled uniformly at random before the GP takes over"),
@@ -42,7 +47,8 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
             Setting.choice("liar", "believer", List.of("believer", "min", "none"), "value assumed for pending trials"),
             Setting.integer("max_fit_points", DEFAULTS.maxFitPoints, 10, 100_000, "observations entering the hyper-parameter fit"),
             Setting.integer("n_local_starts", DEFAULTS.localStarts, 0, 1000, "best candidates refined by L-BFGS"),
-            Setting.choice("output_warping", "yeo-johnson", List.of("none", "yeo-johnson"), "transform of the losses before the objective's GP fit"));
+            Setting.choice("output_warping", "yeo-johnson", List.of("none", "yeo-johnson"), "transform of the losses before the objective's GP fit"),
+            Setting.real("noise_floor", DEFAULTS.noiseFloor, 1e-12, 1e-2, "lower bound of the fitted noise variance of the standardised outputs"));
 
     /** @throws io.hypatia.api.SettingException naming the offending key */
     static GpSettings parse(Map<String, String> values) {
@@ -54,6 +60,7 @@ record GpSettings(int startupTrials, int candidates, int restarts, Liar liar, in
                 Liar.valueOf(config.choice("liar").toUpperCase(Locale.ROOT)),
                 (int) config.integer("max_fit_points"),
                 (int) config.integer("n_local_starts"),
-                config.choice("output_warping").equals("yeo-johnson"));
+                config.choice("output_warping").equals("yeo-johnson"),
+                config.real("noise_floor"));
     }
 }

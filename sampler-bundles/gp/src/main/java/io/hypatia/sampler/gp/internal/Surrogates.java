@@ -103,12 +103,12 @@ final class Surrogates {
                                          GpSettings settings, long seed, ModelCache cache) {
         double[] fx = Arrays.copyOf(x, m * d);
         double[] fy = Arrays.copyOf(raw, m);
-        return cache.fit(new ModelCache.FitKey(seed, settings.restarts(), settings.maxFitPoints(), role, fx, fy), () -> {
+        return cache.fit(new ModelCache.FitKey(seed, settings.restarts(), settings.maxFitPoints(), role, fx, fy, settings.noiseFloor()), () -> {
             double[] ys = role >= 0 ? standardise(fy) : objectiveOutputs(fy, settings);
             // Constraints: the most recent rows; the objective: the best half and the most recent others.
             int[] fitRows = role >= 0 ? IntStream.range(Math.max(0, m - settings.maxFitPoints()), m).toArray()
                     : fitSubset(m, ys, settings.maxFitPoints());
-            MarginalLikelihood likelihood = new MarginalLikelihood(rows(fx, d, fitRows), d, pick(ys, fitRows));
+            MarginalLikelihood likelihood = new MarginalLikelihood(rows(fx, d, fitRows), d, pick(ys, fitRows), settings.noiseFloor());
             if (warmChain && !FitSchedule.coldStart(m)) {
                 Hyperparameters previous = fitAt(FitSchedule.previous(m), x, d, raw, role, true, settings, seed, cache);
                 Hyperparameters warm = likelihood.fitFrom(previous.toLog(), WARM_ITERATIONS);

@@ -122,14 +122,15 @@ class GpSamplerTest {
         SearchSpace space = StudyLoop.unitCube(2);
         for (Map.Entry<String, String> bad : List.of(Map.entry("n_startup_trials", "-1"), Map.entry("n_candidates", "many"),
                 Map.entry("n_candidates", "0"), Map.entry("n_restarts", "0"), Map.entry("liar", "mean"),
-                Map.entry("max_fit_points", "3"), Map.entry("n_local_starts", "1.5"), Map.entry("output_warping", "log"))) {
+                Map.entry("max_fit_points", "3"), Map.entry("n_local_starts", "1.5"), Map.entry("output_warping", "log"),
+                Map.entry("noise_floor", "0"), Map.entry("noise_floor", "0.5"))) {
             SamplerContext ctx = StudyLoop.context(space, List.of(), 1, Map.of(bad.getKey(), bad.getValue()));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GpSampler().suggest(ctx));
             assertTrue(e.getMessage().contains("'" + bad.getKey() + "'"), e.getMessage());
         }
         Map<String, String> good = Map.of("n_startup_trials", "0", "n_candidates", "300", "n_restarts", "1",
-                "liar", "MIN", "seed", "3", "max_fit_points", "50", "n_local_starts", "0", "output_warping", "none");
-        assertEquals(GpSettings.parse(good), new GpSettings(0, 300, 1, GpSettings.Liar.MIN, 50, 0, false));
+                "liar", "MIN", "seed", "3", "max_fit_points", "50", "n_local_starts", "0", "output_warping", "none", "noise_floor", "1e-10");
+        assertEquals(GpSettings.parse(good), new GpSettings(0, 300, 1, GpSettings.Liar.MIN, 50, 0, false, 1e-10));
         assertEquals(GpSettings.DEFAULTS, GpSettings.parse(Map.of()));
     }
 

@@ -6,6 +6,7 @@ import io.hypatia.sampler.gp.model.Hyperparameters;
 import io.hypatia.sampler.gp.model.MarginalLikelihood;
 import io.hypatia.sampler.gp.model.Matern52;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -95,5 +96,32 @@ class MarginalLikelihoodTest {
         Hyperparameters h = new MarginalLikelihood(x, d, Surrogates.standardise(y)).fit(3, new SplittableRandom(1), 60);
         assertTrue(h.lengthscales()[2] > 3 * h.lengthscales()[0], h.toString());
         assertTrue(h.lengthscales()[2] > 2, h.toString());
+    }
+
+    /**
+     * On noise-free data the fitted noise sits at its lower bound, so the bound decides how finely
+     * the model can tell losses apart near the optimum (Branin's GP stalled at 1e-6): a lower
+     * {@code noise_floor} must let the fit go below the default bound.
+     */
+    @Test
+    void noiseFloorBoundsTheFittedNoiseOnNoiseFreeData() {
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 80, d = 2;
+        double[] x = new double[n * d];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i * d] = r.nextDouble();
+            x[i * d + 1] = r.nextDouble();
+            y[i] = Math.sin(3 * x[i * d]) + Math.pow(x[i * d + 1] - 0.3, 2);
+        }
+        double[] ys = Surrogates.standardise(y);
+        Hyperparameters atDefault = new MarginalLikelihood(x, d, ys).fit(3, new SplittableRandom(1), 60);
+        Hyperparameters lower = new MarginalLikelihood(x, d, ys, 1e-10).fit(3, new SplittableRandom(1), 60);
+        assertTrue(atDefault.noiseVariance() >= MarginalLikelihood.MIN_NOISE * (1 - 1e-9), atDefault.toString());
+        assertTrue(atDefault.noiseVariance() < 1.01 * MarginalLikelihood.MIN_NOISE, "noise-free data, default floor: " + atDefault);
+        assertTrue(lower.noiseVariance() < 1e-7, "noise-free data, floor 1e-10: " + lower);
+        assertTrue(lower.noiseVariance() >= 1e-10 * (1 - 1e-9), lower.toString());
+        assertThrows(IllegalArgumentException.class, () -> new MarginalLikelihood(x, d, ys, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MarginalLikelihood(x, d, ys, 2));
     }
 }
