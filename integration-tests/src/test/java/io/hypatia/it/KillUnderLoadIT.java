@@ -1,7 +1,6 @@
 package io.hypatia.it;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -29,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Test;
 
@@ -47,13 +44,12 @@ public class KillUnderLoadIT {
     private static final int ACKS_BEFORE_KILL = 150;
     private static final int ACKS_AFTER_RESTART = 100;
     private static final String STUDY = "kill";
+    /** How long the clients may go without the acknowledgements awaited (a restart on a loaded machine). */
+    private static final Duration PATIENCE = Duration.ofSeconds(300);
 
     private final Map<Long, Double> acked = new ConcurrentHashMap<>();
-    private final AtomicInteger ackCount = new AtomicInteger();
     /** The Java client's own repeat rule (Ask, Report and Tell may be repeated), patient enough for a restart under load. */
     private Failover failover;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     /** The service's channel; replaced by one to the restarted service (on a fresh port, so no bind race with the dead one). */
     private final AtomicReference<ManagedChannel> current = new AtomicReference<>();
 
@@ -67,10 +63,7 @@ public class KillUnderLoadIT {
         List<String> figures = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             acked.clear();
-            ackCount.set(0);
             failover = new Failover(2000, Duration.ofMillis(50), Duration.ofMillis(500));
-            stop.set(false);
-            failure.set(null);
             figures.add(killAndRestartOnce());
             System.out.printf("kill -9 run %d of %d passed%n", run, runs);
         }
@@ -88,33 +81,21 @@ public class KillUnderLoadIT {
         current.set(channel);
         ManagedChannel restarted = null;
         ChildService second = null;
+        ClientLoad load = null;
         try {
             HypatiaServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).createStudy(
                     CreateStudyRequest.newBuilder().setName(STUDY).setSearchSpace(SearchSpace.newBuilder().addParams(
                             Parameter.newBuilder().setName("x").setFloat(FloatDomain.newBuilder().setLow(0).setHigh(1))))
                             .addObjectives(Objective.newBuilder().setName("y").setDirection(Direction.MINIMIZE)).build());
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
-                int id = c;
-                Thread t = new Thread(() -> client(id), "client-" + c);
-                t.start();
-                clients.add(t);
-            }
-            awaitAcks(ACKS_BEFORE_KILL);
-            int ackedBeforeKill = ackCount.get();
+            load = ClientLoad.start(CLIENTS, this::client);
+            load.awaitAcks(ACKS_BEFORE_KILL, PATIENCE);
+            int ackedBeforeKill = load.acks();
             first.kill();
             second = ChildService.start(data, deploy, "--port", "0");
             restarted = ManagedChannelBuilder.forAddress("127.0.0.1", second.awaitServing()).usePlaintext().build();
             current.set(restarted);
-            awaitAcks(ackedBeforeKill + ACKS_AFTER_RESTART);
-            stop.set(true);
-            for (Thread t : clients) {
-                t.join(120_000);
-                assertTrue(t.getName() + " finished", !t.isAlive());
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("a client failed", failure.get());
-            }
+            load.awaitAcks(ackedBeforeKill + ACKS_AFTER_RESTART, PATIENCE);
+            load.finish(Duration.ofMinutes(2));
 
             List<Trial> trials = listAll(HypatiaServiceGrpc.newBlockingStub(restarted));
             Map<Long, Integer> seen = new HashMap<>();
@@ -151,7 +132,9 @@ public class KillUnderLoadIT {
             }
             return figures;
         } finally {
-            stop.set(true);
+            if (load != null) {
+                load.close();
+            }
             channel.shutdownNow();
             if (restarted != null) {
                 restarted.shutdownNow();
@@ -164,39 +147,25 @@ public class KillUnderLoadIT {
         }
     }
 
-    /** One worker: ask (with a request id), report one step, tell (with a request id); each call retried until it is answered. */
+    /** The current service (the restarted one once there is one). */
     private HypatiaServiceGrpc.HypatiaServiceBlockingStub stub() {
         return HypatiaServiceGrpc.newBlockingStub(current.get()).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    private void client(int id) {
-        try {
-            for (int n = 0; !stop.get(); n++) {
-                String askId = "c" + id + "-ask" + n;
-                Trial trial = failover.call(true, () -> stub()
-                        .ask(AskRequest.newBuilder().setStudy(STUDY).setWorker("c" + id).setRequestId(askId).build())).getTrials(0).getTrial();
-                double y = trial.getId() * 0.001 + id;
-                ReportRequest report = ReportRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setStep(1).setValue(y).build();
-                failover.call(true, () -> stub().report(report)); // a retry of a recorded report answers as the first did
-                TellRequest tell = TellRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setRequestId("c" + id + "-tell" + n)
-                        .setComplete(TellRequest.Complete.newBuilder().addValues(y)).build();
-                failover.call(true, () -> stub().tell(tell));
-                acked.put(trial.getId(), y);
-                ackCount.incrementAndGet();
-            }
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-        }
-    }
-
-    private void awaitAcks(int target) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (ackCount.get() < target) {
-            if (failure.get() != null) {
-                throw new AssertionError("a client failed", failure.get());
-            }
-            assertTrue("no progress: " + ackCount.get() + " of " + target + " tells acknowledged", System.nanoTime() < deadline);
-            Thread.sleep(20);
+    /** One worker: ask (with a request id), report one step, tell (with a request id); each call retried until it is answered. */
+    private void client(int id, ClientLoad load) {
+        for (int n = 0; load.running(); n++) {
+            String askId = "c" + id + "-ask" + n;
+            Trial trial = failover.call(true, () -> stub()
+                    .ask(AskRequest.newBuilder().setStudy(STUDY).setWorker("c" + id).setRequestId(askId).build())).getTrials(0).getTrial();
+            double y = trial.getId() * 0.001 + id;
+            ReportRequest report = ReportRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setStep(1).setValue(y).build();
+            failover.call(true, () -> stub().report(report)); // a retry of a recorded report answers as the first did
+            TellRequest tell = TellRequest.newBuilder().setStudy(STUDY).setTrialId(trial.getId()).setRequestId("c" + id + "-tell" + n)
+                    .setComplete(TellRequest.Complete.newBuilder().addValues(y)).build();
+            failover.call(true, () -> stub().tell(tell));
+            acked.put(trial.getId(), y);
+            load.acknowledged();
         }
     }
 

@@ -26,19 +26,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
 
 /**
  * Issue 13: three `hypatia serve` processes on one PostgreSQL database, 32 concurrent clients
  * spread across them running one study with ASHA (pause and promote) and one with TPE, every
- * call with a request id, through the Java client given all three addresses as one target.
- * Mid-run one gateway is killed with SIGKILL; the client's round robin drops it and its built-in
- * failover repeats the calls it had in flight on another gateway. Checked from the trials
- * stored: numbers dense and unique per study, every acknowledged tell stored once with its value,
- * no trial promoted twice to one budget, nothing left RUNNING.
+ * call with a request id. Each client is a Java client of its own with its own worker name, as
+ * separate trainers are, given all three addresses as one target. Mid-run one gateway is killed
+ * with SIGKILL; each client's round robin drops it and its built-in failover repeats the calls
+ * it had in flight on another gateway. Checked from the trials stored: numbers dense and unique
+ * per study, every acknowledged tell stored once with its value and under the worker that told
+ * it, no trial promoted twice to one budget, nothing left RUNNING.
  *
  * <p>Needs a PostgreSQL server: HYPATIA_TEST_PG_URL, HYPATIA_TEST_PG_USER and
  * HYPATIA_TEST_PG_PASSWORD (`eval "$(.ci/postgres start DIR)"` starts one). Skipped without
@@ -48,57 +47,46 @@ public class SharedStoreIT {
     private static final int GATEWAYS = 3, CLIENTS = 32, ACKS_BEFORE_KILL = 60, ACKS_AFTER_KILL = 60;
     private static final double MAX_EPOCH = 9;
 
+    /** How long the clients may go without the acknowledgements awaited (a gateway lost on a loaded machine). */
+    private static final Duration PATIENCE = Duration.ofSeconds(900);
+
+    /** A tell the service acknowledged: the value and the worker that told it. */
+    private record Told(double value, String worker) {
+    }
+
     private SharedGateways gateways;
-    private final Map<String, Double> acked = new ConcurrentHashMap<>();
-    private final AtomicInteger ackCount = new AtomicInteger();
-    /** The Java client over all three gateways (one target naming them all): its round robin and failover are under test. */
-    private HypatiaClient client;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private ClientLoad load;
+    private final Map<String, Told> acked = new ConcurrentHashMap<>();
+    /** Calls the clients repeated (on another gateway or after a deadline), summed as each client closes. */
+    private final AtomicLong retriedCalls = new AtomicLong();
 
     @Test
     public void threeGatewaysShareStudiesAndSurviveTheLossOfOne() throws Exception {
-        List<Thread> clients = new ArrayList<>();
         try (SharedGateways gateways = SharedGateways.start("SharedStoreIT", GATEWAYS, "hypatia-sampler-random",
                 "hypatia-sampler-support", "hypatia-sampler-tpe", "hypatia-scheduler-support", "hypatia-scheduler-asha")) {
             this.gateways = gateways;
             try {
-                run(clients);
+                run();
             } catch (Throwable e) {
                 explain(e);
                 throw e;
             }
         } finally {
-            stop.set(true);
-            if (client != null) {
-                client.close();
+            if (load != null) {
+                load.close();
             }
         }
     }
 
-    private void run(List<Thread> clients) throws Exception {
+    private void run() throws Exception {
         gateways.awaitPlugin("scheduler", "asha");
         createStudies();
-        // generous repeats: a loaded build machine may leave a gateway's call past its deadline
-        client = HypatiaClient.builder(gateways.target()).retries(50).timeout(Duration.ofSeconds(60)).build();
-        for (int c = 0; c < CLIENTS; c++) {
-            int id = c;
-            Thread t = new Thread(() -> client(id), "client-" + c);
-            t.start();
-            clients.add(t);
-        }
-        awaitAcks(ACKS_BEFORE_KILL);
-        int ackedBeforeKill = ackCount.get();
+        load = ClientLoad.start(CLIENTS, this::client);
+        load.awaitAcks(ACKS_BEFORE_KILL, PATIENCE);
+        int ackedBeforeKill = load.acks();
         gateways.kill(0);
-        awaitAcks(ackedBeforeKill + ACKS_AFTER_KILL);
-        stop.set(true);
-        for (Thread t : clients) {
-            t.join(300_000);
-            assertTrue(t.getName() + " finished", !t.isAlive());
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a client failed", failure.get());
-        }
+        load.awaitAcks(ackedBeforeKill + ACKS_AFTER_KILL, PATIENCE);
+        load.finish(Duration.ofMinutes(5));
         check("asha", ackedBeforeKill);
         check("tpe", ackedBeforeKill);
     }
@@ -108,7 +96,9 @@ public class SharedStoreIT {
      * ("trial N"): its attempts, workers, reports and decisions, as the store has them.
      */
     private void explain(Throwable e) {
-        stop.set(true);
+        if (load != null) {
+            load.close();
+        }
         gateways.printTails(60);
         Set<Long> named = new HashSet<>();
         for (Throwable c = e; c != null; c = c.getCause()) {
@@ -152,42 +142,44 @@ public class SharedStoreIT {
         return (x - 0.3) * (x - 0.3) + (y - 0.7) * (y - 0.7) + (0.5 + x) * Math.exp(-epoch / 5);
     }
 
-    /** Alternates an ASHA trial (epochs with checkpoints, obeying PAUSE and STOP) and a TPE trial; each finished before stopping. */
-    private void client(int c) {
-        try {
-            Study asha = client.loadStudy("asha"), tpe = client.loadStudy("tpe");
-            for (int n = 0; !stop.get(); n++) {
-                Study study = n % 2 == 0 ? asha : tpe;
-                io.hypatia.client.Trial t = study.ask(); // with a request id: a repeat answers the same trial
-                boolean finished = true;
-                if (study == asha) {
-                    for (double epoch = (t.resumed() ? t.resumeStep() : 0) + 1; epoch <= t.budget(); epoch++) {
-                        if (t.report(epoch, curve(t, epoch), "ckpt/" + t.id() + "/" + epoch) != io.hypatia.client.Decision.CONTINUE) {
-                            finished = false;
-                            break;
-                        }
-                    }
-                }
-                if (finished) {
-                    double value = curve(t, study == asha ? t.budget() : MAX_EPOCH);
-                    t.tell(value);
-                    acked.put(study.name() + ":" + t.id(), value);
-                    ackCount.incrementAndGet();
-                }
+    /**
+     * One trainer: a Java client of its own over all three gateways (one target naming them all),
+     * under its own worker name. Alternates an ASHA trial (epochs with checkpoints, obeying PAUSE
+     * and STOP) and a TPE trial; each finished before stopping.
+     */
+    private void client(int c, ClientLoad load) {
+        String worker = "worker-" + c;
+        // generous repeats: a loaded build machine may leave a gateway's call past its deadline
+        try (HypatiaClient client = HypatiaClient.builder(gateways.target()).worker(worker).retries(50)
+                .timeout(Duration.ofSeconds(60)).build()) {
+            try {
+                train(client, worker, load);
+            } finally {
+                retriedCalls.addAndGet(client.retriedCalls());
             }
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
         }
     }
 
-    private void awaitAcks(int target) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
-        while (ackCount.get() < target) {
-            if (failure.get() != null) {
-                throw new AssertionError("a client failed", failure.get());
+    private void train(HypatiaClient client, String worker, ClientLoad load) {
+        Study asha = client.loadStudy("asha"), tpe = client.loadStudy("tpe");
+        for (int n = 0; load.running(); n++) {
+            Study study = n % 2 == 0 ? asha : tpe;
+            io.hypatia.client.Trial t = study.ask(); // with a request id: a repeat answers the same trial
+            boolean finished = true;
+            if (study == asha) {
+                for (double epoch = (t.resumed() ? t.resumeStep() : 0) + 1; epoch <= t.budget(); epoch++) {
+                    if (t.report(epoch, curve(t, epoch), "ckpt/" + t.id() + "/" + epoch) != io.hypatia.client.Decision.CONTINUE) {
+                        finished = false;
+                        break;
+                    }
+                }
             }
-            assertTrue("no progress: " + ackCount.get() + " of " + target + " tells acknowledged", System.nanoTime() < deadline);
-            Thread.sleep(50);
+            if (finished) {
+                double value = curve(t, study == asha ? t.budget() : MAX_EPOCH);
+                t.tell(value);
+                acked.put(study.name() + ":" + t.id(), new Told(value, worker));
+                load.acknowledged();
+            }
         }
     }
 
@@ -210,14 +202,16 @@ public class SharedStoreIT {
             assertEquals(study + ": trial numbers have no gap or duplicate", i, (int) numbers.get(i));
         }
         int stored = 0;
-        for (Map.Entry<String, Double> e : acked.entrySet()) {
+        for (Map.Entry<String, Told> e : acked.entrySet()) {
             if (!e.getKey().startsWith(study + ":")) {
                 continue;
             }
             Trial t = byId.get(Long.parseLong(e.getKey().substring(study.length() + 1)));
             assertTrue(study + ": acknowledged tell " + e.getKey() + " is stored", t != null);
             assertEquals(study + ": trial " + t.getId() + " state", TrialState.COMPLETE, t.getState());
-            assertEquals(study + ": trial " + t.getId() + " value", e.getValue(), t.getValues(0), 0.0);
+            assertEquals(study + ": trial " + t.getId() + " value", e.getValue().value(), t.getValues(0), 0.0);
+            // the lease of the attempt that told it was that worker's: a repeated ask or tell moved it to no one else
+            assertEquals(study + ": trial " + t.getId() + " worker", e.getValue().worker(), t.getWorker());
             stored++;
         }
         for (Trial t : trials) {
@@ -232,7 +226,7 @@ public class SharedStoreIT {
         }
         System.out.printf("shared store, %s: %d trials, %d acknowledged tells all stored once (%d acknowledged before "
                         + "gateway 0 was killed), %d promotions, %d RUNNING at the end, %d calls repeated by the client%n",
-                study, trials.size(), stored, ackedBeforeKill, promotions, running, client.retriedCalls());
+                study, trials.size(), stored, ackedBeforeKill, promotions, running, retriedCalls.get());
         assertEquals(study + ": trials left RUNNING with nobody holding them", 0, running);
     }
 }

@@ -23,15 +23,14 @@ import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
-import io.hypatia.it.ServiceFixture;
+import io.hypatia.it.ServiceRule;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -42,17 +41,8 @@ import org.junit.Test;
 public class WorkerLossIT {
     /** Long enough that a healthy worker that heartbeats before each call never loses it, even on a loaded machine. */
     private static final int LEASE_SECONDS = 5;
-    private static ServiceFixture fixture;
-
-    @BeforeClass
-    public static void startService() throws Exception {
-        fixture = ServiceFixture.start();
-    }
-
-    @AfterClass
-    public static void stopService() throws Exception {
-        fixture.close();
-    }
+    @ClassRule
+    public static final ServiceRule fixture = new ServiceRule();
 
     private static void createStudy(String name) {
         fixture.stub().createStudy(CreateStudyRequest.newBuilder().setName(name)

@@ -23,7 +23,7 @@ import io.hypatia.grpc.v1.SchedulerDecision;
 import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
-import io.hypatia.it.ServiceFixture;
+import io.hypatia.it.ServiceRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -37,8 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -53,17 +52,8 @@ import org.junit.Test;
 public class AshaPromotionIT {
     private static final int WORKERS = 16, NEW_TRIALS = 150;
     private static final double[] LEVELS = {1, 3, 9, 27, 81};
-    private static ServiceFixture fixture;
-
-    @BeforeClass
-    public static void startService() throws Exception {
-        fixture = ServiceFixture.start();
-    }
-
-    @AfterClass
-    public static void stopService() throws Exception {
-        fixture.close();
-    }
+    @ClassRule
+    public static final ServiceRule fixture = new ServiceRule();
 
     /** A learning curve decaying to a configuration-dependent final loss (smooth, so ranks are stable). */
     static double curve(double x, double y, double epoch) {

@@ -21,7 +21,7 @@ import io.hypatia.grpc.v1.SearchSpace;
 import io.hypatia.grpc.v1.TellRequest;
 import io.hypatia.grpc.v1.Trial;
 import io.hypatia.grpc.v1.TrialState;
-import io.hypatia.it.ServiceFixture;
+import io.hypatia.it.ServiceRule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,8 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
@@ -46,17 +45,8 @@ import org.junit.Test;
 public class PbtIT {
     private static final int WORKERS = 16, STEPS = 100, BUDGET = WORKERS * STEPS * 2;
     private static final double[] START = {1, 0.5};
-    private static ServiceFixture fixture;
-
-    @BeforeClass
-    public static void startService() throws Exception {
-        fixture = ServiceFixture.start();
-    }
-
-    @AfterClass
-    public static void stopService() throws Exception {
-        fixture.close();
-    }
+    @ClassRule
+    public static final ServiceRule fixture = new ServiceRule();
 
     /** One training step: the plateau shrinks only with a rate above 0.3; the noise term settles at rate/2. */
     static double[] train(double[] state, double lr) {

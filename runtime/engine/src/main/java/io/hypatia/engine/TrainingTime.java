@@ -1,8 +1,8 @@
 package io.hypatia.engine;
 
 import io.hypatia.api.study.Trial;
+import java.math.BigDecimal;
 import java.time.InstantSource;
-import java.util.Locale;
 
 /**
  * Keeps each trial's {@link Trial#TRAIN_SECONDS} attribute: the time its workers spent on it,
@@ -43,7 +43,7 @@ final class TrainingTime {
                 before = 0; // not ours to trust; count afresh
             }
         }
-        t.attributes.put(Trial.TRAIN_SECONDS, String.format(Locale.ROOT, "%.3f", before + seconds));
+        t.attributes.put(Trial.TRAIN_SECONDS, BigDecimal.valueOf(Math.round((before + seconds) * 1000), 3).toPlainString());
     }
 
     /** {@code t} stopped running (paused, pruned, finished, requeued): nothing counts until its next hand-out. */

@@ -1,6 +1,5 @@
 package io.hypatia.engine.store;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.flywaydb.core.Flyway;
 
 /**
  * Studies and trials in a PostgreSQL database that several gateway processes share.
@@ -25,24 +23,13 @@ import org.flywaydb.core.Flyway;
  * holds the study's advisory lock ({@code pg_advisory_xact_lock(study_id)}) and tells the caller
  * the study's committed version (so it can refresh its cache with the trials changed since the
  * version it has); writes submitted in it are stamped with the next version, held, and sent in
- * batches at {@link StudyTx#commit}. Tables are created and migrated on
+ * batches at {@link StudyTx#commit} ({@link BatchedWrites}). Tables are created and migrated on
  * open by Flyway (scripts in {@code io/hypatia/engine/store/postgresql}); connections come from
- * a HikariCP pool.
+ * a HikariCP pool ({@link PostgresPool}).
  */
 public final class PostgresStore implements Store {
-    static final String MIGRATIONS = "classpath:io/hypatia/engine/store/postgresql";
     private static final int TRIAL_ID_BLOCK = 64;
     private static final int DEFAULT_PORT = 5432;
-    /** Flyway reports every step at INFO; only problems are worth a line in the service's log. */
-    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
-    /** HikariCP (through SLF4J's java.util.logging binding) says "Starting..." and each connection at INFO: the same. */
-    private static final java.util.logging.Logger HIKARI_LOG = quiet("com.zaxxer.hikari");
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
-        log.setLevel(java.util.logging.Level.WARNING);
-        return log;
-    }
 
     /** Where the database is: parsed from {@code postgresql://host[:port]/database}. */
     public record Location(String host, int port, String database) {
@@ -153,39 +140,7 @@ public final class PostgresStore implements Store {
      * IOException says why the database cannot be used (unreachable, refused credentials, ...).
      */
     public static PostgresStore open(Location location, Credentials credentials, int poolSize) throws IOException {
-        FLYWAY_LOG.getLevel(); // initialised before Flyway logs
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(location.jdbcUrl());
-        config.setUsername(credentials.user());
-        config.setPassword(credentials.password());
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("hypatia-store");
-        config.setConnectionTimeout(10_000);
-        config.setInitializationFailTimeout(10_000); // a wrong address or password fails the start, not the first call
-        config.addDataSourceProperty("ApplicationName", "hypatia");
-        config.addDataSourceProperty("connectTimeout", "10");
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot connect to " + location + " as '" + credentials.user() + "': " + rootMessage(e), e);
-        }
-        try {
-            Flyway.configure(PostgresStore.class.getClassLoader()).dataSource(pool).locations(MIGRATIONS)
-                    .table("hypatia_schema_history").load().migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw new IOException("cannot create or migrate the tables in " + location + ": " + rootMessage(e), e);
-        }
-        return new PostgresStore(location, pool);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        return new PostgresStore(location, PostgresPool.open(location, credentials, poolSize));
     }
 
     public Location location() {
@@ -356,7 +311,7 @@ public final class PostgresStore implements Store {
 
         /**
          * Applies the held writes in order (statements of one text in one batch where that keeps
-         * the order's effect, see {@link #applyBatched}) and commits; without writes rolls back. Completes the writes' futures, closes the connection
+         * the order's effect, see {@link BatchedWrites#apply}) and commits; without writes rolls back. Completes the writes' futures, closes the connection
          * and returns the study's version now.
          */
         public long commit() throws SQLException {
@@ -368,7 +323,7 @@ public final class PostgresStore implements Store {
                     closeQuietly(connection, false);
                     return version;
                 }
-                applyBatched(connection, writes);
+                BatchedWrites.apply(connection, writes.stream().map(Pending::write).toList());
                 connection.commit();
             } catch (SQLException | RuntimeException | Error e) {
                 fail(e);
@@ -399,70 +354,6 @@ public final class PostgresStore implements Store {
             closeQuietly(connection, true);
             writes.forEach(p -> p.done.completeExceptionally(why));
         }
-    }
-
-    /**
-     * Applies {@code writes} with the effect of applying them in order, sending {@link Store.StatementWrite}s
-     * of one text as one batch: a statement joins the open batch of its text when every batch opened
-     * after that one is on another table (so moving it ahead changes nothing); other writes run
-     * after the open batches.
-     */
-    static void applyBatched(Connection c, List<Pending> writes) throws SQLException {
-        List<Batch> open = new ArrayList<>();
-        for (Pending p : writes) {
-            if (!(p.write instanceof Store.StatementWrite st)) {
-                flush(c, open);
-                p.write.apply(c);
-                continue;
-            }
-            Batch joined = null;
-            for (int i = open.size() - 1; i >= 0; i--) {
-                Batch b = open.get(i);
-                if (b.sql.equals(st.sql())) {
-                    joined = b;
-                    break;
-                }
-                if (st.table() == null || st.table().equals(b.table)) {
-                    break; // it may not move ahead of this batch
-                }
-            }
-            if (joined == null) {
-                joined = new Batch(st.sql(), st.table());
-                open.add(joined);
-            }
-            joined.statements.add(st);
-        }
-        flush(c, open);
-    }
-
-    /** Statements of one text, applied in one round trip. */
-    private static final class Batch {
-        final String sql;
-        final String table;
-        final List<Store.StatementWrite> statements = new ArrayList<>();
-
-        Batch(String sql, String table) {
-            this.sql = sql;
-            this.table = table;
-        }
-    }
-
-    private static void flush(Connection c, List<Batch> open) throws SQLException {
-        for (Batch b : open) {
-            try (PreparedStatement ps = c.prepareStatement(b.sql)) {
-                if (b.statements.size() == 1) {
-                    b.statements.get(0).bind(ps);
-                    ps.executeUpdate();
-                    continue;
-                }
-                for (Store.StatementWrite st : b.statements) {
-                    st.bind(ps);
-                    ps.addBatch();
-                }
-                ps.executeBatch(); // one round trip for the whole batch
-            }
-        }
-        open.clear();
     }
 
     /** A new study id, never handed out before by any gateway. */

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded store (the default): an SQLite file with write-ahead logging, owned by one
@@ -129,7 +130,7 @@ public final class SqliteStore implements Store {
         try {
             Path db = dataDir.resolve("hypatia.db").toAbsolutePath();
             String url = "jdbc:sqlite:" + db;
-            Connection c = DriverManager.getConnection(url);
+            Connection c = DriverManager.getConnection(url, connectionProperties());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "NORMAL")); // the schema's changes synced by SQLite
@@ -147,7 +148,7 @@ public final class SqliteStore implements Store {
                         syncOverride != null ? syncOverride : CommitAcknowledger.logFile(Path.of(db + "-wal")), syncBesideWriter);
             }
             c.setAutoCommit(false);
-            Connection checkpoints = DriverManager.getConnection(url);
+            Connection checkpoints = DriverManager.getConnection(url, connectionProperties());
             try (Statement s = checkpoints.createStatement()) {
                 // A checkpoint syncs the log before copying it and the database file after, as the
                 // writer's own checkpoints did; never OFF, which could lose acknowledged commits.
@@ -161,13 +162,24 @@ public final class SqliteStore implements Store {
     }
 
     /**
+     * The driver's options for our connections: no generated keys, which we never read and which the
+     * driver otherwise looks for with a regular expression over every statement it runs (a few per
+     * cent of the service's CPU under load).
+     */
+    private static java.util.Properties connectionProperties() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setGetGeneratedKeys(false);
+        return config.toProperties();
+    }
+
+    /**
      * A store held in memory only, for simulations and tests: the same schema, statements and
      * single writer thread, but nothing survives the process. The benchmark runner opens one per
      * run so parallel runs do not queue behind one writer.
      */
     public static SqliteStore openInMemory() {
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            Connection c = DriverManager.getConnection("jdbc:sqlite::memory:", connectionProperties());
             Schema.apply(c);
             c.setAutoCommit(false);
             return new SqliteStore(c, null, CommitAcknowledger.immediate());
