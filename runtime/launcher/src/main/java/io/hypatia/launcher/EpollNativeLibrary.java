@@ -1,5 +1,6 @@
 package io.hypatia.launcher;
 
+import io.hypatia.engine.store.AtomicFileCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class EpollNativeLibrary {
                 return;
             }
             Files.createDirectories(folder);
-            io.hypatia.engine.store.AtomicFileCopy.copy(in, target);
+            AtomicFileCopy.copy(in, target);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Netty's epoll library is extracted by Netty itself", e);
         }

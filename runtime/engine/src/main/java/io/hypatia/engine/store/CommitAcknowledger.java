@@ -76,9 +76,14 @@ final class CommitAcknowledger {
         this.listener = listener;
     }
 
-    /** Why changes can no longer be acknowledged; null while they can. */
-    IOException failure() {
-        return syncFailure;
+    /** Why changes can no longer be acknowledged, as the error their callers get; null while they can. */
+    IllegalStateException failure() {
+        IOException failed = syncFailure;
+        return failed == null ? null : notSynced(failed);
+    }
+
+    private static IllegalStateException notSynced(IOException failed) {
+        return new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
     }
 
     /** Writer thread: the batch whose {@code callers} were committed, its commit started at {@code startNanos}. */
@@ -166,7 +171,7 @@ final class CommitAcknowledger {
             if (failed == null) {
                 acknowledge(c, now);
             } else {
-                IllegalStateException e = new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed);
+                IllegalStateException e = notSynced(failed);
                 c.callers().forEach(f -> f.completeExceptionally(e));
             }
         }

@@ -201,9 +201,9 @@ public final class SqliteStore implements Store {
             done.completeExceptionally(new IllegalStateException("the store is closed"));
             return done;
         }
-        IOException failed = acknowledger.failure();
+        IllegalStateException failed = acknowledger.failure();
         if (failed != null) {
-            done.completeExceptionally(new IllegalStateException("the store's log could not be synced: " + failed.getMessage(), failed));
+            done.completeExceptionally(failed);
             return done;
         }
         queue.add(new Pending(write, done));

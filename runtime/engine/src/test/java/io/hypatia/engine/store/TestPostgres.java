@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestPostgres {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     private TestPostgres() {
     }
 
