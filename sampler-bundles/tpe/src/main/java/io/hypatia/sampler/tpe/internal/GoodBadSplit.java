@@ -84,7 +84,7 @@ record GoodBadSplit(int[] good, double[] goodWeights, int[] bad) {
         if (old <= 0) {
             return w;
         }
-        Integer[] byAge = boxed(observations.length == 0 ? new int[0] : rangeOf(n));
+        Integer[] byAge = boxed(rangeOf(n));
         Arrays.sort(byAge, Comparator.comparingInt(i -> h.number[observations[i]]));
         for (int r = 0; r < old; r++) {
             w[byAge[r]] = old == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * r / (old - 1);

@@ -10,6 +10,8 @@ import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,10 +55,10 @@ class UnivariateWeightsTest {
         History h = history(xs);
         // the observations handed over in loss order, not in trial order
         int[] observations = h.complete.clone();
-        java.util.Arrays.sort(observations);
-        Integer[] byLoss = java.util.Arrays.stream(observations).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(byLoss, java.util.Comparator.comparingDouble(o -> h.x[0][o]));
-        int[] ordered = java.util.Arrays.stream(byLoss).mapToInt(Integer::intValue).toArray();
+        Arrays.sort(observations);
+        Integer[] byLoss = Arrays.stream(observations).boxed().toArray(Integer[]::new);
+        Arrays.sort(byLoss, Comparator.comparingDouble(o -> h.x[0][o]));
+        int[] ordered = Arrays.stream(byLoss).mapToInt(Integer::intValue).toArray();
         double[] w = GoodBadSplit.recencyWeights(ordered, h);
         for (int i = 0; i < n; i++) {
             int age = h.number[ordered[i]]; // 0 = oldest
@@ -64,7 +66,7 @@ class UnivariateWeightsTest {
             double expected = age < 5 ? 1.0 / n + (1 - 1.0 / n) * age / 4 : 1;
             assertEquals(expected, w[i], 1e-12, "trial " + age);
         }
-        int[] few = java.util.Arrays.copyOf(ordered, 25);
+        int[] few = Arrays.copyOf(ordered, 25);
         for (double v : GoodBadSplit.recencyWeights(few, h)) {
             assertEquals(1, v, 0);
         }
