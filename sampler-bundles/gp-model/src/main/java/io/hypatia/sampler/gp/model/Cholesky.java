@@ -1,5 +1,7 @@
 package io.hypatia.sampler.gp.model;
 
+import java.util.function.Supplier;
+
 /**
  * Cholesky factor {@code K + jitter I = L L^T} of a symmetric positive (semi-)definite matrix,
  * stored row-major in a flat array (only the lower triangle is meaningful).
@@ -49,11 +51,63 @@ public final class Cholesky {
         return null;
     }
 
-    /** Cholesky-Banachiewicz, row by row; the inner products run over contiguous memory. */
+    /**
+     * {@link #factor} of {@code a} (row-major n x n), bit for bit, reusing a factor {@code prefix}
+     * whose first {@code rows} rows are the first rows of the jitter-free factor of {@code a}:
+     * those rows are copied. A later row i may also take its first {@code rows} entries from row
+     * {@code moved[i - rows]} of {@code prefix} (-1: none): entry (i, j) of a factor depends only on
+     * the matrix entries (i, 0..j) and the factor's rows 0..j, so when those are the same (the
+     * same point against the same leading points, under the same kernel), so is the entry. The
+     * other entries are computed exactly as {@link #factor} computes them, the same sums in the
+     * same order. Only the lower triangle of {@code a} is read, from row {@code rows} on, and in a
+     * row with a moved source from column {@code rows} on. When the jitter-free factorisation
+     * fails, {@code fullMatrix} supplies the whole matrix and {@link #factor} escalates the jitter
+     * as usual (null when even that fails).
+     *
+     * <p>Row i of a Cholesky factor costs i^2/2 multiply-adds, so the last rows are the dear ones:
+     * when points are inserted among the first ones, reusing the leading columns of the rows that
+     * only moved saves most of the work.
+     */
+    public static Cholesky factorFrom(Cholesky prefix, int rows, int[] moved, double[] a, int n, Supplier<double[]> fullMatrix) {
+        if (rows < 0 || rows > Math.min(n, prefix.n) || (moved != null && moved.length != n - rows)) {
+            throw new IllegalArgumentException("rows " + rows + " outside 0.." + Math.min(n, prefix.n) + " or moved rows not n - rows");
+        }
+        double[] l = new double[n * n];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(prefix.l, i * prefix.n, l, i * n, i + 1);
+        }
+        int[] firstColumn = new int[n];
+        if (moved != null) {
+            for (int i = rows; i < n; i++) {
+                int o = moved[i - rows];
+                if (o >= 0) {
+                    if (o < rows || o >= prefix.n) {
+                        throw new IllegalArgumentException("moved row " + o + " outside " + rows + ".." + (prefix.n - 1));
+                    }
+                    System.arraycopy(prefix.l, o * prefix.n, l, i * n, rows);
+                    firstColumn[i] = rows;
+                }
+            }
+        }
+        if (decompose(a, n, 0, l, rows, firstColumn)) {
+            return new Cholesky(n, l, 0);
+        }
+        return factor(fullMatrix.get(), n);
+    }
+
     private static boolean decompose(double[] a, int n, double jitter, double[] l) {
-        for (int i = 0; i < n; i++) {
+        return decompose(a, n, jitter, l, 0, null);
+    }
+
+    /**
+     * Cholesky-Banachiewicz, row by row from row {@code from}, row i from column
+     * {@code firstColumn[i]} (0 when null: the entries before are given); the inner products run
+     * over contiguous memory.
+     */
+    private static boolean decompose(double[] a, int n, double jitter, double[] l, int from, int[] firstColumn) {
+        for (int i = from; i < n; i++) {
             int ri = i * n;
-            for (int j = 0; j <= i; j++) {
+            for (int j = firstColumn == null ? 0 : firstColumn[i]; j <= i; j++) {
                 int rj = j * n;
                 double s = a[ri + j] - dot(l, ri, l, rj, j);
                 if (i == j) {

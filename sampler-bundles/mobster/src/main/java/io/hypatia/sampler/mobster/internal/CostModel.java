@@ -86,8 +86,7 @@ final class CostModel {
             System.arraycopy(features.get(i), 0, rows, i * d, d);
         }
         double[] mean = new double[m];
-        double[] var = new double[m];
-        gp.predictMany(rows, mean, var);
+        gp.predictMeans(rows, mean);
         for (int i = 0; i < m; i++) {
             mean[i] *= sd;
         }

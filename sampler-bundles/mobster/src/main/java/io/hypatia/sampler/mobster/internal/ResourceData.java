@@ -6,10 +6,9 @@ import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.sampler.gp.model.SpaceEncoding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The (configuration, resource, loss) observations MOBSTER's GP is fitted on, read from the trials'
@@ -32,6 +31,8 @@ final class ResourceData {
     /** Trial {@code number}'s training cost: log of its {@link Trial#TRAIN_SECONDS} per step trained. */
     record Cost(int number, double logSecondsPerStep, double[] features) {
     }
+
+    private static final IntermediateValue[] NO_REPORTS = new IntermediateValue[0];
 
     final List<Point> points;
     /** Every trial with a known, positive training time per step, in trial order. */
@@ -77,22 +78,39 @@ final class ResourceData {
             if (Double.isInfinite(minStep)) {
                 continue;
             }
-            // level -> the latest report in its interval
-            Map<Integer, IntermediateValue> latest = new HashMap<>();
+            // level -> the latest report in its interval (null: none); levels are small
+            // non-negative integers, so an array replaces a map (the points are sorted below)
+            IntermediateValue[] latest = NO_REPORTS;
+            int levels = 0;
             double lastStep = 0;
             for (IntermediateValue v : t.intermediates()) {
                 if (!(v.step() > 0) || !Double.isFinite(v.value())) {
                     continue;
                 }
-                latest.merge(level(v.step(), minStep, settings), v, (a, b) -> b.step() >= a.step() ? b : a);
+                int k = level(v.step(), minStep, settings);
+                if (k >= latest.length) {
+                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+                }
+                IntermediateValue a = latest[k];
+                if (a == null) {
+                    levels++;
+                }
+                latest[k] = a == null || v.step() >= a.step() ? v : a;
                 lastStep = Math.max(lastStep, v.step());
             }
             boolean complete = t.state() == TrialState.COMPLETE;
             if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
-                latest.put(level(t.budget(), minStep, settings), new IntermediateValue(t.budget(), t.values().get(0)));
+                int k = level(t.budget(), minStep, settings);
+                if (k >= latest.length) {
+                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+                }
+                if (latest[k] == null) {
+                    levels++;
+                }
+                latest[k] = new IntermediateValue(t.budget(), t.values().get(0));
                 lastStep = t.budget();
             }
-            if (latest.isEmpty()) {
+            if (levels == 0) {
                 continue;
             }
             boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
@@ -102,9 +120,11 @@ final class ResourceData {
                 // resumed attempts go on from their checkpoint, so the resource trained is the last step
                 costs.add(new Cost(t.number(), Math.log(seconds / lastStep), x));
             }
-            for (Map.Entry<Integer, IntermediateValue> e : latest.entrySet()) {
-                int k = e.getKey();
-                IntermediateValue v = e.getValue();
+            for (int k = 0; k < latest.length; k++) {
+                IntermediateValue v = latest[k];
+                if (v == null) {
+                    continue;
+                }
                 boolean reached = v.step() >= levelValue(k, minStep, settings) * (1 - 1e-9)
                         || (complete && v.step() == lastStep);
                 // a point is final once the trial got past its level or stopped; a running trial's
