@@ -102,26 +102,85 @@ public final class Cholesky {
     /**
      * Cholesky-Banachiewicz, row by row from row {@code from}, row i from column
      * {@code firstColumn[i]} (0 when null: the entries before are given); the inner products run
-     * over contiguous memory.
+     * over contiguous memory. Two rows at a time: entry (i, j) and (i + 1, j) take their inner
+     * products with the same row j ({@link #dotPair}, each sum exactly {@link #dot}'s), so row j
+     * is read once for both.
      */
     private static boolean decompose(double[] a, int n, double jitter, double[] l, int from, int[] firstColumn) {
-        for (int i = from; i < n; i++) {
-            int ri = i * n;
-            for (int j = firstColumn == null ? 0 : firstColumn[i]; j <= i; j++) {
-                int rj = j * n;
-                double s = a[ri + j] - dot(l, ri, l, rj, j);
-                if (i == j) {
-                    s += jitter;
-                    if (!(s > 0) || Double.isInfinite(s)) {
-                        return false;
-                    }
-                    l[ri + i] = Math.sqrt(s);
-                } else {
-                    l[ri + j] = s / l[rj + j];
+        double[] pair = new double[2];
+        int i = from;
+        while (i < n) {
+            int first = firstColumn == null ? 0 : firstColumn[i];
+            if (i + 1 == n || (firstColumn != null && firstColumn[i + 1] != first)) {
+                if (!decomposeRow(a, n, jitter, l, i, first)) {
+                    return false;
                 }
+                i++;
+                continue;
+            }
+            int ri = i * n, rk = ri + n;
+            for (int j = first; j < i; j++) {
+                int rj = j * n;
+                dotPair(l, rj, l, ri, rk, j, pair);
+                double ljj = l[rj + j];
+                l[ri + j] = (a[ri + j] - pair[0]) / ljj;
+                l[rk + j] = (a[rk + j] - pair[1]) / ljj;
+            }
+            // row i's diagonal, then row i + 1's last two entries (they need row i complete)
+            if (!decomposeRow(a, n, jitter, l, i, i) || !decomposeRow(a, n, jitter, l, i + 1, i)) {
+                return false;
+            }
+            i += 2;
+        }
+        return true;
+    }
+
+    /** Entries {@code first..i} of row i of the factor. */
+    private static boolean decomposeRow(double[] a, int n, double jitter, double[] l, int i, int first) {
+        int ri = i * n;
+        for (int j = first; j <= i; j++) {
+            int rj = j * n;
+            double s = a[ri + j] - dot(l, ri, l, rj, j);
+            if (i == j) {
+                s += jitter;
+                if (!(s > 0) || Double.isInfinite(s)) {
+                    return false;
+                }
+                l[ri + i] = Math.sqrt(s);
+            } else {
+                l[ri + j] = s / l[rj + j];
             }
         }
         return true;
+    }
+
+    /**
+     * {@code out[0] = dot(v, o1, x, xo, len)} and {@code out[1] = dot(v, o2, x, xo, len)}, each
+     * sum to the last bit what {@link #dot} computes (the same four accumulators, the same order;
+     * a product's operands commute exactly), with one load of x for both.
+     */
+    static void dotPair(double[] x, int xo, double[] v, int o1, int o2, int len, double[] out) {
+        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        double b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        int k = 0;
+        for (; k + 3 < len; k += 4) {
+            double x0 = x[xo + k], x1 = x[xo + k + 1], x2 = x[xo + k + 2], x3 = x[xo + k + 3];
+            a0 += v[o1 + k] * x0;
+            a1 += v[o1 + k + 1] * x1;
+            a2 += v[o1 + k + 2] * x2;
+            a3 += v[o1 + k + 3] * x3;
+            b0 += v[o2 + k] * x0;
+            b1 += v[o2 + k + 1] * x1;
+            b2 += v[o2 + k + 2] * x2;
+            b3 += v[o2 + k + 3] * x3;
+        }
+        for (; k < len; k++) {
+            double xk = x[xo + k];
+            a0 += v[o1 + k] * xk;
+            b0 += v[o2 + k] * xk;
+        }
+        out[0] = (a0 + a1) + (a2 + a3);
+        out[1] = (b0 + b1) + (b2 + b3);
     }
 
     /**
@@ -253,9 +312,19 @@ public final class Cholesky {
         }
         // inv[a][b] = sum_k (L^-1)[k][a] (L^-1)[k][b] = sum_{k >= max(a,b)} m[a][k] m[b][k]
         double[] inv = new double[n * n];
+        double[] pair = new double[2];
         for (int a = 0; a < n; a++) {
             int ra = a * n;
-            for (int b = 0; b <= a; b++) {
+            int b = 0;
+            for (; b + 1 <= a; b += 2) { // two entries of row a share the loads of m's row a
+                int rb = b * n, rc = rb + n;
+                dotPair(m, ra + a, m, rb + a, rc + a, n - a, pair);
+                inv[ra + b] = pair[0];
+                inv[rb + a] = pair[0];
+                inv[ra + b + 1] = pair[1];
+                inv[rc + a] = pair[1];
+            }
+            for (; b <= a; b++) {
                 int rb = b * n;
                 double s = dot(m, ra + a, m, rb + a, n - a);
                 inv[ra + b] = s;

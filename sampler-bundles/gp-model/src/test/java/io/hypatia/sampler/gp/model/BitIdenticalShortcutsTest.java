@@ -240,4 +240,74 @@ class BitIdenticalShortcutsTest {
             assertEquals(Double.doubleToLongBits(mean[c]), Double.doubleToLongBits(alone[c]), "candidate " + c);
         }
     }
+
+    /** The row-by-row Cholesky-Banachiewicz that {@link Cholesky#factor} computed before it took rows in pairs. */
+    private static double[] referenceFactor(double[] a, int n, double jitter) {
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i * n + j] - Cholesky.dot(l, i * n, l, j * n, j);
+                if (i == j) {
+                    s += jitter;
+                    if (!(s > 0)) {
+                        return null;
+                    }
+                    l[i * n + i] = Math.sqrt(s);
+                } else {
+                    l[i * n + j] = s / l[j * n + j];
+                }
+            }
+        }
+        return l;
+    }
+
+    /** What {@link Cholesky#inverse} computed before it took entries in pairs. */
+    private static double[] referenceInverse(Cholesky c) {
+        int n = c.n;
+        double[] l = c.l, m = new double[n * n], inv = new double[n * n];
+        for (int j = 0; j < n; j++) {
+            m[j * n + j] = 1 / l[j * n + j];
+            for (int i = j + 1; i < n; i++) {
+                m[j * n + i] = -Cholesky.dot(l, i * n + j, m, j * n + j, i - j) / l[i * n + i];
+            }
+        }
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b <= a; b++) {
+                double s = Cholesky.dot(m, a * n + a, m, b * n + a, n - a);
+                inv[a * n + b] = s;
+                inv[b * n + a] = s;
+            }
+        }
+        return inv;
+    }
+
+    @Test
+    void pairedFactorAndInverseAreBitForBitTheRowByRowOnes() {
+        SplittableRandom random = new SplittableRandom(19);
+        for (int n = 1; n <= 70; n += 1 + n / 10) {
+            double[] x = points(n, random);
+            double[] a = GaussianProcess.kernelMatrix(Matern52.scale(x, D, HYPER.lengthscales()), n, D, HYPER);
+            Cholesky c = Cholesky.factor(a, n);
+            assertEquals(0, c.jitter);
+            double[] expected = referenceFactor(a, n, 0);
+            for (int k = 0; k < n * n; k++) {
+                assertEquals(Double.doubleToLongBits(expected[k]), Double.doubleToLongBits(c.l[k]), "n=" + n + " L entry " + k);
+            }
+            double[] inv = c.inverse(), expectedInv = referenceInverse(c);
+            for (int k = 0; k < n * n; k++) {
+                assertEquals(Double.doubleToLongBits(expectedInv[k]), Double.doubleToLongBits(inv[k]), "n=" + n + " inverse entry " + k);
+            }
+        }
+        // with jitter: the first attempt fails (a duplicated point, no noise), the jittered one matches
+        Hyperparameters h = new Hyperparameters(new double[]{0.3, 0.5, 0.8}, 1.3, 0);
+        double[] x = points(33, random);
+        System.arraycopy(x, 0, x, 32 * D, D);
+        double[] a = GaussianProcess.kernelMatrix(Matern52.scale(x, D, h.lengthscales()), 33, D, h);
+        Cholesky c = Cholesky.factor(a, 33);
+        assertTrue(c.jitter > 0);
+        double[] expected = referenceFactor(a, 33, c.jitter);
+        for (int k = 0; k < 33 * 33; k++) {
+            assertEquals(Double.doubleToLongBits(expected[k]), Double.doubleToLongBits(c.l[k]), "jittered L entry " + k);
+        }
+    }
 }
