@@ -222,7 +222,32 @@ public final class Cholesky {
             int ri = i * n;
             double lii = l[ri + i];
             int c = 0;
-            // Four right-hand sides at a time share each load of L and give four independent sums.
+            // Eight, then four right-hand sides at a time share each load of L and give independent
+            // sums (eight chains of adds keep the adder busy); each is the same single running sum.
+            for (; c + 7 < count; c += 8) {
+                double[] v0 = b[c], v1 = b[c + 1], v2 = b[c + 2], v3 = b[c + 3];
+                double[] v4 = b[c + 4], v5 = b[c + 5], v6 = b[c + 6], v7 = b[c + 7];
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                for (int k = 0; k < i; k++) {
+                    double lk = l[ri + k];
+                    s0 += lk * v0[k];
+                    s1 += lk * v1[k];
+                    s2 += lk * v2[k];
+                    s3 += lk * v3[k];
+                    s4 += lk * v4[k];
+                    s5 += lk * v5[k];
+                    s6 += lk * v6[k];
+                    s7 += lk * v7[k];
+                }
+                v0[i] = (v0[i] - s0) / lii;
+                v1[i] = (v1[i] - s1) / lii;
+                v2[i] = (v2[i] - s2) / lii;
+                v3[i] = (v3[i] - s3) / lii;
+                v4[i] = (v4[i] - s4) / lii;
+                v5[i] = (v5[i] - s5) / lii;
+                v6[i] = (v6[i] - s6) / lii;
+                v7[i] = (v7[i] - s7) / lii;
+            }
             for (; c + 3 < count; c += 4) {
                 double[] v0 = b[c], v1 = b[c + 1], v2 = b[c + 2], v3 = b[c + 3];
                 double s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -310,4 +310,38 @@ class BitIdenticalShortcutsTest {
             assertEquals(Double.doubleToLongBits(expected[k]), Double.doubleToLongBits(c.l[k]), "jittered L entry " + k);
         }
     }
+
+    @Test
+    void blockedSolveIsBitForBitOneRunningSumPerRightHandSide() {
+        SplittableRandom random = new SplittableRandom(23);
+        int n = 45;
+        double[] x = points(n, random);
+        Cholesky c = GaussianProcess.factor(x, D, HYPER);
+        for (int count = 1; count <= 21; count++) {
+            double[][] b = new double[count][n];
+            double[][] expected = new double[count][];
+            for (int r = 0; r < count; r++) {
+                for (int i = 0; i < n; i++) {
+                    b[r][i] = random.nextDouble() - 0.5;
+                }
+                // what solveLowerInPlace(b, count) computed for every right-hand side before it took eight at a time
+                double[] v = b[r].clone();
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    for (int k = 0; k < i; k++) {
+                        sum += c.l[i * n + k] * v[k];
+                    }
+                    v[i] = (v[i] - sum) / c.l[i * n + i];
+                }
+                expected[r] = v;
+            }
+            c.solveLowerInPlace(b, count);
+            for (int r = 0; r < count; r++) {
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Double.doubleToLongBits(expected[r][i]), Double.doubleToLongBits(b[r][i]),
+                            "count " + count + " right-hand side " + r + " entry " + i);
+                }
+            }
+        }
+    }
 }
