@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The (configuration, resource, loss) observations MOBSTER's GP is fitted on, read from the trials'
@@ -55,6 +56,11 @@ final class ResourceData {
     }
 
     static ResourceData from(List<Trial> trials, SpaceEncoding enc, Direction direction, MobsterSettings settings) {
+        return from(trials, t -> enc.encode(t.config()), direction, settings);
+    }
+
+    /** As {@link #from(List, SpaceEncoding, Direction, MobsterSettings)} with each trial's feature vector from {@code features}. */
+    static ResourceData from(List<Trial> trials, Function<Trial, double[]> features, Direction direction, MobsterSettings settings) {
         double minStep = Double.POSITIVE_INFINITY;
         for (Trial t : trials) {
             for (IntermediateValue v : t.intermediates()) {
@@ -73,7 +79,7 @@ final class ResourceData {
         double maxStep = 0;
         for (Trial t : trials) {
             if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
-                pending.add(enc.encode(t.config()));
+                pending.add(features.apply(t));
             }
             if (Double.isInfinite(minStep)) {
                 continue;
@@ -114,7 +120,7 @@ final class ResourceData {
                 continue;
             }
             boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
-            double[] x = enc.encode(t.config());
+            double[] x = features.apply(t);
             double seconds = trainSeconds(t);
             if (seconds > 0 && lastStep > 0) {
                 // resumed attempts go on from their checkpoint, so the resource trained is the last step
