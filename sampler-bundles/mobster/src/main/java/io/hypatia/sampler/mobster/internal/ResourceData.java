@@ -7,7 +7,6 @@ import io.hypatia.api.study.TrialState;
 import io.hypatia.sampler.gp.model.SpaceEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -147,7 +146,7 @@ final class ResourceData {
                 reached[p.level]++;
             }
         }
-        points.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
+        points.sort(Subsample.BY_LEVEL_AND_NUMBER);
         return new ResourceData(points, costs, pending, reached, minStep, maxStep);
     }
 

@@ -266,4 +266,27 @@ class MobsterSamplerTest {
         SpaceEncoding wideEnc = new SpaceEncoding(wide);
         assertTrue(java.util.Arrays.equals(wideEnc.encode(t.config()), cache.forStudy("s", wide, wideEnc).apply(t)));
     }
+
+    @Test
+    void writtenOutSortsGiveTheSameOrderAsTheComposedComparators() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        List<ResourceData.Point> points = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) { // few distinct values: many ties on every key
+            points.add(new ResourceData.Point(rnd.nextInt(400), rnd.nextInt(4), 1, rnd.nextInt(50) * 0.5, true, true, new double[] {i}));
+        }
+        List<ResourceData.Point> a = new ArrayList<>(points), b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingInt(ResourceData.Point::level).thenComparingInt(ResourceData.Point::number));
+        b.sort(Subsample.BY_LEVEL_AND_NUMBER);
+        assertEquals(a, b);
+        a = new ArrayList<>(points);
+        b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingDouble(ResourceData.Point::loss).thenComparingInt(ResourceData.Point::number));
+        b.sort(Subsample.BY_LOSS_AND_NUMBER);
+        assertEquals(a, b);
+        a = new ArrayList<>(points);
+        b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingLong(p -> p.number() % 7)); // equal keys keep their order
+        Subsample.sortByKey(b, p -> p.number() % 7);
+        assertEquals(a, b);
+    }
 }
