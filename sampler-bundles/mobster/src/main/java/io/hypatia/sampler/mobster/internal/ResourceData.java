@@ -71,6 +71,7 @@ final class ResourceData {
                 minStep = t.budget();
             }
         }
+        Levels levels = new Levels(minStep, settings);
         List<Point> points = new ArrayList<>();
         List<Cost> costs = new ArrayList<>();
         List<double[]> pending = new ArrayList<>();
@@ -86,36 +87,36 @@ final class ResourceData {
             // level -> the latest report in its interval (null: none); levels are small
             // non-negative integers, so an array replaces a map (the points are sorted below)
             IntermediateValue[] latest = NO_REPORTS;
-            int levels = 0;
+            int filled = 0;
             double lastStep = 0;
             for (IntermediateValue v : t.intermediates()) {
                 if (!(v.step() > 0) || !Double.isFinite(v.value())) {
                     continue;
                 }
-                int k = level(v.step(), minStep, settings);
+                int k = levels.of(v.step());
                 if (k >= latest.length) {
                     latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
                 }
                 IntermediateValue a = latest[k];
                 if (a == null) {
-                    levels++;
+                    filled++;
                 }
                 latest[k] = a == null || v.step() >= a.step() ? v : a;
                 lastStep = Math.max(lastStep, v.step());
             }
             boolean complete = t.state() == TrialState.COMPLETE;
             if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
-                int k = level(t.budget(), minStep, settings);
+                int k = levels.of(t.budget());
                 if (k >= latest.length) {
                     latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
                 }
                 if (latest[k] == null) {
-                    levels++;
+                    filled++;
                 }
                 latest[k] = new IntermediateValue(t.budget(), t.values().get(0));
                 lastStep = t.budget();
             }
-            if (levels == 0) {
+            if (filled == 0) {
                 continue;
             }
             boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
@@ -163,6 +164,37 @@ final class ResourceData {
             return 0;
         }
     }
+
+    /**
+     * {@link #level} for one pass over the trials, remembered for whole steps below
+     * {@value #REMEMBERED_STEPS} (epochs): the same steps recur in every trial, and computing two
+     * logarithms per report was a tenth of an ask on a long study. The same function, so the same levels.
+     */
+    private static final class Levels {
+        private final double minStep;
+        private final MobsterSettings settings;
+        private final int[] byStep = new int[REMEMBERED_STEPS]; // level + 1; 0: not computed
+
+        Levels(double minStep, MobsterSettings settings) {
+            this.minStep = minStep;
+            this.settings = settings;
+        }
+
+        int of(double step) {
+            if (step >= 0 && step < REMEMBERED_STEPS && step == (int) step) {
+                int i = (int) step;
+                int k = byStep[i];
+                if (k == 0) {
+                    k = level(step, minStep, settings) + 1;
+                    byStep[i] = k;
+                }
+                return k - 1;
+            }
+            return level(step, minStep, settings);
+        }
+    }
+
+    private static final int REMEMBERED_STEPS = 4096;
 
     /** Index of the level whose interval {@code (level_{k-1}, level_k]} holds {@code step}. */
     static int level(double step, double minStep, MobsterSettings settings) {
