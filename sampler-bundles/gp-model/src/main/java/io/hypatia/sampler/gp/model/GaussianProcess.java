@@ -425,9 +425,10 @@ public final class GaussianProcess {
      * What {@link #predictMany} computes for the rows {@code which} of {@code points}, bit for bit,
      * without computing the other rows: a caller that scores only some candidates exactly (after
      * screening the rest with {@link #predictBounds}) then makes the same decisions as one that
-     * scores all. {@code predictMany} sums a row's variance with one accumulator when the row is in
-     * a group of four of its block and with {@link Cholesky#dot}'s four when it is in a block's
-     * remainder, so each row wanted is computed in the same kind of group here.
+     * scores all. Rows are computed here in the same kind of group (of four, or a block's remainder)
+     * as in {@code predictMany}; since {@link Cholesky#solveLowerInPlace(double[][], int)} sums every
+     * right-hand side with one running sum in the same order, whatever its group, this is no longer
+     * needed for equality, only kept as the safe choice.
      *
      * @param mean receives the mean of row {@code which[j]} at index j; likewise {@code var}
      */
