@@ -5,7 +5,8 @@
 # value, share of feasible trials). Builds nothing: run `mvn -B -ntp -DskipTests package` first
 # (it compiles the GP test classes the harness uses).
 #   bench/gp-constrained.sh [SEEDS] [TRIALS] [SAMPLERS] [PROBLEMS]
-#   (defaults 10, 60, tpe,random,gp, gramacy,hartmann6-sum1.5; SEEDS is N for 1..N or A..B)
+#   (defaults 10, 60, tpe,random,gp, gramacy,hartmann6-sum1.5; SEEDS is N for 1..N or A..B; a sampler
+#   may carry settings: gp:noise_floor=1e-10;restarts=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MATH=${MATH:-$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar}

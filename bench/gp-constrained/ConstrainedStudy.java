@@ -31,7 +31,16 @@ public class ConstrainedStudy {
                 continue;
             }
             SearchSpace space = StudyLoop.unitCube(p.d);
-            for (String name : a[2].split(",")) {
+            for (String spec : a[2].split(",")) {
+                // "gp:noise_floor=1e-10;restarts=3": the sampler's name, then its settings
+                String name = spec.split(":", 2)[0];
+                Map<String, String> settings = new java.util.LinkedHashMap<>();
+                if (spec.contains(":")) {
+                    for (String kv : spec.split(":", 2)[1].split(";")) {
+                        String[] p2 = kv.split("=", 2);
+                        settings.put(p2[0].trim(), p2[1].trim());
+                    }
+                }
                 for (int s = firstSeed; s <= lastSeed; s++) {
                     Sampler sampler = switch (name) {
                         case "gp" -> new GpSampler();
@@ -41,7 +50,7 @@ public class ConstrainedStudy {
                     List<Trial> h = new ArrayList<>();
                     double best = Double.POSITIVE_INFINITY; int feasible = 0;
                     for (int i = 0; i < trials; i++) {
-                        Config c = sampler.suggest(StudyLoop.context(space, h, s, Map.of()));
+                        Config c = sampler.suggest(StudyLoop.context(space, h, s, settings));
                         double[] x = StudyLoop.vector(c, p.d);
                         double y = p.f.apply(x);
                         List<Double> cv = p.cs.stream().map(f -> f.apply(x)).toList();
@@ -49,7 +58,7 @@ public class ConstrainedStudy {
                         if (ok) { feasible++; best = Math.min(best, y); }
                         h.add(StudyLoop.complete(i, c, y, cv));
                     }
-                    System.out.printf(Locale.ROOT, "%s,%s,%d,%d,%.6g,%.3f%n", p.name, name, s, trials, best, feasible / (double) trials);
+                    System.out.printf(Locale.ROOT, "%s,%s,%d,%d,%.6g,%.3f%n", p.name, spec, s, trials, best, feasible / (double) trials);
                 }
             }
         }

@@ -1,6 +1,8 @@
 package io.hypatia.sampler.gp.model;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Exact GP regression posterior with a zero prior mean on standardised outputs (Rasmussen and
@@ -214,17 +216,81 @@ public final class GaussianProcess {
 
     /** K_f + noise I for scaled inputs (full symmetric matrix). */
     public static double[] kernelMatrix(double[] xs, int n, int d, Hyperparameters hyper) {
-        double s2 = hyper.signalVariance();
         double[] k = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < i; j++) {
+        kernelRows(xs, n, d, hyper, 0, null, k, true);
+        return k;
+    }
+
+    /**
+     * Rows {@code from} and on of {@link #kernelMatrix}, the same values, into {@code k} (n x n):
+     * the lower triangle and diagonal only, or also the mirrored upper entries when {@code mirror};
+     * in row i only from column {@code firstColumn[i]} on (0 when null).
+     */
+    private static void kernelRows(double[] xs, int n, int d, Hyperparameters hyper, int from, int[] firstColumn, double[] k,
+                                   boolean mirror) {
+        double s2 = hyper.signalVariance();
+        for (int i = from; i < n; i++) {
+            for (int j = firstColumn == null ? 0 : firstColumn[i]; j < i; j++) {
                 double v = Matern52.value(Matern52.distance(xs, i, xs, j, d), s2);
                 k[i * n + j] = v;
-                k[j * n + i] = v;
+                if (mirror) {
+                    k[j * n + i] = v;
+                }
             }
             k[i * n + i] = s2 + hyper.noiseVariance();
         }
-        return k;
+    }
+
+    /**
+     * {@link #factor(double[], int, Hyperparameters)} of the rows of {@code x}, bit for bit, from
+     * a factor {@code prefix} of other rows {@code px} under the same hyper-parameters, whose first
+     * {@code rows} rows are the first rows of the jitter-free factor of x's kernel matrix (x and
+     * px share those rows, and prefix computed them as {@link #factor} does; {@code exactRows}
+     * says how many of prefix's rows it computed so). Later rows of x equal to one of prefix's
+     * exactly computed rows past {@code rows} take their first {@code rows} entries from it
+     * ({@link Cholesky#factorFrom}); only the other kernel entries and factor entries are computed.
+     *
+     * @throws IllegalStateException when the kernel matrix cannot be factorised even with jitter
+     */
+    public static Cholesky factorFrom(Cholesky prefix, double[] px, int exactRows, int rows, double[] x, int d, Hyperparameters hyper) {
+        int n = x.length / d;
+        int[] moved = new int[n - rows];
+        int[] firstColumn = new int[n];
+        Map<RowKey, Integer> sources = new HashMap<>();
+        for (int o = Math.min(exactRows, px.length / d) - 1; o >= rows; o--) {
+            sources.put(new RowKey(px, o * d, d), o); // the lowest index wins among equal rows
+        }
+        for (int i = rows; i < n; i++) {
+            Integer o = sources.isEmpty() ? null : sources.get(new RowKey(x, i * d, d));
+            moved[i - rows] = o == null ? -1 : o;
+            firstColumn[i] = o == null ? 0 : rows;
+        }
+        double[] xs = Matern52.scale(x, d, hyper.lengthscales());
+        double[] lower = new double[n * n];
+        kernelRows(xs, n, d, hyper, rows, firstColumn, lower, false);
+        Cholesky c = Cholesky.factorFrom(prefix, rows, moved, lower, n, () -> kernelMatrix(xs, n, d, hyper));
+        if (c == null) {
+            throw new IllegalStateException("kernel matrix is not positive definite even with jitter");
+        }
+        return c;
+    }
+
+    /** One row of a row-major matrix, compared by its values as {@link Arrays#equals(double[], double[])} does. */
+    private record RowKey(double[] values, int offset, int length) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RowKey k && Arrays.equals(values, offset, offset + length, k.values, k.offset, k.offset + k.length);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = 1;
+            for (int j = offset; j < offset + length; j++) {
+                long bits = Double.doubleToLongBits(values[j]);
+                h = 31 * h + (int) (bits ^ (bits >>> 32));
+            }
+            return h;
+        }
     }
 
     /**
@@ -344,12 +410,25 @@ public final class GaussianProcess {
     }
 
     /**
+     * The posterior means of {@link #predictMany} at the rows of {@code points}, bit for bit,
+     * without the variances (O(n d) per row instead of O(n^2)).
+     */
+    public void predictMeans(double[] points, double[] mean) {
+        double[] ps = Matern52.scale(points, d, hyper.lengthscales());
+        double[] k = new double[n];
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = kernelRow(ps, c, k);
+        }
+    }
+
+    /**
      * What {@link #predictMany} computes for the rows {@code which} of {@code points}, bit for bit,
      * without computing the other rows: a caller that scores only some candidates exactly (after
      * screening the rest with {@link #predictBounds}) then makes the same decisions as one that
-     * scores all. {@code predictMany} sums a row's variance with one accumulator when the row is in
-     * a group of four of its block and with {@link Cholesky#dot}'s four when it is in a block's
-     * remainder, so each row wanted is computed in the same kind of group here.
+     * scores all. Rows are computed here in the same kind of group (of four, or a block's remainder)
+     * as in {@code predictMany}; since {@link Cholesky#solveLowerInPlace(double[][], int)} sums every
+     * right-hand side with one running sum in the same order, whatever its group, this is no longer
+     * needed for equality, only kept as the safe choice.
      *
      * @param mean receives the mean of row {@code which[j]} at index j; likewise {@code var}
      */
@@ -417,13 +496,17 @@ public final class GaussianProcess {
         int[] near = new int[kept];
         double[] kNear = new double[kept];
         double[] work = new double[size * size + size];
+        // Kernel values between observations, computed when first needed: the candidates' nearest
+        // observations overlap, so most pairs recur. 0 means not computed yet (a computed value is
+        // positive, or 0 again when it underflows, which only costs a recomputation).
+        double[] pairs = new double[n * n];
         for (int c = 0; c < count; c++) {
             mean[c] = kernelRow(ps, c, kc);
             nearest(kc, near);
             for (int a = 0; a < kept; a++) {
                 kNear[a] = kc[near[a]];
             }
-            varUpper[c] = conditionedVariance(near, kNear, size, work);
+            varUpper[c] = conditionedVariance(near, kNear, size, work, pairs);
             if (nearOut != null) {
                 System.arraycopy(near, 0, nearOut, c * keep, kept);
                 System.arraycopy(kNear, 0, kOut, c * keep, kept);
@@ -440,7 +523,7 @@ public final class GaussianProcess {
         int size = Math.min(m, n);
         int[] nr = Arrays.copyOfRange(near, offset, offset + size);
         double[] kr = Arrays.copyOfRange(kNear, offset, offset + size);
-        return conditionedVariance(nr, kr, size, new double[size * size + size]);
+        return conditionedVariance(nr, kr, size, new double[size * size + size], null);
     }
 
     /**
@@ -461,16 +544,18 @@ public final class GaussianProcess {
         for (int a = 0; a < size; a++) {
             kNear[a] = Matern52.value(Math.sqrt(r2[near[a]]), s2);
         }
-        return conditionedVariance(near, kNear, size, new double[size * size + size]);
+        return conditionedVariance(near, kNear, size, new double[size * size + size], null);
     }
 
     /**
      * The latent variance at a point conditioned on the first {@code size} observations of
      * {@code near} only, with {@code kNear} its kernel to each; {@code work} holds (size + 1) * size
      * doubles. Falls back to the prior variance (still a bound) when the subset's matrix does not
-     * factorise.
+     * factorise. {@code pairs} (n x n, or null) caches the kernel between observations (0: not
+     * yet computed); the distance is symmetric to the last bit ((a - b)^2 = (b - a)^2), so a
+     * cached value is the one that would be computed.
      */
-    private double conditionedVariance(int[] near, double[] kNear, int size, double[] work) {
+    private double conditionedVariance(int[] near, double[] kNear, int size, double[] work, double[] pairs) {
         double s2 = hyper.signalVariance();
         // Cholesky of the subset's matrix, in place in the first size^2 entries of work; v = L_S^-1 k_S after them.
         double[] sub = work;
@@ -479,8 +564,20 @@ public final class GaussianProcess {
         for (int a = 0; a < size && ok; a++) {
             int ra = a * size;
             for (int b = 0; b <= a; b++) {
-                double kab = a == b ? diagonal[near[a]]
-                        : Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
+                double kab;
+                if (a == b) {
+                    kab = diagonal[near[a]];
+                } else if (pairs == null) {
+                    kab = Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
+                } else {
+                    int at = near[a] * n + near[b];
+                    kab = pairs[at];
+                    if (kab == 0) {
+                        kab = Matern52.value(Matern52.distance(xs, near[a], xs, near[b], d), s2);
+                        pairs[at] = kab;
+                        pairs[near[b] * n + near[a]] = kab;
+                    }
+                }
                 double t = kab - Cholesky.dot(sub, ra, sub, b * size, b);
                 if (a == b) {
                     if (!(t > 0)) {
@@ -524,8 +621,50 @@ public final class GaussianProcess {
         }
     }
 
-    /** Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index), largest first. */
-    private static void nearest(double[] k, int[] near) {
+    /**
+     * Indices of the {@code near.length} largest entries of {@code k} (ties to the lower index),
+     * largest first. Scanned from the last index down: the observations are ordered by resource
+     * level, and a candidate at the target level is usually closest to the last ones, so the kept
+     * set fills with the largest entries early and later entries fail the first comparison (a
+     * forward scan inserted nearly every entry). The result is the same as
+     * {@link #nearestForward}'s, the {@code near.length} first entries in the order (value
+     * descending, index ascending); with a NaN entry, which has no place in that order, it is
+     * {@code nearestForward}'s.
+     */
+    static void nearest(double[] k, int[] near) {
+        int size = near.length, filled = 0;
+        if (size == 0) {
+            return;
+        }
+        double[] top = new double[size];
+        double threshold = Double.NEGATIVE_INFINITY;
+        for (int i = k.length - 1; i >= 0; i--) {
+            double ki = k[i];
+            if (filled == size && ki < threshold) {
+                continue;
+            }
+            if (ki != ki) {
+                nearestForward(k, near);
+                return;
+            }
+            // an entry equal to kept ones has a lower index than they: it goes before them, and
+            // displaces the last kept entry when that one is equal
+            int pos = filled < size ? filled++ : size - 1;
+            while (pos > 0 && top[pos - 1] <= ki) {
+                top[pos] = top[pos - 1];
+                near[pos] = near[pos - 1];
+                pos--;
+            }
+            top[pos] = ki;
+            near[pos] = i;
+            if (filled == size) {
+                threshold = top[size - 1];
+            }
+        }
+    }
+
+    /** {@link #nearest} by a forward scan (what it computed before; kept for NaN entries and as the test's reference). */
+    static void nearestForward(double[] k, int[] near) {
         int size = near.length, filled = 0;
         if (size == 0) {
             return;

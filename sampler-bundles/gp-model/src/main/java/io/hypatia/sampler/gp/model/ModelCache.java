@@ -38,8 +38,13 @@ public final class ModelCache {
         }
     }
 
-    /** A factor of the kernel matrix of the rows {@code x} under {@code hyper}. */
-    private record Factor(double[] x, Cholesky chol) {
+    /**
+     * A factor of the kernel matrix of the rows {@code x} under {@code hyper}; its first
+     * {@code exactRows} rows are those of the jitter-free {@link Cholesky#factor} of that matrix
+     * (rows made by {@link Cholesky#extend} after the first appended one are not: the Schur
+     * complement sums in another order).
+     */
+    private record Factor(double[] x, Cholesky chol, int exactRows) {
     }
 
     private final Map<FitKey, Hyperparameters> fits = lru(FITS);
@@ -61,7 +66,11 @@ public final class ModelCache {
 
     /**
      * The Cholesky factor of the kernel matrix of the rows of {@code x} ({@code d} columns): the
-     * cached factor for {@code hyper} extended when its rows are a prefix of {@code x}, else a new one.
+     * cached factor for {@code hyper} extended when its rows are a prefix of {@code x}, else a new
+     * one, which reuses the cached factor's leading rows that x shares and the leading columns of
+     * its rows that x has further on ({@link GaussianProcess#factorFrom}: the same factor to the
+     * last bit, for a fraction of the work when rows were inserted, removed or changed after the
+     * first ones).
      *
      * @throws IllegalStateException when the kernel matrix cannot be factorised even with jitter
      */
@@ -70,18 +79,40 @@ public final class ModelCache {
         synchronized (factors) {
             cached = factors.get(hyper);
         }
-        Cholesky chol = null;
+        int n = x.length / d;
+        Factor made = null;
         if (cached != null && cached.x.length <= x.length && Arrays.equals(cached.x, 0, cached.x.length, x, 0, cached.x.length)) {
-            chol = cached.x.length == x.length ? cached.chol
-                    : GaussianProcess.extendFactor(cached.chol, cached.x, Arrays.copyOfRange(x, cached.x.length, x.length), d, hyper);
+            int old = cached.chol.n;
+            if (old == n) {
+                made = cached;
+            } else {
+                Cholesky chol = GaussianProcess.extendFactor(cached.chol, cached.x, Arrays.copyOfRange(x, cached.x.length, x.length), d,
+                        hyper);
+                if (chol != null) {
+                    // The first appended row is computed as the full factor computes it (the Schur
+                    // complement of one row is its diagonal entry alone) when all before it were.
+                    boolean next = cached.exactRows == old && chol.jitter == 0;
+                    made = new Factor(x.clone(), chol, next ? old + 1 : cached.exactRows);
+                }
+            }
         }
-        if (chol == null) {
-            chol = GaussianProcess.factor(x, d, hyper);
+        if (made == null) {
+            int shared = cached == null ? 0 : Math.min(cached.exactRows, sharedRows(cached.x, x, d));
+            Cholesky chol = shared > 0 ? GaussianProcess.factorFrom(cached.chol, cached.x, cached.exactRows, shared, x, d, hyper)
+                    : GaussianProcess.factor(x, d, hyper);
+            made = new Factor(x.clone(), chol, chol.jitter == 0 ? n : 0);
         }
         synchronized (factors) {
-            factors.put(hyper, new Factor(x.clone(), chol));
+            factors.put(hyper, made);
         }
-        return chol;
+        return made.chol;
+    }
+
+    /** The number of leading rows ({@code d} values each) that {@code a} and {@code b} have in common. */
+    static int sharedRows(double[] a, double[] b, int d) {
+        int rows = Math.min(a.length, b.length) / d;
+        int mismatch = Arrays.mismatch(a, 0, rows * d, b, 0, rows * d);
+        return mismatch < 0 ? rows : mismatch / d;
     }
 
     private static <K, V> Map<K, V> lru(int size) {

@@ -7,7 +7,6 @@ import io.hypatia.sampler.gp.model.ModelCache;
 import io.hypatia.sampler.gp.model.Outputs;
 import io.hypatia.sampler.mobster.internal.ResourceData.Cost;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -46,9 +45,9 @@ final class CostModel {
         List<Cost> use = costs;
         if (use.size() > settings.maxFitPoints()) {
             use = new ArrayList<>(costs);
-            use.sort(Comparator.comparingLong(c -> Subsample.hash(c.number(), -1)));
+            Subsample.sortByKey(use, c -> Subsample.hash(c.number(), -1));
             use = new ArrayList<>(use.subList(0, settings.maxFitPoints()));
-            use.sort(Comparator.comparingInt(Cost::number));
+            use.sort((a, b) -> Integer.compare(a.number(), b.number()));
         }
         int n = use.size();
         int d = use.get(0).features().length;
@@ -86,8 +85,7 @@ final class CostModel {
             System.arraycopy(features.get(i), 0, rows, i * d, d);
         }
         double[] mean = new double[m];
-        double[] var = new double[m];
-        gp.predictMany(rows, mean, var);
+        gp.predictMeans(rows, mean);
         for (int i = 0; i < m; i++) {
             mean[i] *= sd;
         }

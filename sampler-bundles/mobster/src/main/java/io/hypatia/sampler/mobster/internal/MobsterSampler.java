@@ -68,6 +68,8 @@ public class MobsterSampler implements Sampler, Configurable {
 
     /** Hyper-parameter fits (keyed by their exact data) and kernel factors; a cache only. */
     private final ModelCache models = new ModelCache();
+    /** The trials' feature vectors, per study; a cache only. */
+    private final EncodingCache encodings = new EncodingCache();
 
     @Override
     public Settings settings() {
@@ -88,7 +90,8 @@ public class MobsterSampler implements Sampler, Configurable {
             return space.sampleUniform(context.random());
         }
         SpaceEncoding enc = new SpaceEncoding(space);
-        ResourceData data = ResourceData.from(context.trials(), enc, context.objectives().get(0).direction(), settings);
+        ResourceData data = ResourceData.from(context.trials(), encodings.forStudy(context.studyName(), space, enc),
+                context.objectives().get(0).direction(), settings);
         int target = data.targetLevel(settings.minPoints(space));
         if (target < 0) {
             return space.sampleUniform(context.random()); // random until a level has enough data

@@ -6,10 +6,9 @@ import io.hypatia.api.study.Trial;
 import io.hypatia.api.study.TrialState;
 import io.hypatia.sampler.gp.model.SpaceEncoding;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The (configuration, resource, loss) observations MOBSTER's GP is fitted on, read from the trials'
@@ -33,6 +32,8 @@ final class ResourceData {
     record Cost(int number, double logSecondsPerStep, double[] features) {
     }
 
+    private static final IntermediateValue[] NO_REPORTS = new IntermediateValue[0];
+
     final List<Point> points;
     /** Every trial with a known, positive training time per step, in trial order. */
     final List<Cost> costs;
@@ -54,6 +55,11 @@ final class ResourceData {
     }
 
     static ResourceData from(List<Trial> trials, SpaceEncoding enc, Direction direction, MobsterSettings settings) {
+        return from(trials, t -> enc.encode(t.config()), direction, settings);
+    }
+
+    /** As {@link #from(List, SpaceEncoding, Direction, MobsterSettings)} with each trial's feature vector from {@code features}. */
+    static ResourceData from(List<Trial> trials, Function<Trial, double[]> features, Direction direction, MobsterSettings settings) {
         double minStep = Double.POSITIVE_INFINITY;
         for (Trial t : trials) {
             for (IntermediateValue v : t.intermediates()) {
@@ -65,6 +71,7 @@ final class ResourceData {
                 minStep = t.budget();
             }
         }
+        Levels levels = new Levels(minStep, settings);
         List<Point> points = new ArrayList<>();
         List<Cost> costs = new ArrayList<>();
         List<double[]> pending = new ArrayList<>();
@@ -72,39 +79,58 @@ final class ResourceData {
         double maxStep = 0;
         for (Trial t : trials) {
             if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
-                pending.add(enc.encode(t.config()));
+                pending.add(features.apply(t));
             }
             if (Double.isInfinite(minStep)) {
                 continue;
             }
-            // level -> the latest report in its interval
-            Map<Integer, IntermediateValue> latest = new HashMap<>();
+            // level -> the latest report in its interval (null: none); levels are small
+            // non-negative integers, so an array replaces a map (the points are sorted below)
+            IntermediateValue[] latest = NO_REPORTS;
+            int filled = 0;
             double lastStep = 0;
             for (IntermediateValue v : t.intermediates()) {
                 if (!(v.step() > 0) || !Double.isFinite(v.value())) {
                     continue;
                 }
-                latest.merge(level(v.step(), minStep, settings), v, (a, b) -> b.step() >= a.step() ? b : a);
+                int k = levels.of(v.step());
+                if (k >= latest.length) {
+                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+                }
+                IntermediateValue a = latest[k];
+                if (a == null) {
+                    filled++;
+                }
+                latest[k] = a == null || v.step() >= a.step() ? v : a;
                 lastStep = Math.max(lastStep, v.step());
             }
             boolean complete = t.state() == TrialState.COMPLETE;
             if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
-                latest.put(level(t.budget(), minStep, settings), new IntermediateValue(t.budget(), t.values().get(0)));
+                int k = levels.of(t.budget());
+                if (k >= latest.length) {
+                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+                }
+                if (latest[k] == null) {
+                    filled++;
+                }
+                latest[k] = new IntermediateValue(t.budget(), t.values().get(0));
                 lastStep = t.budget();
             }
-            if (latest.isEmpty()) {
+            if (filled == 0) {
                 continue;
             }
             boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
-            double[] x = enc.encode(t.config());
+            double[] x = features.apply(t);
             double seconds = trainSeconds(t);
             if (seconds > 0 && lastStep > 0) {
                 // resumed attempts go on from their checkpoint, so the resource trained is the last step
                 costs.add(new Cost(t.number(), Math.log(seconds / lastStep), x));
             }
-            for (Map.Entry<Integer, IntermediateValue> e : latest.entrySet()) {
-                int k = e.getKey();
-                IntermediateValue v = e.getValue();
+            for (int k = 0; k < latest.length; k++) {
+                IntermediateValue v = latest[k];
+                if (v == null) {
+                    continue;
+                }
                 boolean reached = v.step() >= levelValue(k, minStep, settings) * (1 - 1e-9)
                         || (complete && v.step() == lastStep);
                 // a point is final once the trial got past its level or stopped; a running trial's
@@ -121,7 +147,7 @@ final class ResourceData {
                 reached[p.level]++;
             }
         }
-        points.sort(Comparator.comparingInt(Point::level).thenComparingInt(Point::number));
+        points.sort(Subsample.BY_LEVEL_AND_NUMBER);
         return new ResourceData(points, costs, pending, reached, minStep, maxStep);
     }
 
@@ -138,6 +164,37 @@ final class ResourceData {
             return 0;
         }
     }
+
+    /**
+     * {@link #level} for one pass over the trials, remembered for whole steps below
+     * {@value #REMEMBERED_STEPS} (epochs): the same steps recur in every trial, and computing two
+     * logarithms per report was a tenth of an ask on a long study. The same function, so the same levels.
+     */
+    private static final class Levels {
+        private final double minStep;
+        private final MobsterSettings settings;
+        private final int[] byStep = new int[REMEMBERED_STEPS]; // level + 1; 0: not computed
+
+        Levels(double minStep, MobsterSettings settings) {
+            this.minStep = minStep;
+            this.settings = settings;
+        }
+
+        int of(double step) {
+            if (step >= 0 && step < REMEMBERED_STEPS && step == (int) step) {
+                int i = (int) step;
+                int k = byStep[i];
+                if (k == 0) {
+                    k = level(step, minStep, settings) + 1;
+                    byStep[i] = k;
+                }
+                return k - 1;
+            }
+            return level(step, minStep, settings);
+        }
+    }
+
+    private static final int REMEMBERED_STEPS = 4096;
 
     /** Index of the level whose interval {@code (level_{k-1}, level_k]} holds {@code step}. */
     static int level(double step, double minStep, MobsterSettings settings) {

@@ -237,4 +237,56 @@ class MobsterSamplerTest {
         long same = fit2.stream().filter(p -> fit.stream().anyMatch(q -> q.number() == p.number() && q.level() == p.level())).count();
         assertTrue(same >= 62, same + " of 64 fit points kept");
     }
+
+    @Test
+    void cachedEncodingsAreThoseOfEncodingAndFollowTheConfigObject() {
+        SpaceEncoding enc = new SpaceEncoding(LINE);
+        EncodingCache cache = new EncodingCache();
+        List<Trial> trials = history(40, 3);
+        MobsterSettings s = MobsterSettings.parse(Map.of());
+        ResourceData direct = ResourceData.from(trials, enc, Direction.MINIMIZE, s);
+        for (int round = 0; round < 2; round++) { // a cold, then a warm cache
+            ResourceData cached = ResourceData.from(trials, cache.forStudy("s", LINE, enc), Direction.MINIMIZE, s);
+            assertEquals(direct.points.size(), cached.points.size());
+            for (int i = 0; i < direct.points.size(); i++) {
+                ResourceData.Point a = direct.points.get(i), b = cached.points.get(i);
+                assertEquals(a.number(), b.number());
+                assertEquals(a.level(), b.level());
+                assertTrue(java.util.Arrays.equals(a.features(), b.features()), "point " + i);
+            }
+        }
+        var features = cache.forStudy("s", LINE, enc);
+        Trial t = trials.get(5);
+        assertTrue(features.apply(t) == features.apply(t), "the same Config object hits the cache");
+        // trial 5 again with another configuration object (another value): encoded afresh, not the cached vector
+        Trial other = trial(5, 0.123, 1, 27);
+        assertEquals(0.123, features.apply(other)[0], 1e-15);
+        // another study, or the same name with another space, starts its own cache
+        SearchSpace wide = SearchSpace.of(List.of(new FloatParameter("x", 0, 10, false)));
+        SpaceEncoding wideEnc = new SpaceEncoding(wide);
+        assertTrue(java.util.Arrays.equals(wideEnc.encode(t.config()), cache.forStudy("s", wide, wideEnc).apply(t)));
+    }
+
+    @Test
+    void writtenOutSortsGiveTheSameOrderAsTheComposedComparators() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        List<ResourceData.Point> points = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) { // few distinct values: many ties on every key
+            points.add(new ResourceData.Point(rnd.nextInt(400), rnd.nextInt(4), 1, rnd.nextInt(50) * 0.5, true, true, new double[] {i}));
+        }
+        List<ResourceData.Point> a = new ArrayList<>(points), b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingInt(ResourceData.Point::level).thenComparingInt(ResourceData.Point::number));
+        b.sort(Subsample.BY_LEVEL_AND_NUMBER);
+        assertEquals(a, b);
+        a = new ArrayList<>(points);
+        b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingDouble(ResourceData.Point::loss).thenComparingInt(ResourceData.Point::number));
+        b.sort(Subsample.BY_LOSS_AND_NUMBER);
+        assertEquals(a, b);
+        a = new ArrayList<>(points);
+        b = new ArrayList<>(points);
+        a.sort(java.util.Comparator.comparingLong(p -> p.number() % 7)); // equal keys keep their order
+        Subsample.sortByKey(b, p -> p.number() % 7);
+        assertEquals(a, b);
+    }
 }
