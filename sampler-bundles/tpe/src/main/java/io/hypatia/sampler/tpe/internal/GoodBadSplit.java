@@ -32,6 +32,8 @@ import java.util.List;
  */
 record GoodBadSplit(int[] good, double[] goodWeights, int[] bad) {
 
+    /** With {@code forget_old}, this many newest observations of a density keep full weight. */
+    static final int RECENT_FULL_WEIGHT = 25;
     /** Above three objectives exact hypervolume gets expensive; crowding distance stands in for it. */
     private static final int MAX_HYPERVOLUME_OBJECTIVES = 3;
     /** Weight, relative to the largest, of a good point that adds no hypervolume of its own. */
@@ -63,6 +65,39 @@ record GoodBadSplit(int[] good, double[] goodWeights, int[] bad) {
             ordered[at++] = o;
         }
         return new GoodBadSplit(Arrays.copyOfRange(ordered, 0, nGood), weights, Arrays.copyOfRange(ordered, nGood, at));
+    }
+
+    /**
+     * Weights that forget old observations ({@code forget_old}): of the {@code n} given
+     * observations, the newest {@value #RECENT_FULL_WEIGHT} (by trial number) weigh 1 and the
+     * older ones rise linearly with age rank from 1/n for the oldest to 1 (Optuna's default
+     * weighting, which Watanabe 2023 discusses as a TPE component). Below
+     * {@value #RECENT_FULL_WEIGHT} observations all weigh 1.
+     *
+     * @return one weight per entry of {@code observations}, in their order
+     */
+    static double[] recencyWeights(int[] observations, History h) {
+        int n = observations.length;
+        double[] w = new double[n];
+        Arrays.fill(w, 1.0);
+        int old = n - RECENT_FULL_WEIGHT;
+        if (old <= 0) {
+            return w;
+        }
+        Integer[] byAge = boxed(rangeOf(n));
+        Arrays.sort(byAge, Comparator.comparingInt(i -> h.number[observations[i]]));
+        for (int r = 0; r < old; r++) {
+            w[byAge[r]] = old == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * r / (old - 1);
+        }
+        return w;
+    }
+
+    private static int[] rangeOf(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
     }
 
     private static int[] sortedComplete(History h) {

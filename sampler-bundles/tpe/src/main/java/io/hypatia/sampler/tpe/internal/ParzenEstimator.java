@@ -26,7 +26,9 @@ import java.util.random.RandomGenerator;
  *       component is uniform over the choices.</li>
  * </ul>
  *
- * <p>Observation weights are normalised to mean 1; the prior weighs {@code prior_weight}.
+ * <p>Observation weights are normalised to mean 1; the prior weighs {@code prior_weight}. With
+ * {@code bandwidth_weights} (univariate mode's default) the density, but not the sampling, weighs
+ * each observation kernel in proportion to its bandwidth as well ({@link #weighByBandwidth}).
  * Densities are evaluated in log space with a log-sum-exp over components; the inner loops run
  * over contiguous per-dimension arrays of component centres, so one evaluation of c candidates
  * costs O(c * N * D) arithmetic and O(c * N) exponentials.
@@ -71,6 +73,18 @@ final class ParzenEstimator {
      */
     ParzenEstimator(SpaceCoding coding, int[] dims, History history, int[] members, double[] weights,
                     double priorWeight, double minBandwidth, double[] maxBandwidth, boolean adaptive) {
+        this(coding, dims, history, members, weights, priorWeight, minBandwidth, maxBandwidth, adaptive, false);
+    }
+
+    /**
+     * @param bandwidthWeighted in the density (not in sampling), each observation kernel's weight is
+     *                          multiplied by its bandwidth (the product over the group's numeric
+     *                          dimensions), the observations keeping their total share against the
+     *                          prior; see {@link #logDensity}
+     */
+    ParzenEstimator(SpaceCoding coding, int[] dims, History history, int[] members, double[] weights,
+                    double priorWeight, double minBandwidth, double[] maxBandwidth, boolean adaptive,
+                    boolean bandwidthWeighted) {
         this.coding = coding;
         this.dims = dims;
         this.n = members.length;
@@ -158,6 +172,9 @@ final class ParzenEstimator {
                     + Math.log(Gaussian.cdf((1 - PRIOR_MU) / PRIOR_SIGMA) - Gaussian.cdf(-PRIOR_MU / PRIOR_SIGMA));
         }
         priorConstant = prior;
+        if (bandwidthWeighted && n > 0) {
+            weighByBandwidth(w);
+        }
         cumulative = new double[n + 1];
         double acc = 0;
         for (int i = 0; i < n; i++) {
@@ -165,6 +182,37 @@ final class ParzenEstimator {
             cumulative[i] = acc;
         }
         cumulative[n] = 1;
+    }
+
+    /**
+     * Multiplies each observation kernel's density weight by its bandwidth, rescaled so the
+     * observations' total weight (and so the prior's share) is unchanged: every kernel then has the
+     * same peak height per unit of weight, whatever its width. With neighbour bandwidths a tight
+     * cluster of near-identical observations otherwise forms a peak far taller than the spread-out
+     * rest, and l(x)/g(x) keeps proposing inside that one cluster, coordinate by coordinate.
+     */
+    private void weighByBandwidth(double[] w) {
+        double[] logWidth = new double[n];
+        for (double[] ks : kernelSigma) {
+            if (ks != null) {
+                for (int i = 0; i < n; i++) {
+                    logWidth[i] += Math.log(ks[i]);
+                }
+            }
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : logWidth) {
+            max = Math.max(max, v);
+        }
+        double weighted = 0, total = 0;
+        for (int i = 0; i < n; i++) {
+            weighted += w[i] * Math.exp(logWidth[i] - max);
+            total += w[i];
+        }
+        double shift = Math.log(total / weighted) - max;
+        for (int i = 0; i < n; i++) {
+            componentConstant[i] += logWidth[i] + shift;
+        }
     }
 
     /**

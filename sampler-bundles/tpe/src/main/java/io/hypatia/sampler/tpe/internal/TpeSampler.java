@@ -77,15 +77,28 @@ public class TpeSampler implements Sampler, Configurable {
             for (int i = 0; i < badMembers.length; i++) {
                 badMembers[i] = split.bad()[badMembers[i]];
             }
+            double[] badWeights = null;
+            if (settings.forgetOld()) {
+                badWeights = GoodBadSplit.recencyWeights(badMembers, history);
+                if (goodWeights == null) {
+                    goodWeights = GoodBadSplit.recencyWeights(goodMembers, history);
+                } else {
+                    double[] recency = GoodBadSplit.recencyWeights(goodMembers, history);
+                    for (int i = 0; i < goodWeights.length; i++) {
+                        goodWeights[i] *= recency[i];
+                    }
+                }
+            }
             boolean joint = settings.multivariate();
-            // Univariate: adaptive per-kernel bandwidths, magic clip counting the prior kernel, no cap on g's.
+            // Univariate: adaptive per-kernel bandwidths, magic clip counting the prior kernel, no cap on g's;
+            // by default also old observations forgotten and kernels weighted by bandwidth (TpeSettings).
             int priorKernel = joint ? 0 : 1;
             ParzenEstimator goodDensity = new ParzenEstimator(coding, group, history, goodMembers, goodWeights,
                     settings.priorWeight(), ParzenEstimator.minBandwidth(goodMembers.length + priorKernel, joint, settings.magicClip()),
-                    null, !joint);
-            ParzenEstimator badDensity = new ParzenEstimator(coding, group, history, badMembers, null,
+                    null, !joint, settings.bandwidthWeights());
+            ParzenEstimator badDensity = new ParzenEstimator(coding, group, history, badMembers, badWeights,
                     settings.priorWeight(), ParzenEstimator.minBandwidth(badMembers.length + priorKernel, joint, settings.magicClip()),
-                    joint ? goodDensity.bandwidths() : null, !joint);
+                    joint ? goodDensity.bandwidths() : null, !joint, settings.bandwidthWeights());
             double[][] points = goodDensity.sample(random, candidates);
             double[] logL = goodDensity.logDensity(points, candidates, scratch);
             double[] logG = badDensity.logDensity(points, candidates, scratch);

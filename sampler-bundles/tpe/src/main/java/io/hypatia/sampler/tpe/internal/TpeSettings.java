@@ -3,6 +3,7 @@ package io.hypatia.sampler.tpe.internal;
 import io.hypatia.api.PluginConfig;
 import io.hypatia.api.Setting;
 import io.hypatia.api.Settings;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,9 +24,21 @@ import java.util.Map;
  *                          Gaussian / uniform categorical) relative to one observation
  * @param magicClip         {@code consider_magic_clip} (default true): bandwidths are at least
  *                          1 / min(100, N + 1) of the range, N the observations in that estimator
+ * @param forgetOld         {@code forget_old} ({@code auto} by default: on when univariate, off when
+ *                          multivariate): in each density, observations older than the newest
+ *                          {@value GoodBadSplit#RECENT_FULL_WEIGHT} weigh less, linearly down to 1/N
+ *                          for the oldest ({@link GoodBadSplit#recencyWeights}); with the default
+ *                          gamma cap only the bad set is affected
+ * @param bandwidthWeights  {@code bandwidth_weights} ({@code auto} by default: on when univariate, off
+ *                          when multivariate): l(x) and g(x) weigh each observation kernel in
+ *                          proportion to its bandwidth, the prior keeping its share
+ *                          ({@link ParzenEstimator#weighByBandwidth}); candidates are still drawn
+ *                          with the plain weights. Both univariate defaults measured in
+ *                          docs/bench/SAMPLERS.md, "Eighth round"
  */
 record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, double gamma, int gammaCap,
-                   boolean constantLiar, double priorWeight, boolean magicClip) {
+                   boolean constantLiar, double priorWeight, boolean magicClip, boolean forgetOld,
+                   boolean bandwidthWeights) {
 
     static final String MULTIVARIATE = "multivariate";
     static final String N_STARTUP_TRIALS = "n_startup_trials";
@@ -35,8 +48,10 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
     static final String CONSTANT_LIAR = "constant_liar";
     static final String PRIOR_WEIGHT = "prior_weight";
     static final String CONSIDER_MAGIC_CLIP = "consider_magic_clip";
+    static final String FORGET_OLD = "forget_old";
+    static final String BANDWIDTH_WEIGHTS = "bandwidth_weights";
 
-    static final TpeSettings DEFAULTS = new TpeSettings(true, 10, 24, 0.1, 25, true, 1.0, true);
+    static final TpeSettings DEFAULTS = new TpeSettings(true, 10, 24, 0.1, 25, true, 1.0, true, false, false);
 
     static final Settings SETTINGS = Settings.of(
             Setting.bool(MULTIVARIATE, DEFAULTS.multivariate, "one joint Parzen estimator per group of parameters always active together"),
@@ -47,20 +62,31 @@ record TpeSettings(boolean multivariate, int startupTrials, int eiCandidates, do
             Setting.bool(CONSTANT_LIAR, DEFAULTS.constantLiar, "pending trials join the bad set as if they returned the worst value"),
             Setting.real(PRIOR_WEIGHT, DEFAULTS.priorWeight, Double.MIN_VALUE, 1e6, "weight of the prior component relative to one observation"),
             Setting.bool(CONSIDER_MAGIC_CLIP, DEFAULTS.magicClip, "bandwidths at least 1/min(100, N+1) of the range"),
+            Setting.choice(FORGET_OLD, "auto", List.of("auto", "true", "false"),
+                    "observations older than the newest 25 of a density weigh less, linearly down to 1/N;"
+                            + " auto: on when univariate, off when multivariate"),
+            Setting.choice(BANDWIDTH_WEIGHTS, "auto", List.of("auto", "true", "false"),
+                    "in l(x) and g(x) each observation kernel weighs in proportion to its bandwidth;"
+                            + " auto: on when univariate, off when multivariate"),
             FidelityRungs.FIDELITY_RUNGS_SETTING, FidelityRungs.RANDOM_FRACTION_SETTING);
 
     /** @throws io.hypatia.api.SettingException naming the offending key */
     static TpeSettings parse(Map<String, String> values) {
         PluginConfig config = SETTINGS.read(values);
+        boolean multivariate = config.bool(MULTIVARIATE);
+        String forgetOld = config.choice(FORGET_OLD);
+        String bandwidthWeights = config.choice(BANDWIDTH_WEIGHTS);
         return new TpeSettings(
-                config.bool(MULTIVARIATE),
+                multivariate,
                 (int) config.integer(N_STARTUP_TRIALS),
                 (int) config.integer(N_EI_CANDIDATES),
                 config.real(GAMMA),
                 (int) config.integer(GAMMA_CAP),
                 config.bool(CONSTANT_LIAR),
                 config.real(PRIOR_WEIGHT),
-                config.bool(CONSIDER_MAGIC_CLIP));
+                config.bool(CONSIDER_MAGIC_CLIP),
+                forgetOld.equals("auto") ? !multivariate : Boolean.parseBoolean(forgetOld),
+                bandwidthWeights.equals("auto") ? !multivariate : Boolean.parseBoolean(bandwidthWeights));
     }
 
     /** Size of the good set among {@code n} finished trials: min(ceil(gamma n), gamma_cap, n). */
