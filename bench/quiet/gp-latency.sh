@@ -15,6 +15,7 @@ MATH=${MATH:-$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons
 [[ -f $MATH ]] || { echo "no commons-math3 jar at $MATH (set MATH=...)" >&2; exit 1; }
 CP=$GP/classes:$GP/test-classes:sampler-bundles/gp-model/target/classes:api-bundles/api/target/classes:benchmark-bundles/synthetic/target/classes:$MATH
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -cp "$CP" io.hypatia.sampler.gp.internal.GpLatency "${1:-32}" "$OUT/gp-latency.csv" ${AGAINST:+--against "$AGAINST"}
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); CSV in $OUT"
