@@ -2,6 +2,7 @@ package io.hypatia.client;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * Which calls are repeated when a gateway is lost, and how: a call that failed with UNAVAILABLE
- * (the gateway died or cannot be reached) or DEADLINE_EXCEEDED is sent again, with exponential
+ * (the gateway died or cannot be reached), DEADLINE_EXCEEDED or UNKNOWN from a closed channel is sent again, with exponential
  * backoff, if repeating it cannot change the outcome. The channel's {@code round_robin} policy
  * has by then taken the lost gateway out of its rotation, so the repeat goes to another one.
  *
@@ -56,6 +57,26 @@ public final class Failover {
     }
 
     /**
+     * {@link #isGatewayLoss(Status.Code)}, and also UNKNOWN caused by a closed channel: grpc-java reports a connection
+     * that closes while a call is being started (the gateway killed at that moment) as "UNKNOWN: channel closed", with
+     * a {@link ClosedChannelException} as its cause, not as UNAVAILABLE.
+     */
+    public static boolean isGatewayLoss(Status status) {
+        if (isGatewayLoss(status.getCode())) {
+            return true;
+        }
+        if (status.getCode() != Status.Code.UNKNOWN) {
+            return false;
+        }
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Runs {@code rpc}, repeating it after a gateway loss when {@code idempotent}; any other
      * failure, or the last one, is thrown as it came.
      */
@@ -65,7 +86,7 @@ public final class Failover {
             try {
                 return rpc.get();
             } catch (StatusRuntimeException e) {
-                if (!idempotent || !isGatewayLoss(e.getStatus().getCode()) || attempt >= retries) {
+                if (!idempotent || !isGatewayLoss(e.getStatus()) || attempt >= retries) {
                     throw e;
                 }
             }
