@@ -1,0 +1,205 @@
+"""What the clients see when their gateway dies mid-call: gRPC status codes and details, counted.
+
+Starts ``hypatia serve`` on a free port and a temporary data folder, drives it with THREADS
+threads of the Python client (and, with ``--cpp``, as many of the C++ client through its
+``gateway_loss_codes`` program) calling Ask, Report, Heartbeat, Tell and GetStudy in a loop with
+retries off, kills the gateway, and records the first failure each thread sees. Repeats that
+ROUNDS times per kill mode:
+
+    kill    SIGKILL after a random 0.2-1.5 s of load
+    start   SIGKILL at the moment the threads start their first calls
+    stop    SIGSTOP for 1 s (calls pile up unanswered), then SIGKILL
+    connect SIGKILL at the moment the threads start, on a channel that has not connected yet
+
+and prints one line per (client, mode, code, details) with its count, the details with
+addresses replaced by ADDR. The clients' failover repeats an idempotent call after the codes it
+counts as a lost gateway (client.py ``_is_gateway_loss``); the last column says which of the
+seen failures it would repeat.
+
+    python3 clients/python/tools/gateway_loss_codes.py \\
+        --hypatia runtime/launcher/target/hypatia/bin/hypatia --rounds 10 --threads 6 \\
+        [--cpp build/cpp/gateway_loss_codes]
+
+Needs the built distribution (``mvn -DskipTests package``) and the client on PYTHONPATH.
+"""
+import argparse
+import collections
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+import grpc
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import hypatia_client as hp  # noqa: E402
+from hypatia_client.client import _is_gateway_loss  # noqa: E402
+
+MODES = ("kill", "start", "stop", "connect")
+_ADDR = re.compile(r"(ipv[46]:)?(\[[0-9a-fA-F:]+\]|\d+\.\d+\.\d+\.\d+|localhost):\d+")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def normalize(details: str) -> str:
+    return _ADDR.sub("ADDR", " ".join((details or "").split()))
+
+
+class Gateway:
+    def __init__(self, hypatia: str, folder: str):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [hypatia, "serve", "--port", str(self.port), "--data-dir", folder, "--no-dashboard", "--no-fsync"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.up = threading.Event()
+        self.log = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.log.append(line)
+            if "serving gRPC on" in line:
+                self.up.set()
+
+    def wait_up(self, seconds: float = 180) -> None:
+        if not self.up.wait(seconds):
+            self.process.kill()
+            raise RuntimeError("the gateway did not start:\n" + "".join(self.log[-20:]))
+
+    def signal(self, sig) -> None:
+        os.kill(self.process.pid, sig)
+
+    def reap(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def python_threads(target: str, study: Any, threads: int, fresh: bool, go: threading.Event,
+                   seen: list) -> list:
+    """Threads looping over the idempotent calls; each appends its first failure to ``seen`` and ends.
+
+    ``fresh``: the client makes no call before ``go``, so the first ones open its connection."""
+    client = hp.Client(target, retries=0, timeout=10)
+    study_name = study.name
+    study = hp.Study(client, study) if fresh else client.load_study(study_name)
+
+    def work():
+        go.wait()
+        method = "Ask"
+        try:
+            while True:
+                method = "Ask"
+                trial = study.ask()
+                for step in (1, 2):
+                    method = "Report"
+                    trial.report(step, random.random())
+                    method = "Heartbeat"
+                    trial.heartbeat()
+                method = "Tell"
+                study.tell(trial, random.random())
+                method = "GetStudy"
+                client.load_study(study_name)
+        except hp.HypatiaError as e:
+            seen.append(("python", e.method or method, e.code.name, normalize(e.message)))
+        except Exception as e:  # reported as what it is, not hidden
+            seen.append(("python", method, type(e).__name__, normalize(str(e))))
+
+    pool = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    return pool
+
+
+def one_round(args, mode: str, seen: list) -> None:
+    with tempfile.TemporaryDirectory(prefix="gateway-loss-") as folder:
+        gw = Gateway(args.hypatia, folder)
+        try:
+            gw.wait_up()
+            target = f"127.0.0.1:{gw.port}"
+            setup = hp.Client(target)
+            study_name = f"loss-{mode}"
+            study = setup.create_study(study_name, {"x": hp.Float(-5, 5)}, load_if_exists=True)._proto
+            setup.close()
+            go = threading.Event()
+            pool = python_threads(target, study, args.threads, mode == "connect", go, seen)
+            cpp = None
+            if args.cpp:
+                cpp = subprocess.Popen([args.cpp, "--target", target, "--study", study_name,
+                                        "--threads", str(args.threads), "--wait-go"]
+                                       + (["--fresh-channel"] if mode == "connect" else []),
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                assert cpp.stdout.readline().strip() == "ready", "the C++ driver did not start"
+            time.sleep(0.3)  # both clients connected
+            if mode in ("start", "connect"):
+                go.set()
+                if cpp:
+                    cpp.stdin.write("go\n")
+                    cpp.stdin.flush()
+                gw.signal(signal.SIGKILL)
+            else:
+                go.set()
+                if cpp:
+                    cpp.stdin.write("go\n")
+                    cpp.stdin.flush()
+                time.sleep(random.uniform(0.2, 1.5))
+                if mode == "stop":
+                    gw.signal(signal.SIGSTOP)
+                    time.sleep(1.0)
+                gw.signal(signal.SIGKILL)
+            for t in pool:
+                t.join(30)
+            if cpp:
+                cpp.stdin.close()
+                for line in cpp.stdout:  # "error <method> <CODE> <details>"
+                    parts = line.rstrip("\n").split(" ", 3)
+                    if parts[0] == "error" and len(parts) == 4:
+                        seen.append(("cpp", parts[1], parts[2], normalize(parts[3])))
+                cpp.wait(30)
+        finally:
+            gw.reap()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hypatia", default="runtime/launcher/target/hypatia/bin/hypatia")
+    ap.add_argument("--rounds", type=int, default=10, help="rounds per kill mode")
+    ap.add_argument("--threads", type=int, default=6, help="threads per client")
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--cpp", help="the C++ client's gateway_loss_codes program (built by clients/cpp's CMake)")
+    args = ap.parse_args()
+    per_mode = collections.defaultdict(list)
+    for r in range(args.rounds):
+        for mode in args.modes.split(","):
+            if mode not in MODES:
+                ap.error(f"--modes: {mode!r} is not one of {', '.join(MODES)}")
+            seen = []
+            one_round(args, mode, seen)
+            per_mode[mode].extend(seen)
+            print(f"round {r + 1} {mode}: " + ", ".join(sorted({f'{c}:{code}' for c, _, code, _ in seen})),
+                  file=sys.stderr, flush=True)
+    print("client\tmode\tcount\tcode\tdetails\tmethods\trepeated")
+    total = collections.Counter()
+    for mode, seen in per_mode.items():
+        counts = collections.Counter((c, code, details) for c, _, code, details in seen)
+        for (c, code, details), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1])):
+            methods = sorted({m for cc, m, k, d in seen if (cc, k, d) == (c, code, details)})
+            repeated = code in grpc.StatusCode.__members__ and _is_gateway_loss(grpc.StatusCode[code], details)
+            print(f"{c}\t{mode}\t{n}\t{code}\t{details}\t{','.join(methods)}\t{'yes' if repeated else 'NO'}")
+            total[(c, code)] += n
+    print("totals: " + ", ".join(f"{c} {code} {n}" for (c, code), n in sorted(total.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
