@@ -223,6 +223,31 @@ class BitIdenticalShortcutsTest {
     }
 
     @Test
+    void boundsAboveThePairCacheLimitAllocateNoSquareArray() {
+        SplittableRandom random = new SplittableRandom(11);
+        int n = 2 * GaussianProcess.PAIR_CACHE_LIMIT, m = 8, near = 4;
+        double[] x = points(n, random);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.sin(6 * x[i * D]) + x[i * D + 1];
+        }
+        GaussianProcess gp = GaussianProcess.condition(x, D, y, HYPER);
+        double[] cand = points(m, random);
+        double[] mean = new double[m], var = new double[m], kOut = new double[m * near];
+        int[] nearOut = new int[m * near];
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        gp.predictBounds(cand, near, near, mean, var, nearOut, kOut);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // an n x n cache would be 8 n^2 = 33.5 MB here; what is needed is O(n + m d)
+        assertTrue(allocated < 64L * n * 8, "predictBounds allocated " + allocated + " bytes for n = " + n);
+        for (int c = 0; c < m; c++) {
+            assertEquals(Double.doubleToLongBits(gp.varianceBound(nearOut, kOut, c * near, near)), Double.doubleToLongBits(var[c]),
+                    "candidate " + c);
+        }
+    }
+
+    @Test
     void meansAloneAreBitForBitThoseOfPredictMany() {
         SplittableRandom random = new SplittableRandom(13);
         int n = 90, m = 77; // more than two blocks of predictMany, and a remainder
