@@ -14,6 +14,12 @@ public final class GaussianProcess {
     /** Predictive variances are floored at this fraction of the signal variance. */
     public static final double MIN_VARIANCE_FRACTION = 1e-12;
     private static final int BLOCK = 32;
+    /**
+     * Up to this many observations {@link #predictBounds} caches the kernel between observations in
+     * an n x n array (2 MB at the limit); above it the values are recomputed, which costs a few
+     * kernel evaluations per point but never n^2 memory (200 MB per call at 5,000 observations).
+     */
+    static final int PAIR_CACHE_LIMIT = 512;
 
     public final int n;
     public final int d;
@@ -499,7 +505,7 @@ public final class GaussianProcess {
         // Kernel values between observations, computed when first needed: the candidates' nearest
         // observations overlap, so most pairs recur. 0 means not computed yet (a computed value is
         // positive, or 0 again when it underflows, which only costs a recomputation).
-        double[] pairs = new double[n * n];
+        double[] pairs = n <= PAIR_CACHE_LIMIT ? new double[n * n] : null;
         for (int c = 0; c < count; c++) {
             mean[c] = kernelRow(ps, c, kc);
             nearest(kc, near);
