@@ -406,7 +406,7 @@ void unknown_stream_removed_counts_as_a_lost_gateway(hypatia::Client&) {
                   grpc::Status(grpc::StatusCode::UNAVAILABLE, "Socket closed")});
   CHECK(client.list_studies().empty());
   CHECK(gateway.calls() == 3 && client.retried_calls() == 2);
-  for (const char* details : {"", "a bug on the server", "Stream removed by the service"}) {
+  for (const char* details : {"", "Application error processing RPC", "Stream removed by the service"}) {
     gateway.answer({grpc::Status(grpc::StatusCode::UNKNOWN, details)});
     CHECK(expect_error([&] { client.list_studies(); }).code() == grpc::StatusCode::UNKNOWN);
   }

@@ -1,16 +1,18 @@
 // What the C++ client sees when its gateway dies mid-call (driven by
 // clients/python/tools/gateway_loss_codes.py, which starts and kills the gateway):
-//   gateway_loss_codes --target host:port --study S --threads N [--wait-go]
+//   gateway_loss_codes --target host:port --study S --threads N [--ca CA.pem] [--wait-go]
 // Each thread calls Ask, Report, Heartbeat, Tell and GetStudy in a loop with retries off until
 // its first failure, printed as `error <method> <CODE> <details>`. With --wait-go it prints
 // `ready` once connected and starts the calls when a line arrives on stdin; with --fresh-channel
 // too, the calls go through a second client that has not connected yet (its first calls connect).
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +40,7 @@ std::string one_line(std::string s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string target, study_name;
+  std::string target, study_name, ca_file;
   int threads = 4;
   bool wait_go = false, fresh_channel = false;
   for (int i = 1; i < argc; ++i) {
@@ -48,14 +50,21 @@ int main(int argc, char** argv) {
     else if (i + 1 < argc && a == "--target") target = argv[++i];
     else if (i + 1 < argc && a == "--study") study_name = argv[++i];
     else if (i + 1 < argc && a == "--threads") threads = std::atoi(argv[++i]);
+    else if (i + 1 < argc && a == "--ca") ca_file = argv[++i];
   }
   if (target.empty() || study_name.empty() || threads < 1) {
-    std::fprintf(stderr, "usage: gateway_loss_codes --target T --study S --threads N [--wait-go [--fresh-channel]]\n");
+    std::fprintf(stderr, "usage: gateway_loss_codes --target T --study S --threads N [--ca CA.pem] [--wait-go [--fresh-channel]]\n");
     return 2;
   }
   hypatia::ClientOptions options;
   options.retries = 0;  // every failure as the transport reported it
   options.timeout = std::chrono::milliseconds(10000);
+  if (!ca_file.empty()) {  // TLS, trusting this certificate
+    std::ifstream in(ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    options.root_certificates = pem.str();
+  }
   hypatia::Client connected(target, options);
   hypatia::Study loaded = connected.load_study(study_name);
   if (wait_go) {

@@ -31,7 +31,8 @@ _GATEWAY_LOSS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 # gRPC's C core reports a lost connection as UNAVAILABLE, except a call its HTTP/2 transport drops
 # with an error that carries no status: that comes out as UNKNOWN with the transport's own details,
 # "Stream removed" (grpc/grpc#34076). Only those exact details count: an UNKNOWN the service sends
-# (grpc-java's answer to an uncaught exception has no details) is not a lost gateway.
+# (grpc-java's "Application error processing RPC" for an exception escaping a handler) is a bug to
+# report at once, not a lost gateway.
 _TRANSPORT_CLOSURE_DETAILS = frozenset({"Stream removed"})
 
 

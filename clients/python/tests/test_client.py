@@ -579,7 +579,7 @@ class GatewayLossTest(unittest.TestCase):
         self.assertEqual((3, 2), (self.calls, self.client.retried_calls))
 
     def test_other_unknown_failures_and_calls_that_may_not_be_repeated_are_not(self):
-        for details in ("", "a bug on the server", "Stream removed by the service"):
+        for details in ("", "Application error processing RPC", "Stream removed by the service"):
             self.answers = [(grpc.StatusCode.UNKNOWN, details)]
             with self.assertRaises(hp.HypatiaError) as caught:
                 self.client.list_studies()

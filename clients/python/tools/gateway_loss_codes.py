@@ -10,8 +10,10 @@ ROUNDS times per kill mode:
     start   SIGKILL at the moment the threads start their first calls
     stop    SIGSTOP for 1 s (calls pile up unanswered), then SIGKILL
     connect SIGKILL at the moment the threads start, on a channel that has not connected yet
+    term    SIGTERM after a random 0.2-1.5 s (the gateway stops itself), SIGKILL 10 s later if still up
 
-and prints one line per (client, mode, code, details) with its count, the details with
+With ``--tls`` the gateway serves TLS (a self-signed certificate made with openssl) and the
+clients trust it. Prints one line per (client, mode, code, details) with its count, the details with
 addresses replaced by ADDR. The clients' failover repeats an idempotent call after the codes it
 counts as a lost gateway (client.py ``_is_gateway_loss``); the last column says which of the
 seen failures it would repeat.
@@ -34,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any
+from typing import Any, Optional
 
 import grpc
 
@@ -42,7 +44,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import hypatia_client as hp  # noqa: E402
 from hypatia_client.client import _is_gateway_loss  # noqa: E402
 
-MODES = ("kill", "start", "stop", "connect")
+MODES = ("kill", "start", "stop", "connect", "term")
 _ADDR = re.compile(r"(ipv[46]:)?(\[[0-9a-fA-F:]+\]|\d+\.\d+\.\d+\.\d+|localhost):\d+")
 
 
@@ -56,12 +58,24 @@ def normalize(details: str) -> str:
     return _ADDR.sub("ADDR", " ".join((details or "").split()))
 
 
+def self_signed(folder: str) -> tuple:
+    """(certificate, key) PEM files for 127.0.0.1 and localhost, the key in PKCS#8 as serve wants it."""
+    cert, key = os.path.join(folder, "server.crt.pem"), os.path.join(folder, "server.key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 class Gateway:
-    def __init__(self, hypatia: str, folder: str):
+    def __init__(self, hypatia: str, folder: str, tls: tuple = ()):
         self.port = free_port()
+        tls_args = ["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
         self.process = subprocess.Popen(
-            [hypatia, "serve", "--port", str(self.port), "--data-dir", folder, "--no-dashboard", "--no-fsync"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [hypatia, "serve", "--port", str(self.port), "--data-dir", os.path.join(folder, "data"), "--no-dashboard",
+             "--no-fsync"] + tls_args,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=dict(os.environ, HYPATIA_CDS="off"))  # a gateway stopped here leaves no class-data archive behind
         self.up = threading.Event()
         self.log = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -85,12 +99,12 @@ class Gateway:
         self.process.wait()
 
 
-def python_threads(target: str, study: Any, threads: int, fresh: bool, go: threading.Event,
+def python_threads(target: str, ca: Optional[bytes], study: Any, threads: int, fresh: bool, go: threading.Event,
                    seen: list) -> list:
     """Threads looping over the idempotent calls; each appends its first failure to ``seen`` and ends.
 
     ``fresh``: the client makes no call before ``go``, so the first ones open its connection."""
-    client = hp.Client(target, retries=0, timeout=10)
+    client = hp.Client(target, retries=0, timeout=10, root_certificates=ca)
     study_name = study.name
     study = hp.Study(client, study) if fresh else client.load_study(study_name)
 
@@ -123,39 +137,43 @@ def python_threads(target: str, study: Any, threads: int, fresh: bool, go: threa
 
 def one_round(args, mode: str, seen: list) -> None:
     with tempfile.TemporaryDirectory(prefix="gateway-loss-") as folder:
-        gw = Gateway(args.hypatia, folder)
+        tls = self_signed(folder) if args.tls else ()
+        ca = open(tls[0], "rb").read() if tls else None
+        gw = Gateway(args.hypatia, folder, tls)
         try:
             gw.wait_up()
             target = f"127.0.0.1:{gw.port}"
-            setup = hp.Client(target)
+            setup = hp.Client(target, root_certificates=ca)
             study_name = f"loss-{mode}"
             study = setup.create_study(study_name, {"x": hp.Float(-5, 5)}, load_if_exists=True)._proto
             setup.close()
             go = threading.Event()
-            pool = python_threads(target, study, args.threads, mode == "connect", go, seen)
+            pool = python_threads(target, ca, study, args.threads, mode == "connect", go, seen)
             cpp = None
             if args.cpp:
                 cpp = subprocess.Popen([args.cpp, "--target", target, "--study", study_name,
                                         "--threads", str(args.threads), "--wait-go"]
-                                       + (["--fresh-channel"] if mode == "connect" else []),
+                                       + (["--fresh-channel"] if mode == "connect" else [])
+                                       + (["--ca", tls[0]] if tls else []),
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                 assert cpp.stdout.readline().strip() == "ready", "the C++ driver did not start"
             time.sleep(0.3)  # both clients connected
-            if mode in ("start", "connect"):
-                go.set()
-                if cpp:
-                    cpp.stdin.write("go\n")
-                    cpp.stdin.flush()
-                gw.signal(signal.SIGKILL)
-            else:
-                go.set()
-                if cpp:
-                    cpp.stdin.write("go\n")
-                    cpp.stdin.flush()
+            go.set()
+            if cpp:
+                cpp.stdin.write("go\n")
+                cpp.stdin.flush()
+            if mode not in ("start", "connect"):  # those kill at once, as the first calls start
                 time.sleep(random.uniform(0.2, 1.5))
                 if mode == "stop":
                     gw.signal(signal.SIGSTOP)
                     time.sleep(1.0)
+                elif mode == "term":
+                    gw.signal(signal.SIGTERM)
+                    try:
+                        gw.process.wait(10)
+                    except subprocess.TimeoutExpired:
+                        pass
+            if gw.process.poll() is None:
                 gw.signal(signal.SIGKILL)
             for t in pool:
                 t.join(30)
@@ -175,7 +193,8 @@ def main() -> int:
     ap.add_argument("--hypatia", default="runtime/launcher/target/hypatia/bin/hypatia")
     ap.add_argument("--rounds", type=int, default=10, help="rounds per kill mode")
     ap.add_argument("--threads", type=int, default=6, help="threads per client")
-    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--modes", default=",".join(MODES), help="comma-separated, of: " + ", ".join(MODES))
+    ap.add_argument("--tls", action="store_true", help="the gateway serves TLS (needs openssl)")
     ap.add_argument("--cpp", help="the C++ client's gateway_loss_codes program (built by clients/cpp's CMake)")
     args = ap.parse_args()
     per_mode = collections.defaultdict(list)

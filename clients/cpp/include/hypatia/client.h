@@ -239,7 +239,8 @@ bool is_idempotent(const std::string& method);
 // True for a failure that says nothing about the request itself, after which a call that may be
 // repeated is: UNAVAILABLE, DEADLINE_EXCEEDED, and UNKNOWN with exactly the details "Stream removed",
 // gRPC's C core's status for a call whose HTTP/2 stream its transport dropped without a status
-// (grpc/grpc#34076). Any other UNKNOWN (the service's answer to a bug has no details) is not.
+// (grpc/grpc#34076). Any other UNKNOWN is not (grpc-java's "Application error processing RPC"
+// for an exception escaping a handler is a bug to report at once).
 bool is_gateway_loss(const grpc::Status& status);
 
 // A client target as gRPC's C core takes it: `host1:port1,host2:port2` becomes an `ipv4:` (or
