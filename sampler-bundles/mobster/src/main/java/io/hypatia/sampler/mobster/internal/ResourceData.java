@@ -82,7 +82,7 @@ final class ResourceData {
             minStep = Math.min(minStep, s.smallestStep);
         }
         Levels levels = null;
-        List<Point> points = new ArrayList<>();
+        List<List<Point>> byLevel = new ArrayList<>(); // in trial order within each level
         List<Cost> costs = new ArrayList<>();
         List<double[]> pending = new ArrayList<>();
         int top = -1;
@@ -107,17 +107,27 @@ final class ResourceData {
                 costs.add(s.cost);
             }
             for (Point p : s.points) {
-                points.add(p);
+                while (byLevel.size() <= p.level) {
+                    byLevel.add(new ArrayList<>());
+                }
+                byLevel.get(p.level).add(p);
                 top = Math.max(top, p.level);
                 maxStep = Math.max(maxStep, p.step);
             }
         }
         int[] reached = new int[top + 1];
-        for (Point p : points) {
-            if (p.reached) {
-                reached[p.level]++;
+        List<Point> points = new ArrayList<>();
+        for (List<Point> level : byLevel) {
+            for (Point p : level) {
+                if (p.reached) {
+                    reached[p.level]++;
+                }
             }
+            points.addAll(level);
         }
+        // Already in this order when the trials come by increasing number (the engine's order), and
+        // then the sort only checks it (one run); a level and trial number make one point at most,
+        // so any order of the same points sorts to the same list.
         points.sort(Subsample.BY_LEVEL_AND_NUMBER);
         return new ResourceData(points, costs, pending, reached, minStep, maxStep);
     }
