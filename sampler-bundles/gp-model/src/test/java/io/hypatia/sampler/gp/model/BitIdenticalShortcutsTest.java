@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -203,8 +204,24 @@ class BitIdenticalShortcutsTest {
 
     @Test
     void boundsWithCachedPairKernelsAreBitForBitTheUncachedOnes() {
-        SplittableRandom random = new SplittableRandom(9);
-        int n = 150, m = 200, near = 16, keep = 24;
+        checkBoundsAgainstUncached(150, 200, 16, 24, 9);
+    }
+
+    @Test
+    void boundsAboveThePairCacheLimitAllocateNoSquareArray() {
+        int n = 2 * GaussianProcess.PAIR_CACHE_LIMIT;
+        long allocated = checkBoundsAgainstUncached(n, 8, 4, 4, 11);
+        // an n x n cache would be 8 n^2 = 8.4 MB here; what is needed is O(n + m d)
+        assertTrue(allocated < 64L * n * 8, "predictBounds allocated " + allocated + " bytes for n = " + n);
+    }
+
+    /**
+     * Checks {@code predictBounds} (m candidates, conditioning on {@code near}, recording {@code keep})
+     * on n random observations against {@code varianceBound}, which computes every kernel value
+     * afresh; returns the bytes {@code predictBounds} allocated.
+     */
+    private static long checkBoundsAgainstUncached(int n, int m, int near, int keep, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         double[] x = points(n, random);
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
@@ -214,37 +231,15 @@ class BitIdenticalShortcutsTest {
         double[] cand = points(m, random);
         double[] mean = new double[m], var = new double[m], kOut = new double[m * keep];
         int[] nearOut = new int[m * keep];
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
         gp.predictBounds(cand, near, keep, mean, var, nearOut, kOut);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         for (int c = 0; c < m; c++) {
-            // varianceBound computes every kernel value afresh
             assertEquals(Double.doubleToLongBits(gp.varianceBound(nearOut, kOut, c * keep, near)), Double.doubleToLongBits(var[c]),
                     "candidate " + c);
         }
-    }
-
-    @Test
-    void boundsAboveThePairCacheLimitAllocateNoSquareArray() {
-        SplittableRandom random = new SplittableRandom(11);
-        int n = 2 * GaussianProcess.PAIR_CACHE_LIMIT, m = 8, near = 4;
-        double[] x = points(n, random);
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = Math.sin(6 * x[i * D]) + x[i * D + 1];
-        }
-        GaussianProcess gp = GaussianProcess.condition(x, D, y, HYPER);
-        double[] cand = points(m, random);
-        double[] mean = new double[m], var = new double[m], kOut = new double[m * near];
-        int[] nearOut = new int[m * near];
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        gp.predictBounds(cand, near, near, mean, var, nearOut, kOut);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        // an n x n cache would be 8 n^2 = 33.5 MB here; what is needed is O(n + m d)
-        assertTrue(allocated < 64L * n * 8, "predictBounds allocated " + allocated + " bytes for n = " + n);
-        for (int c = 0; c < m; c++) {
-            assertEquals(Double.doubleToLongBits(gp.varianceBound(nearOut, kOut, c * near, near)), Double.doubleToLongBits(var[c]),
-                    "candidate " + c);
-        }
+        return allocated;
     }
 
     @Test
