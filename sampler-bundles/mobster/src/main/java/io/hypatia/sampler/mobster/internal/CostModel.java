@@ -44,9 +44,7 @@ final class CostModel {
         }
         List<Cost> use = costs;
         if (use.size() > settings.maxFitPoints()) {
-            use = new ArrayList<>(costs);
-            Subsample.sortByKey(use, c -> Subsample.hash(c.number(), -1));
-            use = new ArrayList<>(use.subList(0, settings.maxFitPoints()));
+            use = Subsample.smallest(costs, c -> Subsample.hash(c.number(), -1), settings.maxFitPoints());
             use.sort((a, b) -> Integer.compare(a.number(), b.number()));
         }
         int n = use.size();

@@ -8,6 +8,7 @@ import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;
+import io.hypatia.api.study.Direction;
 import io.hypatia.sampler.gp.model.Candidates;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.Hyperparameters;
@@ -70,6 +71,8 @@ public class MobsterSampler implements Sampler, Configurable {
     private final ModelCache models = new ModelCache();
     /** The trials' feature vectors, per study; a cache only. */
     private final EncodingCache encodings = new EncodingCache();
+    /** Each trial's share of the observations, per study; a cache only. */
+    private final ShareCache shares = new ShareCache();
 
     @Override
     public Settings settings() {
@@ -90,8 +93,9 @@ public class MobsterSampler implements Sampler, Configurable {
             return space.sampleUniform(context.random());
         }
         SpaceEncoding enc = new SpaceEncoding(space);
+        Direction direction = context.objectives().get(0).direction();
         ResourceData data = ResourceData.from(context.trials(), encodings.forStudy(context.studyName(), space, enc),
-                context.objectives().get(0).direction(), settings);
+                direction, settings, shares.forStudy(context.studyName(), space, direction, settings));
         int target = data.targetLevel(settings.minPoints(space));
         if (target < 0) {
             return space.sampleUniform(context.random()); // random until a level has enough data

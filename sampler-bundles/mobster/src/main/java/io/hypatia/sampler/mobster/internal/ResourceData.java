@@ -60,95 +60,180 @@ final class ResourceData {
 
     /** As {@link #from(List, SpaceEncoding, Direction, MobsterSettings)} with each trial's feature vector from {@code features}. */
     static ResourceData from(List<Trial> trials, Function<Trial, double[]> features, Direction direction, MobsterSettings settings) {
+        return from(trials, features, direction, settings, Shares.NONE);
+    }
+
+    /**
+     * As {@link #from(List, Function, Direction, MobsterSettings)}, taking each trial's smallest
+     * step and its {@link Share} from {@code shares} when kept there for the very same trial
+     * snapshot (and smallest step), and keeping the ones computed: the same values, so the same data.
+     */
+    static ResourceData from(List<Trial> trials, Function<Trial, double[]> features, Direction direction, MobsterSettings settings,
+                             Shares shares) {
+        Share[] known = new Share[trials.size()];
         double minStep = Double.POSITIVE_INFINITY;
-        for (Trial t : trials) {
-            for (IntermediateValue v : t.intermediates()) {
-                if (v.step() > 0 && v.step() < minStep && Double.isFinite(v.value())) {
-                    minStep = v.step();
-                }
+        for (int i = 0; i < known.length; i++) {
+            Trial t = trials.get(i);
+            Share s = shares.get(t);
+            if (s == null) {
+                s = new Share(t, smallestStep(t), Double.NaN, List.of(), null);
             }
-            if (t.state() == TrialState.COMPLETE && t.budget() > 0 && t.budget() < minStep) {
-                minStep = t.budget();
-            }
+            known[i] = s;
+            minStep = Math.min(minStep, s.smallestStep);
         }
-        Levels levels = new Levels(minStep, settings);
-        List<Point> points = new ArrayList<>();
+        Levels levels = null;
+        List<List<Point>> byLevel = new ArrayList<>(); // in trial order within each level
         List<Cost> costs = new ArrayList<>();
         List<double[]> pending = new ArrayList<>();
         int top = -1;
         double maxStep = 0;
-        for (Trial t : trials) {
+        for (int i = 0; i < known.length; i++) {
+            Trial t = trials.get(i);
             if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
                 pending.add(features.apply(t));
             }
             if (Double.isInfinite(minStep)) {
                 continue;
             }
-            // level -> the latest report in its interval (null: none); levels are small
-            // non-negative integers, so an array replaces a map (the points are sorted below)
-            IntermediateValue[] latest = NO_REPORTS;
-            int filled = 0;
-            double lastStep = 0;
-            for (IntermediateValue v : t.intermediates()) {
-                if (!(v.step() > 0) || !Double.isFinite(v.value())) {
-                    continue;
+            Share s = known[i];
+            if (s.minStep != minStep) { // never computed, or at another smallest step (NaN: never)
+                if (levels == null) {
+                    levels = new Levels(minStep, settings);
                 }
-                int k = levels.of(v.step());
-                if (k >= latest.length) {
-                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
-                }
-                IntermediateValue a = latest[k];
-                if (a == null) {
-                    filled++;
-                }
-                latest[k] = a == null || v.step() >= a.step() ? v : a;
-                lastStep = Math.max(lastStep, v.step());
+                s = share(t, s.smallestStep, features, direction, settings, levels);
+                shares.put(s);
             }
-            boolean complete = t.state() == TrialState.COMPLETE;
-            if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
-                int k = levels.of(t.budget());
-                if (k >= latest.length) {
-                    latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
-                }
-                if (latest[k] == null) {
-                    filled++;
-                }
-                latest[k] = new IntermediateValue(t.budget(), t.values().get(0));
-                lastStep = t.budget();
+            if (s.cost != null) {
+                costs.add(s.cost);
             }
-            if (filled == 0) {
-                continue;
-            }
-            boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
-            double[] x = features.apply(t);
-            double seconds = trainSeconds(t);
-            if (seconds > 0 && lastStep > 0) {
-                // resumed attempts go on from their checkpoint, so the resource trained is the last step
-                costs.add(new Cost(t.number(), Math.log(seconds / lastStep), x));
-            }
-            for (int k = 0; k < latest.length; k++) {
-                IntermediateValue v = latest[k];
-                if (v == null) {
-                    continue;
+            for (Point p : s.points) {
+                while (byLevel.size() <= p.level) {
+                    byLevel.add(new ArrayList<>());
                 }
-                boolean reached = v.step() >= levelValue(k, minStep, settings) * (1 - 1e-9)
-                        || (complete && v.step() == lastStep);
-                // a point is final once the trial got past its level or stopped; a running trial's
-                // point in its current interval moves with every report
-                boolean frozen = reached || finished || lastStep > v.step();
-                points.add(new Point(t.number(), k, v.step(), direction.toLoss(v.value()), reached, frozen, x));
-                top = Math.max(top, k);
-                maxStep = Math.max(maxStep, v.step());
+                byLevel.get(p.level).add(p);
+                top = Math.max(top, p.level);
+                maxStep = Math.max(maxStep, p.step);
             }
         }
         int[] reached = new int[top + 1];
-        for (Point p : points) {
-            if (p.reached) {
-                reached[p.level]++;
+        List<Point> points = new ArrayList<>();
+        for (List<Point> level : byLevel) {
+            for (Point p : level) {
+                if (p.reached) {
+                    reached[p.level]++;
+                }
             }
+            points.addAll(level);
         }
+        // Already in this order when the trials come by increasing number (the engine's order), and
+        // then the sort only checks it (one run); a level and trial number make one point at most,
+        // so any order of the same points sorts to the same list.
         points.sort(Subsample.BY_LEVEL_AND_NUMBER);
         return new ResourceData(points, costs, pending, reached, minStep, maxStep);
+    }
+
+    /**
+     * One trial's part of the data when the smallest step in the data is {@code minStep}: its points
+     * by level and its cost (null when unknown). A function of the trial snapshot, {@code minStep}
+     * and the study's settings, direction and encoding, so it can be kept between asks.
+     * {@code smallestStep} is the trial's own smallest step ({@link #smallestStep}).
+     */
+    record Share(Trial trial, double smallestStep, double minStep, List<Point> points, Cost cost) {
+    }
+
+    /** Where {@link Share}s are kept between asks; {@link #NONE} keeps nothing. */
+    interface Shares {
+        Shares NONE = new Shares() {
+            @Override
+            public Share get(Trial t) {
+                return null;
+            }
+
+            @Override
+            public void put(Share s) {
+            }
+        };
+
+        /** The share kept for this very trial snapshot, or null. */
+        Share get(Trial t);
+
+        void put(Share s);
+    }
+
+    /** The smallest step {@code t} contributes to the data's smallest step (infinite for none). */
+    private static double smallestStep(Trial t) {
+        double minStep = Double.POSITIVE_INFINITY;
+        for (IntermediateValue v : t.intermediates()) {
+            if (v.step() > 0 && v.step() < minStep && Double.isFinite(v.value())) {
+                minStep = v.step();
+            }
+        }
+        if (t.state() == TrialState.COMPLETE && t.budget() > 0 && t.budget() < minStep) {
+            minStep = t.budget();
+        }
+        return minStep;
+    }
+
+    private static Share share(Trial t, double smallestStep, Function<Trial, double[]> features, Direction direction,
+                               MobsterSettings settings, Levels levels) {
+        double minStep = levels.minStep;
+        // level -> the latest report in its interval (null: none); levels are small
+        // non-negative integers, so an array replaces a map (the points are sorted by the caller)
+        IntermediateValue[] latest = NO_REPORTS;
+        int filled = 0;
+        double lastStep = 0;
+        for (IntermediateValue v : t.intermediates()) {
+            if (!(v.step() > 0) || !Double.isFinite(v.value())) {
+                continue;
+            }
+            int k = levels.of(v.step());
+            if (k >= latest.length) {
+                latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+            }
+            IntermediateValue a = latest[k];
+            if (a == null) {
+                filled++;
+            }
+            latest[k] = a == null || v.step() >= a.step() ? v : a;
+            lastStep = Math.max(lastStep, v.step());
+        }
+        boolean complete = t.state() == TrialState.COMPLETE;
+        if (complete && t.budget() > lastStep && !t.values().isEmpty() && Double.isFinite(t.values().get(0))) {
+            int k = levels.of(t.budget());
+            if (k >= latest.length) {
+                latest = Arrays.copyOf(latest, Math.max(k + 1, 2 * latest.length));
+            }
+            if (latest[k] == null) {
+                filled++;
+            }
+            latest[k] = new IntermediateValue(t.budget(), t.values().get(0));
+            lastStep = t.budget();
+        }
+        if (filled == 0) {
+            return new Share(t, smallestStep, minStep, List.of(), null);
+        }
+        boolean finished = complete || t.state() == TrialState.PRUNED || t.state() == TrialState.FAILED;
+        double[] x = features.apply(t);
+        double seconds = trainSeconds(t);
+        Cost cost = null;
+        if (seconds > 0 && lastStep > 0) {
+            // resumed attempts go on from their checkpoint, so the resource trained is the last step
+            cost = new Cost(t.number(), Math.log(seconds / lastStep), x);
+        }
+        List<Point> points = new ArrayList<>(filled);
+        for (int k = 0; k < latest.length; k++) {
+            IntermediateValue v = latest[k];
+            if (v == null) {
+                continue;
+            }
+            boolean reached = v.step() >= levelValue(k, minStep, settings) * (1 - 1e-9)
+                    || (complete && v.step() == lastStep);
+            // a point is final once the trial got past its level or stopped; a running trial's
+            // point in its current interval moves with every report
+            boolean frozen = reached || finished || lastStep > v.step();
+            points.add(new Point(t.number(), k, v.step(), direction.toLoss(v.value()), reached, frozen, x));
+        }
+        return new Share(t, smallestStep, minStep, List.copyOf(points), cost);
     }
 
     /** The trial's {@link Trial#TRAIN_SECONDS}, or 0 when absent or unreadable. */

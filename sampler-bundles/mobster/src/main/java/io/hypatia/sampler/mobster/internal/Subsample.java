@@ -34,24 +34,40 @@ final class Subsample {
     private Subsample() {
     }
 
-    private record Keyed<T>(long key, T item) {
-    }
-
     /**
-     * {@code list.sort(Comparator.comparingLong(key))} with each key computed once rather than at
-     * every comparison: the same stable sort on the same keys, so the same order.
+     * The first {@code k} items of {@code list} stably sorted by {@code key}
+     * ({@code list.sort(Comparator.comparingLong(key))}), as a set, in list order: the items whose key is below the k-th smallest key, then those equal
+     * to it, first come first, until there are k. Every caller sorts the result by a total order
+     * afterwards, so this replaces sorting all the items (a long study's every observation at every
+     * ask) by sorting their keys.
      */
-    static <T> void sortByKey(List<T> list, ToLongFunction<T> key) {
-        @SuppressWarnings("unchecked")
-        Keyed<T>[] keyed = new Keyed[list.size()];
-        for (int i = 0; i < keyed.length; i++) {
-            T item = list.get(i);
-            keyed[i] = new Keyed<>(key.applyAsLong(item), item);
+    static <T> List<T> smallest(List<T> list, ToLongFunction<T> key, int k) {
+        int n = list.size();
+        if (k >= n) {
+            return new ArrayList<>(list);
         }
-        Arrays.sort(keyed, (a, b) -> Long.compare(a.key, b.key));
-        for (int i = 0; i < keyed.length; i++) {
-            list.set(i, keyed[i].item);
+        List<T> out = new ArrayList<>(Math.max(k, 0));
+        if (k <= 0) {
+            return out;
         }
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = key.applyAsLong(list.get(i));
+        }
+        long[] sorted = keys.clone();
+        Arrays.sort(sorted);
+        long kth = sorted[k - 1];
+        int firstKth = k - 1;
+        while (firstKth > 0 && sorted[firstKth - 1] == kth) {
+            firstKth--;
+        }
+        int equal = k - firstKth; // how many with key kth are among the first k
+        for (int i = 0; i < n; i++) {
+            if (keys[i] < kth || (keys[i] == kth && equal-- > 0)) {
+                out.add(list.get(i));
+            }
+        }
+        return out;
     }
 
     /**
@@ -90,9 +106,7 @@ final class Subsample {
         if (pool.size() <= max) {
             return pool;
         }
-        List<Point> sample = new ArrayList<>(pool);
-        sortByKey(sample, Subsample::hash);
-        sample = new ArrayList<>(sample.subList(0, max));
+        List<Point> sample = smallest(pool, Subsample::hash, max);
         sample.sort(BY_LEVEL_AND_NUMBER);
         return sample;
     }
@@ -105,10 +119,8 @@ final class Subsample {
         List<Point> byLoss = new ArrayList<>(group);
         byLoss.sort(BY_LOSS_AND_NUMBER);
         List<Point> out = new ArrayList<>(byLoss.subList(0, k / 4));
-        List<Point> rest = new ArrayList<>(byLoss.subList(k / 4, byLoss.size()));
-        sortByKey(rest, Subsample::hash);
-        out.addAll(rest.subList(0, k - out.size()));
-        return out;
+        out.addAll(smallest(byLoss.subList(k / 4, byLoss.size()), Subsample::hash, k - out.size()));
+        return out; // a set: the caller sorts it
     }
 
     static long hash(Point p) {

@@ -283,10 +283,83 @@ class MobsterSamplerTest {
         a.sort(java.util.Comparator.comparingDouble(ResourceData.Point::loss).thenComparingInt(ResourceData.Point::number));
         b.sort(Subsample.BY_LOSS_AND_NUMBER);
         assertEquals(a, b);
-        a = new ArrayList<>(points);
-        b = new ArrayList<>(points);
-        a.sort(java.util.Comparator.comparingLong(p -> p.number() % 7)); // equal keys keep their order
-        Subsample.sortByKey(b, p -> p.number() % 7);
-        assertEquals(a, b);
+        // Subsample.smallest: the set of the first k of the stable sort by key (equal keys keep their
+        // order, so which of the tied items at the k-th key are taken matters)
+        java.util.Comparator<ResourceData.Point> byIndex = java.util.Comparator.comparingDouble(p -> p.features()[0]);
+        List<java.util.function.ToLongFunction<ResourceData.Point>> keys = List.of(p -> p.number() % 7, Subsample::hash, p -> 1);
+        for (var key : keys) {
+            List<ResourceData.Point> sorted = new ArrayList<>(points);
+            sorted.sort(java.util.Comparator.comparingLong(key));
+            for (int k : new int[] {0, 1, 2, 63, 64, 300, 1000, 2999, 3000, 3500}) {
+                a = new ArrayList<>(sorted.subList(0, Math.min(k, sorted.size())));
+                a.sort(byIndex);
+                b = Subsample.smallest(points, key, k);
+                assertEquals(a, b, "k = " + k); // in list order, i.e. by index
+            }
+        }
+    }
+
+    /** The subsamples as first written: stable sorts of every point, then the first k. */
+    private static List<ResourceData.Point> posteriorBySorting(List<ResourceData.Point> points, int target, int max) {
+        if (points.size() <= max) {
+            return points;
+        }
+        List<ResourceData.Point> high = new ArrayList<>(), low = new ArrayList<>();
+        for (ResourceData.Point p : points) {
+            (p.level() >= target ? high : low).add(p);
+        }
+        List<ResourceData.Point> keep = new ArrayList<>(chooseBySorting(high, Math.min(high.size(), 2 * max / 3)));
+        keep.addAll(chooseBySorting(low, max - keep.size()));
+        keep.sort(Subsample.BY_LEVEL_AND_NUMBER);
+        return keep;
+    }
+
+    private static List<ResourceData.Point> chooseBySorting(List<ResourceData.Point> group, int k) {
+        if (group.size() <= k) {
+            return group;
+        }
+        List<ResourceData.Point> byLoss = new ArrayList<>(group);
+        byLoss.sort(Subsample.BY_LOSS_AND_NUMBER);
+        List<ResourceData.Point> out = new ArrayList<>(byLoss.subList(0, k / 4));
+        List<ResourceData.Point> rest = new ArrayList<>(byLoss.subList(k / 4, byLoss.size()));
+        rest.sort(java.util.Comparator.comparingLong(Subsample::hash));
+        out.addAll(rest.subList(0, k - out.size()));
+        return out;
+    }
+
+    private static List<ResourceData.Point> fitBySorting(List<ResourceData.Point> points, int max) {
+        List<ResourceData.Point> frozen = points.stream().filter(ResourceData.Point::frozen).toList();
+        List<ResourceData.Point> pool = frozen.size() >= 10 ? frozen : points;
+        if (pool.size() <= max) {
+            return pool;
+        }
+        List<ResourceData.Point> sample = new ArrayList<>(pool);
+        sample.sort(java.util.Comparator.comparingLong(Subsample::hash));
+        sample = new ArrayList<>(sample.subList(0, max));
+        sample.sort(Subsample.BY_LEVEL_AND_NUMBER);
+        return sample;
+    }
+
+    @Test
+    void subsamplesAreThoseOfSortingEveryPoint() {
+        for (long seed = 1; seed <= 20; seed++) {
+            SplittableRandom rnd = new SplittableRandom(seed);
+            int n = 50 + rnd.nextInt(2000);
+            List<ResourceData.Point> points = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                for (int level = 0; level < 4 && (level == 0 || rnd.nextInt(3) == 0); level++) { // ties on the loss
+                    points.add(new ResourceData.Point(t, level, Math.pow(3, level), rnd.nextInt(30) * 0.25, true, rnd.nextInt(5) > 0,
+                            new double[] {t}));
+                }
+            }
+            points.sort(Subsample.BY_LEVEL_AND_NUMBER);
+            for (int max : new int[] {10, 64, 300, 1000}) {
+                for (int target = 0; target < 4; target++) {
+                    List<ResourceData.Point> kept = Subsample.posterior(points, target, max);
+                    assertEquals(posteriorBySorting(points, target, max), kept, "seed " + seed + ", max " + max);
+                    assertEquals(fitBySorting(kept, 64), Subsample.fit(kept, 64), "seed " + seed + ", max " + max);
+                }
+            }
+        }
     }
 }
