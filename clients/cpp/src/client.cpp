@@ -153,6 +153,18 @@ bool is_idempotent(const std::string& method) {
   return idempotent.count(method) > 0;
 }
 
+bool is_gateway_loss(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return true;
+    case grpc::StatusCode::UNKNOWN:
+      return status.error_message() == "Stream removed";
+    default:
+      return false;
+  }
+}
+
 namespace {
 
 std::pair<std::string, int> split_host_port(const std::string& entry, const std::string& target) {
@@ -239,7 +251,7 @@ class Connection {
   }
 
   // Calls one RPC; a repeatable one (is_idempotent, unless the caller says otherwise) is repeated
-  // after UNAVAILABLE or DEADLINE_EXCEEDED with exponential backoff, any other waits for a
+  // after a lost gateway (is_gateway_loss) with exponential backoff, any other waits for a
   // reachable gateway and is not repeated. Throws Error.
   template <typename Req, typename Resp>
   Resp call(const char* method,
@@ -255,9 +267,7 @@ class Connection {
       Resp response;
       grpc::Status status = (stub_.get()->*rpc)(&ctx, request, &response);
       if (status.ok()) return response;
-      bool lost = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                  status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-      if (!idempotent || !lost || attempt >= options_.retries) {
+      if (!idempotent || !is_gateway_loss(status) || attempt >= options_.retries) {
         throw Error(status.error_code(), status.error_message(), method, field_of(status));
       }
       retried_.fetch_add(1);

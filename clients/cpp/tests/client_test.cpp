@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -13,7 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
 #include "hypatia/client.h"
+#include "hypatia/v1/hypatia.grpc.pb.h"
 
 namespace {
 
@@ -338,6 +345,76 @@ void targets_name_several_gateways(hypatia::Client&) {
   CHECK(nobody.retried_calls() == 2);
 }
 
+// A real gRPC server on a free loopback port answering ListStudies and DeleteStudy with scripted
+// failures in turn, then an empty answer: which failures the client takes for a lost gateway.
+class ScriptedGateway final : public hypatia::v1::HypatiaService::Service {
+ public:
+  ScriptedGateway() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    server_ = builder.BuildAndStart();
+  }
+  ~ScriptedGateway() override { server_->Shutdown(); }
+  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  void answer(std::vector<grpc::Status> failures) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_.assign(failures.begin(), failures.end());
+  }
+  int calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+  grpc::Status ListStudies(grpc::ServerContext*, const hypatia::v1::ListStudiesRequest*,
+                           hypatia::v1::ListStudiesResponse*) override {
+    return next();
+  }
+  grpc::Status DeleteStudy(grpc::ServerContext*, const hypatia::v1::DeleteStudyRequest*,
+                           hypatia::v1::DeleteStudyResponse*) override {
+    return next();
+  }
+
+ private:
+  grpc::Status next() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_;
+    if (failures_.empty()) return grpc::Status::OK;
+    grpc::Status s = failures_.front();
+    failures_.pop_front();
+    return s;
+  }
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::mutex mu_;
+  std::deque<grpc::Status> failures_;
+  int calls_ = 0;
+};
+
+// A repeatable call is repeated after gRPC's UNKNOWN "Stream removed" (the C core's status for a
+// call whose HTTP/2 stream the transport dropped); any other UNKNOWN, and a call that may not be
+// repeated, fails at once. Needs no Hypatia service.
+void unknown_stream_removed_counts_as_a_lost_gateway(hypatia::Client&) {
+  CHECK(hypatia::is_gateway_loss(grpc::Status(grpc::StatusCode::UNKNOWN, "Stream removed")));
+  CHECK(!hypatia::is_gateway_loss(grpc::Status(grpc::StatusCode::UNKNOWN, "")));
+  CHECK(!hypatia::is_gateway_loss(grpc::Status(grpc::StatusCode::INTERNAL, "Stream removed")));
+  ScriptedGateway gateway;
+  hypatia::ClientOptions o;
+  o.retries = 3;
+  o.timeout = std::chrono::milliseconds(10000);
+  hypatia::Client client(gateway.target(), o);
+  gateway.answer({grpc::Status(grpc::StatusCode::UNKNOWN, "Stream removed"),
+                  grpc::Status(grpc::StatusCode::UNAVAILABLE, "Socket closed")});
+  CHECK(client.list_studies().empty());
+  CHECK(gateway.calls() == 3 && client.retried_calls() == 2);
+  for (const char* details : {"", "Application error processing RPC", "Stream removed by the service"}) {
+    gateway.answer({grpc::Status(grpc::StatusCode::UNKNOWN, details)});
+    CHECK(expect_error([&] { client.list_studies(); }).code() == grpc::StatusCode::UNKNOWN);
+  }
+  gateway.answer({grpc::Status(grpc::StatusCode::UNKNOWN, "Stream removed")});
+  CHECK(expect_error([&] { client.delete_study("s"); }).code() == grpc::StatusCode::UNKNOWN);
+  CHECK(gateway.calls() == 7 && client.retried_calls() == 2);
+}
+
 int main(int argc, char** argv) {
   if (argc == 5 && std::string(argv[1]) == "--secure") return secure(argv[2], argv[3], argv[4]);
   if (argc != 2) {
@@ -348,6 +425,7 @@ int main(int argc, char** argv) {
   hypatia::Client client(target);
   const std::pair<const char*, void (*)(hypatia::Client&)> tests[] = {
       {"targets_name_several_gateways", targets_name_several_gateways},
+      {"unknown_stream_removed_counts_as_a_lost_gateway", unknown_stream_removed_counts_as_a_lost_gateway},
       {"typed_params_round_trip", typed_params_round_trip},
       {"studies_load_and_errors", studies_load_and_errors},
       {"median_rule_stops_a_bad_trial", median_rule_stops_a_bad_trial},

@@ -28,6 +28,18 @@ IDEMPOTENT = frozenset({"Ask", "Tell", "Report", "Heartbeat", "GetStudy", "ListS
                         "GetBestTrials", "ListPlugins", "ListPluginJars"})
 # Failures that say nothing about the request: the gateway died, cannot be reached, or did not answer in time.
 _GATEWAY_LOSS = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+# gRPC's C core reports a lost connection as UNAVAILABLE, except a call its HTTP/2 transport drops
+# with an error that carries no status: that comes out as UNKNOWN with the transport's own details,
+# "Stream removed" (grpc/grpc#34076). Only those exact details count: an UNKNOWN the service sends
+# (grpc-java's "Application error processing RPC" for an exception escaping a handler) is a bug to
+# report at once, not a lost gateway.
+_TRANSPORT_CLOSURE_DETAILS = frozenset({"Stream removed"})
+
+
+def _is_gateway_loss(code: grpc.StatusCode, details: Optional[str]) -> bool:
+    """True for a failure that says nothing about the request itself: a repeatable call is repeated after it."""
+    return code in _GATEWAY_LOSS or (code == grpc.StatusCode.UNKNOWN
+                                     and details in _TRANSPORT_CLOSURE_DETAILS)
 
 
 def _split_host_port(address: str, target: str) -> Tuple[str, int]:
@@ -119,8 +131,9 @@ class Client:
     Safe to create before forking worker processes: each process opens its own gRPC channel on
     first use (a channel never crosses a fork). Calls are spread over the gateways round robin.
     A call that may be repeated (``IDEMPOTENT``: Ask and Tell carry request ids, Report and
-    Heartbeat are answered alike when repeated, reads) and fails with UNAVAILABLE or
-    DEADLINE_EXCEEDED is repeated with exponential backoff (``retries`` times), on another
+    Heartbeat are answered alike when repeated, reads) and fails with UNAVAILABLE,
+    DEADLINE_EXCEEDED or gRPC's UNKNOWN "Stream removed" (a connection dropped under the call)
+    is repeated with exponential backoff (``retries`` times), on another
     gateway once the lost one is out of the rotation. Other calls are not repeated; they wait
     for a reachable gateway (up to ``timeout``) instead of failing fast.
 
@@ -129,7 +142,7 @@ class Client:
             or any gRPC target (``dns:///name:port``, ``ipv4:a:p,b:p``); see ``channel_target``.
         worker: name recorded on the trials this client leases (default: host and pid).
         timeout: deadline of each call in seconds.
-        retries: repeats of a repeatable call after UNAVAILABLE or DEADLINE_EXCEEDED (0 disables).
+        retries: repeats of a repeatable call after a lost gateway (0 disables).
         token: a bearer token sent as ``authorization`` metadata on every call, for services
             that require one.
         tls: connect with TLS; ``root_certificates`` (PEM bytes) overrides the system roots.
@@ -180,7 +193,8 @@ class Client:
         """Calls one RPC of hypatia.v1 by name; raises HypatiaError.
 
         A repeatable call (``idempotent``, by default ``method in IDEMPOTENT``) is repeated after
-        UNAVAILABLE or DEADLINE_EXCEEDED; any other waits for a reachable gateway and is not repeated."""
+        UNAVAILABLE, DEADLINE_EXCEEDED or UNKNOWN "Stream removed"; any other waits for a reachable
+        gateway and is not repeated."""
         if idempotent is None:
             idempotent = method in IDEMPOTENT
         metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
@@ -191,7 +205,7 @@ class Client:
                                                         wait_for_ready=None if idempotent else True)
             except grpc.RpcError as err:
                 error = HypatiaError.from_rpc_error(err, method)
-                if not idempotent or error.code not in _GATEWAY_LOSS or attempt == self.retries:
+                if not idempotent or not _is_gateway_loss(error.code, error.message) or attempt == self.retries:
                     raise error from None
             self.retried_calls += 1
             time.sleep(delay * (0.5 + random.random()))  # jitter, so the workers of a lost gateway do not stampede

@@ -537,5 +537,58 @@ class TargetTest(unittest.TestCase):
         client.close()
 
 
+class GatewayLossTest(unittest.TestCase):
+    """Which failures count as a lost gateway, through a real gRPC server answering scripted statuses
+    (no Hypatia service needed; tools/gateway_loss_codes.py records what a killed gateway gives)."""
+
+    def setUp(self):
+        from concurrent import futures
+        from hypatia_client._proto import pb_grpc
+
+        self.answers = []  # (code, details) for the next calls, in turn; then an empty answer
+        self.calls = 0
+        test = self
+
+        class Scripted(pb_grpc.HypatiaServiceServicer):
+            def _answer(self, context, response):
+                test.calls += 1
+                if test.answers:
+                    context.abort(*test.answers.pop(0))
+                return response
+
+            def ListStudies(self, request, context):
+                return self._answer(context, pb.ListStudiesResponse())
+
+            def DeleteStudy(self, request, context):
+                return self._answer(context, pb.DeleteStudyResponse())
+
+        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        pb_grpc.add_HypatiaServiceServicer_to_server(Scripted(), self.server)
+        port = self.server.add_insecure_port("127.0.0.1:0")
+        self.server.start()
+        self.client = hp.Client(f"127.0.0.1:{port}", retries=3, timeout=10)
+
+    def tearDown(self):
+        self.client.close()
+        self.server.stop(None)
+
+    def test_a_repeatable_call_is_repeated_after_the_c_core_s_stream_removed(self):
+        # grpcio's status for a call whose HTTP/2 stream its transport dropped without a status
+        self.answers = [(grpc.StatusCode.UNKNOWN, "Stream removed"), (grpc.StatusCode.UNAVAILABLE, "Socket closed")]
+        self.assertEqual([], self.client.list_studies())
+        self.assertEqual((3, 2), (self.calls, self.client.retried_calls))
+
+    def test_other_unknown_failures_and_calls_that_may_not_be_repeated_are_not(self):
+        for details in ("", "Application error processing RPC", "Stream removed by the service"):
+            self.answers = [(grpc.StatusCode.UNKNOWN, details)]
+            with self.assertRaises(hp.HypatiaError) as caught:
+                self.client.list_studies()
+            self.assertEqual(grpc.StatusCode.UNKNOWN, caught.exception.code)
+        self.answers = [(grpc.StatusCode.UNKNOWN, "Stream removed")]
+        with self.assertRaises(hp.HypatiaError):
+            self.client.delete_study("s")
+        self.assertEqual((4, 0), (self.calls, self.client.retried_calls))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -102,7 +102,7 @@ struct StudyOptions {
 
 struct ClientOptions {
   std::chrono::milliseconds timeout{60000};  // deadline of each call
-  // Repeats of a call that may be repeated (is_idempotent) after UNAVAILABLE or DEADLINE_EXCEEDED,
+  // Repeats of a call that may be repeated (is_idempotent) after a lost gateway (is_gateway_loss),
   // on another gateway when the target names several; other calls are never repeated.
   int retries = 5;
   std::string token;                         // bearer token sent as "authorization" metadata
@@ -235,6 +235,13 @@ class Study {
 // True for an RPC of hypatia.v1 whose repetition gives the outcome of one call (Ask, Tell,
 // Report, Heartbeat, reads): the client repeats those, and only those, after a lost gateway.
 bool is_idempotent(const std::string& method);
+
+// True for a failure that says nothing about the request itself, after which a call that may be
+// repeated is: UNAVAILABLE, DEADLINE_EXCEEDED, and UNKNOWN with exactly the details "Stream removed",
+// gRPC's C core's status for a call whose HTTP/2 stream its transport dropped without a status
+// (grpc/grpc#34076). Any other UNKNOWN is not (grpc-java's "Application error processing RPC"
+// for an exception escaping a handler is a bug to report at once).
+bool is_gateway_loss(const grpc::Status& status);
 
 // A client target as gRPC's C core takes it: `host1:port1,host2:port2` becomes an `ipv4:` (or
 // `ipv6:`) address list, its names resolved once now, with the first entry as the authority;
