@@ -2,6 +2,7 @@ package io.hypatia.sampler.mobster.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hypatia.api.space.Config;
@@ -50,6 +51,16 @@ class ShareCacheTest {
             }
             return snapshot;
         }
+    }
+
+    /** Every ask parses the study's settings afresh: equal settings, resource_levels included, must find the same store. */
+    @Test
+    void settingsParsedAgainAtEveryAskKeepTheStudysShares() {
+        ShareCache cache = new ShareCache();
+        Map<String, String> config = Map.of("resource_levels", "1,3,9,27");
+        Shares first = cache.forStudy("s", SPACE, Direction.MINIMIZE, MobsterSettings.parse(config));
+        org.junit.jupiter.api.Assertions.assertSame(first, cache.forStudy("s", SPACE, Direction.MINIMIZE, MobsterSettings.parse(config)));
+        assertNotSame(first, cache.forStudy("s", SPACE, Direction.MINIMIZE, MobsterSettings.parse(Map.of("resource_levels", "1,3,9"))));
     }
 
     @Test
