@@ -70,16 +70,14 @@ final class ResourceData {
      */
     static ResourceData from(List<Trial> trials, Function<Trial, double[]> features, Direction direction, MobsterSettings settings,
                              Shares shares) {
-        Share[] known = new Share[trials.size()];
+        Share[] kept = new Share[trials.size()]; // null where nothing is kept for the trial
+        double[] smallest = new double[kept.length];
         double minStep = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < known.length; i++) {
+        for (int i = 0; i < kept.length; i++) {
             Trial t = trials.get(i);
-            Share s = shares.get(t);
-            if (s == null) {
-                s = new Share(t, smallestStep(t), Double.NaN, List.of(), null);
-            }
-            known[i] = s;
-            minStep = Math.min(minStep, s.smallestStep);
+            kept[i] = shares.get(t);
+            smallest[i] = kept[i] != null ? kept[i].smallestStep : smallestStep(t);
+            minStep = Math.min(minStep, smallest[i]);
         }
         Levels levels = null;
         List<List<Point>> byLevel = new ArrayList<>(); // in trial order within each level
@@ -87,7 +85,7 @@ final class ResourceData {
         List<double[]> pending = new ArrayList<>();
         int top = -1;
         double maxStep = 0;
-        for (int i = 0; i < known.length; i++) {
+        for (int i = 0; i < kept.length; i++) {
             Trial t = trials.get(i);
             if (t.state() == TrialState.RUNNING || t.state() == TrialState.WAITING) {
                 pending.add(features.apply(t));
@@ -95,12 +93,12 @@ final class ResourceData {
             if (Double.isInfinite(minStep)) {
                 continue;
             }
-            Share s = known[i];
-            if (s.minStep != minStep) { // never computed, or at another smallest step (NaN: never)
+            Share s = kept[i];
+            if (s == null || s.minStep != minStep) { // not kept, or kept at another smallest step
                 if (levels == null) {
                     levels = new Levels(minStep, settings);
                 }
-                s = share(t, s.smallestStep, features, direction, settings, levels);
+                s = share(t, smallest[i], features, direction, settings, levels);
                 shares.put(s);
             }
             if (s.cost != null) {

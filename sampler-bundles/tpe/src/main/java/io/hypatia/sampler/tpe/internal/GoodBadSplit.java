@@ -84,20 +84,15 @@ record GoodBadSplit(int[] good, double[] goodWeights, int[] bad) {
         if (old <= 0) {
             return w;
         }
-        Integer[] byAge = boxed(rangeOf(n));
+        Integer[] byAge = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            byAge[i] = i;
+        }
         Arrays.sort(byAge, Comparator.comparingInt(i -> h.number[observations[i]]));
         for (int r = 0; r < old; r++) {
             w[byAge[r]] = old == 1 ? 1.0 / n : 1.0 / n + (1 - 1.0 / n) * r / (old - 1);
         }
         return w;
-    }
-
-    private static int[] rangeOf(int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i;
-        }
-        return out;
     }
 
     private static int[] sortedComplete(History h) {

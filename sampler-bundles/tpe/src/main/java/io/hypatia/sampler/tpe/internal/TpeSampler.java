@@ -80,10 +80,10 @@ public class TpeSampler implements Sampler, Configurable {
             double[] badWeights = null;
             if (settings.forgetOld()) {
                 badWeights = GoodBadSplit.recencyWeights(badMembers, history);
+                double[] recency = GoodBadSplit.recencyWeights(goodMembers, history);
                 if (goodWeights == null) {
-                    goodWeights = GoodBadSplit.recencyWeights(goodMembers, history);
+                    goodWeights = recency;
                 } else {
-                    double[] recency = GoodBadSplit.recencyWeights(goodMembers, history);
                     for (int i = 0; i < goodWeights.length; i++) {
                         goodWeights[i] *= recency[i];
                     }
