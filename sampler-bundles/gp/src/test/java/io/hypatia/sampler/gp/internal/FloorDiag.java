@@ -1,13 +1,11 @@
 package io.hypatia.sampler.gp.internal;
 
-import io.hypatia.api.space.Config;
 import io.hypatia.api.space.SearchSpace;
 import io.hypatia.api.study.Trial;
 import io.hypatia.benchmark.synthetic.internal.SyntheticSuite;
 import io.hypatia.sampler.gp.model.GaussianProcess;
 import io.hypatia.sampler.gp.model.ModelCache;
 import io.hypatia.sampler.gp.model.SpaceEncoding;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +16,7 @@ import java.util.SplittableRandom;
 
 /**
  * Why the GP stalls near an optimum (docs/bench/SAMPLERS.md, "Seventh round"): runs one study as
- * {@link GpBoundStudy} does (same instance, seed and history, so the same trials) and prints, at 100, 200 and the
+ * {@link GpBoundStudy} does ({@link StudyLoop.OnBenchmark}: same instance, seed and history, so the same trials) and prints, at 100, 200 and the
  * last trial, the objective model's fitted noise, signal and lengthscales, the Yeo-Johnson exponent, the best
  * standardised outputs, and the posterior mean and sd around the best point; at the end, how many trials after
  * the 100th landed within 1e-3 of the incumbent.
@@ -41,19 +39,17 @@ final class FloorDiag {
         SearchSpace space = b.space();
         double optimum = b.optimalValue().orElseThrow();
         SpaceEncoding enc = new SpaceEncoding(space);
-        GpSampler sampler = new GpSampler();
-        List<Trial> history = new ArrayList<>();
+        StudyLoop.OnBenchmark study = new StudyLoop.OnBenchmark(b, seed, config);
         double best = Double.POSITIVE_INFINITY;
         double[] bestU = null;
         int near = 0;
         double sumDist = 0;
         for (int i = 0; i < trials; i++) {
             if (i == 100 || i == 200 || i == trials - 1) {
-                report(i, space, enc, history, seed, config, optimum);
+                report(i, space, enc, study.trials, seed, config, optimum);
             }
-            Config c = sampler.suggest(StudyLoop.context(space, history, seed, config));
-            double v = b.evaluate(c, 1, seed).values().get(0);
-            double[] u = enc.toUnitCube(c);
+            double v = study.next();
+            double[] u = enc.toUnitCube(study.last());
             if (bestU != null && i >= 100) {
                 double dist = 0;
                 for (int j = 0; j < u.length; j++) {
@@ -62,7 +58,6 @@ final class FloorDiag {
                 sumDist += Math.log10(Math.max(dist, 1e-16));
                 near += dist < 1e-3 ? 1 : 0;
             }
-            history.add(StudyLoop.complete(i, c, v, List.of()));
             if (v < best) {
                 best = v;
                 bestU = u;

@@ -5,7 +5,6 @@ import io.hypatia.api.space.Config;
 import io.hypatia.api.space.FloatParameter;
 import io.hypatia.api.space.Parameter;
 import io.hypatia.api.space.SearchSpace;
-import io.hypatia.api.study.Trial;
 import io.hypatia.benchmark.synthetic.internal.SyntheticSuite;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -125,18 +124,13 @@ public final class GpBoundStudy {
         Benchmark b = SyntheticSuite.get(function).instance(variant.equals("textbook") ? 0 : seed);
         SearchSpace space = b.space();
         double optimum = b.optimalValue().orElseThrow();
-        GpSampler sampler = new GpSampler();
-        long askNanos = 0;
-        List<Trial> history = new ArrayList<>();
+        StudyLoop.OnBenchmark study = new StudyLoop.OnBenchmark(b, seed, config);
         double best = Double.POSITIVE_INFINITY, bestAt100 = Double.NaN;
         int bound = 0, corner = 0, boundAt100 = 0;
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
-            long t0 = System.nanoTime();
-            Config c = sampler.suggest(StudyLoop.context(space, history, seed, config));
-            askNanos += System.nanoTime() - t0;
-            double v = b.evaluate(c, 1, seed).values().get(0);
-            history.add(StudyLoop.complete(i, c, v, List.of()));
+            double v = study.next();
+            Config c = study.last();
             best = Math.min(best, v);
             if (i == 99) {
                 bestAt100 = best;
@@ -148,12 +142,12 @@ public final class GpBoundStudy {
                 boundAt100 += onBound > 0 && i < 100 ? 1 : 0;
             }
             rows.add(String.format(Locale.ROOT, "gp,%s,%d,%d,0,%s,%s,regret,%s,%d,%.3f,0", function, seed, i, v, best, best - optimum,
-                    i + 1, askNanos / 1e9));
+                    i + 1, study.askNanos() / 1e9));
         }
         int after = Math.max(1, trials - startup);
         int afterAt100 = Math.max(1, Math.min(trials, 100) - startup);
         return new Run(function, variant, seed, trials, best - optimum, Double.isNaN(bestAt100) ? best - optimum : bestAt100 - optimum,
-                (double) bound / after, (double) corner / after, (double) boundAt100 / afterAt100, askNanos / 1e6 / trials, rows);
+                (double) bound / after, (double) corner / after, (double) boundAt100 / afterAt100, study.askNanos() / 1e6 / trials, rows);
     }
 
     /** Float coordinates of {@code c} at the low or high end of their range. */

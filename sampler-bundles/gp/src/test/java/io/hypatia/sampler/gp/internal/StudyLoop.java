@@ -1,5 +1,6 @@
 package io.hypatia.sampler.gp.internal;
 
+import io.hypatia.api.benchmark.Benchmark;
 import io.hypatia.api.sampler.Sampler;
 import io.hypatia.api.sampler.SamplerContext;
 import io.hypatia.api.space.Config;
@@ -43,6 +44,46 @@ final class StudyLoop {
             trials.add(complete(i, c, f.apply(c), constraint == null ? List.of() : List.of(constraint.apply(c))));
         }
         return trials;
+    }
+
+    /**
+     * A sequential study of a fresh {@link GpSampler} on a benchmark's instance, each trial
+     * evaluated at full budget with the study's seed, one trial per {@link #next()}.
+     */
+    static final class OnBenchmark {
+        final List<Trial> trials = new ArrayList<>();
+        private final Benchmark benchmark;
+        private final long seed;
+        private final Map<String, String> config;
+        private final GpSampler sampler = new GpSampler();
+        private long askNanos;
+        private Config last;
+
+        OnBenchmark(Benchmark benchmark, long seed, Map<String, String> config) {
+            this.benchmark = benchmark;
+            this.seed = seed;
+            this.config = config;
+        }
+
+        /** Asks, evaluates and tells one trial; returns its value. */
+        double next() {
+            long t0 = System.nanoTime();
+            last = sampler.suggest(context(benchmark.space(), trials, seed, config));
+            askNanos += System.nanoTime() - t0;
+            double v = benchmark.evaluate(last, 1, seed).values().get(0);
+            trials.add(complete(trials.size(), last, v, List.of()));
+            return v;
+        }
+
+        /** The configuration of the last trial. */
+        Config last() {
+            return last;
+        }
+
+        /** Time spent in the sampler's asks so far. */
+        long askNanos() {
+            return askNanos;
+        }
     }
 
     static double best(List<Trial> trials) {
