@@ -1,7 +1,8 @@
 # Issue 9's LCBench tables from `hypatia bench summarize ... --time-budget 7200` output (anytime.csv):
 # per task, each optimizer's speed-up to random search's final regret (bold within T/3) and median
 # final regret; how many tasks each reached random's final regret on (and within T/3); and the
-# mean rank over tasks of the median final regret (ties share the mean rank). Tasks where any of
+# mean rank over tasks of the median final regret (ties share the mean rank), and the same at 25% and
+# 50% of the time budget (the anytime order). Tasks where any of
 # the listed optimizers has no runs are left out (and named). Usage:
 #   python3 bench/mbmf-table.py ANYTIME_CSV [--tasks 3945,7593,...]
 import csv, sys
@@ -33,7 +34,14 @@ def fmt(v):
     return f'{v:.3g}' if v != 0 else '0'
 print('| task | ' + ' | '.join(n for _, n in present) + ' |')
 print('|---|' + '---:|' * len(present))
-reached = {o: 0 for o, _ in present}; fast = {o: 0 for o, _ in present}; ranks = {o: [] for o, _ in present}
+reached = {o: 0 for o, _ in present}; fast = {o: 0 for o, _ in present}
+AT = ('25pct', '50pct', '100pct')
+ranks = {at: {o: [] for o, _ in present} for at in AT}
+def rank(values, into):  # ties share the mean of their ranks
+    order = sorted(values.values())
+    for o, v in values.items():
+        lo = order.index(v); hi = len(order) - 1 - order[::-1].index(v)
+        into[o].append((lo + hi) / 2 + 1)
 seeds = set()
 for t in tasks:
     cells = []
@@ -51,17 +59,19 @@ for t in tasks:
         else:
             txt = 'n.r.'
         cells.append(f'{txt} · {fmt(final)}')
-    order = sorted(finals.values())
-    for o in finals:  # mean rank among ties
-        lo = order.index(finals[o]); hi = len(order) - 1 - order[::-1].index(finals[o])
-        ranks[o].append((lo + hi) / 2 + 1)
+    for at in AT:
+        rank({o: float(rows[(t, o)]['median_at_' + at]) for o, _ in present}, ranks[at])
     print(f'| {t.rsplit("-", 1)[1]} | ' + ' | '.join(cells) + ' |')
 n = len(tasks)
 print('| **reached random\'s final** | ' + ' | '.join(f'**{reached[o]}/{n}**' for o, _ in present) + ' |')
 print('| **within T/3** | ' + ' | '.join(f'**{fast[o]}/{n}**' for o, _ in present) + ' |')
 print()
-mean = sorted(((sum(ranks[o]) / n, name) for o, name in present))
+def mean(at):
+    return sorted(((sum(ranks[at][o]) / n, name) for o, name in present))
 print(f'Mean rank of the median final regret over the {n} tasks (seeds per cell: {",".join(sorted(seeds))}): '
-      + ', '.join(f'{name} {m:.2f}' for m, name in mean) + '.')
+      + ', '.join(f'{name} {m:.2f}' for m, name in mean('100pct')) + '.')
+print()
+print('Mean rank of the median regret so far at 25% and 50% of T: '
+      + '; '.join(f'at {at[:2]}%: ' + ', '.join(f'{name} {m:.2f}' for m, name in mean(at)) for at in AT[:2]) + '.')
 if skipped:
     print(f'\nLeft out (an optimizer has no runs there yet): {", ".join(t.rsplit("-", 1)[1] for t in skipped)}.')
