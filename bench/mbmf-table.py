@@ -45,11 +45,10 @@ def rank(values, into):  # ties share the mean of their ranks
 seeds = set()
 for t in tasks:
     cells = []
-    finals = {}
     for o, _ in present:
         r = rows[(t, o)]
         seeds.add(r['seeds'])
-        final = float(r['median_at_100pct']); finals[o] = final
+        final = float(r['median_at_100pct'])
         sp = r['speed_up']
         if sp:
             s = float(sp); reached[o] += 1

@@ -37,9 +37,9 @@ final class Subsample {
     /**
      * The first {@code k} items of {@code list} stably sorted by {@code key}
      * ({@code list.sort(Comparator.comparingLong(key))}), as a set, in list order: the items whose
-     * key is below the k-th smallest key, then those equal to it, first come first, until there are k. Every caller sorts the result by a total order
-     * afterwards, so this replaces sorting all the items (a long study's every observation at every
-     * ask) by sorting their keys.
+     * key is below the k-th smallest key, then those equal to it, first come first, until there are k.
+     * Every caller sorts the result by a total order afterwards, so this replaces sorting all the
+     * items (a long study's every observation at every ask) by sorting their keys.
      */
     static <T> List<T> smallest(List<T> list, ToLongFunction<T> key, int k) {
         int n = list.size();
