@@ -19,8 +19,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A YAHPO surrogate ({@code model.onnx}) in an ONNX Runtime session: two inputs, a categorical
  * int32 tensor {@code [batch, n_cat]} and a continuous float32 tensor {@code [batch, n_cont]} in
  * that order, one float output {@code [batch, n_targets]}. The session runs single-threaded (a
- * batch of one is faster without a thread pool, and the answer is the same on every machine) and
- * is safe for concurrent use; {@link #close()} waits for running predictions.
+ * batch of one is faster without a thread pool, and the answer does not depend on the thread
+ * count) and is safe for concurrent use; {@link #close()} waits for running predictions. The same
+ * input gives the same output on one machine, but not to the last bit across CPUs: ONNX Runtime
+ * picks its matrix kernels by instruction set (AVX2, AVX-512, ...), so a benchmark run repeated on
+ * another CPU can follow a slightly different path.
  */
 final class Surrogate implements AutoCloseable {
     private final Path file;
