@@ -7,8 +7,8 @@
 # the differences of its nine printed statistics (median and quartiles at 25%, 50%, 100% of T).
 # Re-runs on another CPU are not bit-identical (the YAHPO surrogate's ONNX Runtime kernels depend on
 # the CPU), so the differences spread; half their range plus the printing's rounding is reported as
-# the shift's error, and --nudge -1 or 1 moves the earlier rows by that error, to see whether a rank
-# depends on it. Rows of the new summary are taken as they are (all its optimizers); the earlier
+# the shift's error, and --nudge -1 or 1 moves the earlier rows against the new ones by that error,
+# to see whether a rank depends on it. Rows of the new summary are taken as they are (all its optimizers); the earlier
 # table gives the others. Writes the columns bench/mbmf-table.py reads, against the better of the
 # two references, with the shift and its error. Usage:
 #   python3 bench/mbmf-rebase.py EARLIER_ANYTIME.md NEW_ANYTIME_CSV [--shared random] [--nudge -1|0|1] > merged.csv
