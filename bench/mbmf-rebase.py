@@ -8,16 +8,14 @@
 # Re-runs on another CPU are not bit-identical (the YAHPO surrogate's ONNX Runtime kernels depend on
 # the CPU), so the differences spread; half their range plus the printing's rounding is reported as
 # the shift's error, and --nudge -1 or 1 moves the earlier rows against the new ones by that error,
-# to see whether a rank depends on it. Rows of the new summary are taken as they are (all its optimizers); the earlier
-# table gives the others. Writes the columns bench/mbmf-table.py reads, against the better of the
-# two references, with the shift and its error. Usage:
+# to see whether a rank depends on it. Rows of the new summary are taken as they are (all its
+# optimizers); the earlier table gives the others. Writes the columns bench/mbmf-table.py reads,
+# against the better of the two references, with the shift and its error. Usage:
 #   python3 bench/mbmf-rebase.py EARLIER_ANYTIME.md NEW_ANYTIME_CSV [--shared random] [--nudge -1|0|1] > merged.csv
 import csv, sys
 AT = ('25pct', '50pct', '100pct')
-
-
-def number(text):
-    return float(text.replace('x', ''))
+# the nine statistics of a row that the shift is taken from
+STATS = [f'{stat}_at_{at}' for at in AT for stat in ('median', 'q25', 'q75')]
 
 
 def earlier(path):
@@ -33,7 +31,7 @@ def earlier(path):
             q25, q75 = iqr.rstrip(')').split('..')
             row['median_at_' + at], row['q25_at_' + at], row['q75_at_' + at] = median, q25, q75
         row['time_to_target'] = '' if cells[6] == 'not reached' else cells[6]
-        row['speed_up'] = '' if cells[8] == '-' else str(number(cells[8]))
+        row['speed_up'] = '' if cells[8] == '-' else str(float(cells[8].rstrip('x')))
         rows[(row['benchmark'], row['optimizer'])] = row
     return rows
 
@@ -64,10 +62,9 @@ for task in sorted({b for b, _ in new}, key=lambda b: int(b.rsplit('-', 1)[1])):
     if before['seeds'] != now['seeds']:
         sys.exit(f'{task} {shared}: {before["seeds"]} seeds before, {now["seeds"]} now')
     # earlier regret - new regret: how much nearer the earlier reference is to the optimum
-    diffs = sorted(float(before[f'{stat}_at_{at}']) - float(now[f'{stat}_at_{at}'])
-                   for at in AT for stat in ('median', 'q25', 'q75'))
+    diffs = sorted(float(before[k]) - float(now[k]) for k in STATS)
     shift = diffs[len(diffs) // 2]
-    error = (diffs[-1] - diffs[0]) / 2 + max(half_unit(before[f'{stat}_at_{at}']) for at in AT for stat in ('median', 'q25', 'q75'))
+    error = (diffs[-1] - diffs[0]) / 2 + max(half_unit(before[k]) for k in STATS)
     moved = shift + nudge * error
     for o in sorted({o for b, o in old if b == task} | {o for b, o in new if b == task}):
         if (task, o) in new:  # moved to the earlier reference when that is the better one

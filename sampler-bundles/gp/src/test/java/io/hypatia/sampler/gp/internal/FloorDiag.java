@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * Why the GP stalls near an optimum (docs/bench/SAMPLERS.md, "Seventh round"): runs one study as
  * {@link GpBoundStudy} does ({@link StudyLoop.OnBenchmark}: same instance, seed and history, so the same
  * trials) and prints, at 100, 200 and the last trial, the objective model's fitted noise, signal and
- * lengthscales, the Yeo-Johnson exponent, the best standardised outputs, and the posterior mean and sd around the best point; at the end, how many trials after
- * the 100th landed within 1e-3 of the incumbent.
+ * lengthscales, the Yeo-Johnson exponent, the best standardised outputs, and the posterior mean and
+ * sd around the best point; at the end, how many trials after the 100th landed within 1e-3 of the
+ * incumbent.
  * <pre>java -cp target/classes:target/test-classes:... io.hypatia.sampler.gp.internal.FloorDiag branin 1 300 [key=value ...]</pre>
  * (key=value: sampler settings, e.g. {@code noise_floor=1e-10}).
  */
